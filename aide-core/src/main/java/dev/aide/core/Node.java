@@ -1,0 +1,307 @@
+package dev.aide.core;
+
+import dev.aide.core.exec.ExecutionResult;
+import dev.aide.core.llm.TokenUsage;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One finished attempt of the search: the code the coder wrote, what running it did, and the
+ * reviewer's judgement.
+ *
+ * <p>A node is <em>buggy</em> when the review says so, the run raised, exited non-zero or timed
+ * out, no finite metric came back, or the node could not be completed at all ({@link #failure()}
+ * says why). Buggy nodes carry {@link Metric#worst}. A node's children are found through {@link
+ * Journal#children}.
+ *
+ * <p>Instances are immutable and safe to share. Build one with {@link #builder()}, e.g. to test a
+ * {@link dev.aide.core.search.SearchPolicy} on a constructed journal.
+ */
+public final class Node {
+  private final int id;
+  private final List<Integer> parents;
+  private final int step;
+  private final Stage stage;
+  private final String plan;
+  private final String code;
+  private final @Nullable ExecutionResult execution;
+  private final String analysis;
+  private final Metric metric;
+  private final boolean buggy;
+  private final int debugDepth;
+  private final TokenUsage usage;
+  private final Instant startedAt;
+  private final Instant finishedAt;
+  private final @Nullable String failure;
+
+  private Node(Builder b) {
+    this.id = b.id;
+    this.parents = List.copyOf(b.parents);
+    this.step = b.step;
+    this.stage = b.stage;
+    this.plan = b.plan;
+    this.code = b.code;
+    this.execution = b.execution;
+    this.analysis = b.analysis;
+    this.metric = Objects.requireNonNull(b.metric);
+    this.buggy = b.buggy;
+    this.debugDepth = b.debugDepth;
+    this.usage = b.usage;
+    this.startedAt = b.startedAt;
+    this.finishedAt = b.finishedAt;
+    this.failure = b.failure;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns a builder that starts from this node's values. */
+  public Builder newBuilder() {
+    return new Builder(this);
+  }
+
+  /** The node's number, unique within a run and given in the order nodes were started. */
+  public int id() {
+    return id;
+  }
+
+  /** The ids of the nodes this one was made from; empty for a draft. */
+  public List<Integer> parents() {
+    return parents;
+  }
+
+  /** The first parent's id, or null for a draft. */
+  public @Nullable Integer parentId() {
+    return parents.isEmpty() ? null : parents.get(0);
+  }
+
+  /** The node's position in the journal: how many nodes finished before it. */
+  public int step() {
+    return step;
+  }
+
+  public Stage stage() {
+    return stage;
+  }
+
+  /** The coder's plan: the text before the code. */
+  public String plan() {
+    return plan;
+  }
+
+  /** The code, empty when none came back. */
+  public String code() {
+    return code;
+  }
+
+  /** What running the code did; null when it never ran. */
+  public @Nullable ExecutionResult execution() {
+    return execution;
+  }
+
+  /** The reviewer's summary of the run, empty when there was no review. */
+  public String analysis() {
+    return analysis;
+  }
+
+  /** The metric; {@link Metric#worst} for a buggy node. */
+  public Metric metric() {
+    return metric;
+  }
+
+  public boolean isBuggy() {
+    return buggy;
+  }
+
+  /** How many debug steps in a row led to this node: 0 unless its stage is DEBUG. */
+  public int debugDepth() {
+    return debugDepth;
+  }
+
+  /** Tokens spent by the coder and the reviewer on this node. */
+  public TokenUsage usage() {
+    return usage;
+  }
+
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  public Instant finishedAt() {
+    return finishedAt;
+  }
+
+  /**
+   * Why the node could not be completed (no code came back, an LLM call or the execution failed,
+   * the review could not be read); null when it was completed and reviewed.
+   */
+  public @Nullable String failure() {
+    return failure;
+  }
+
+  @Override
+  public String toString() {
+    return "Node{id="
+        + id
+        + ", stage="
+        + stage
+        + ", parents="
+        + parents
+        + ", metric="
+        + metric
+        + (buggy ? ", buggy" : "")
+        + "}";
+  }
+
+  /** Builds a {@link Node}. Not safe for use by several threads at once. */
+  public static final class Builder {
+    private int id = -1;
+    private List<Integer> parents = List.of();
+    private int step = -1;
+    private Stage stage = Stage.DRAFT;
+    private String plan = "";
+    private String code = "";
+    private @Nullable ExecutionResult execution;
+    private String analysis = "";
+    private @Nullable Metric metric;
+    private boolean buggy;
+    private int debugDepth;
+    private TokenUsage usage = TokenUsage.ZERO;
+    private Instant startedAt = Instant.EPOCH;
+    private Instant finishedAt = Instant.EPOCH;
+    private @Nullable String failure;
+
+    private Builder() {}
+
+    private Builder(Node node) {
+      this.id = node.id;
+      this.parents = node.parents;
+      this.step = node.step;
+      this.stage = node.stage;
+      this.plan = node.plan;
+      this.code = node.code;
+      this.execution = node.execution;
+      this.analysis = node.analysis;
+      this.metric = node.metric;
+      this.buggy = node.buggy;
+      this.debugDepth = node.debugDepth;
+      this.usage = node.usage;
+      this.startedAt = node.startedAt;
+      this.finishedAt = node.finishedAt;
+      this.failure = node.failure;
+    }
+
+    public Builder id(int id) {
+      this.id = id;
+      return this;
+    }
+
+    public Builder parents(List<Integer> parents) {
+      this.parents = List.copyOf(parents);
+      return this;
+    }
+
+    /** Sets a single parent, or none when {@code parentId} is null. */
+    public Builder parent(@Nullable Integer parentId) {
+      this.parents = parentId == null ? List.of() : List.of(parentId);
+      return this;
+    }
+
+    public Builder step(int step) {
+      this.step = step;
+      return this;
+    }
+
+    public Builder stage(Stage stage) {
+      this.stage = Objects.requireNonNull(stage, "stage");
+      return this;
+    }
+
+    public Builder plan(String plan) {
+      this.plan = Objects.requireNonNull(plan, "plan");
+      return this;
+    }
+
+    public Builder code(String code) {
+      this.code = Objects.requireNonNull(code, "code");
+      return this;
+    }
+
+    public Builder execution(@Nullable ExecutionResult execution) {
+      this.execution = execution;
+      return this;
+    }
+
+    public Builder analysis(String analysis) {
+      this.analysis = Objects.requireNonNull(analysis, "analysis");
+      return this;
+    }
+
+    public Builder metric(Metric metric) {
+      this.metric = Objects.requireNonNull(metric, "metric");
+      return this;
+    }
+
+    public Builder buggy(boolean buggy) {
+      this.buggy = buggy;
+      return this;
+    }
+
+    public Builder debugDepth(int debugDepth) {
+      this.debugDepth = debugDepth;
+      return this;
+    }
+
+    public Builder usage(TokenUsage usage) {
+      this.usage = Objects.requireNonNull(usage, "usage");
+      return this;
+    }
+
+    public Builder startedAt(Instant startedAt) {
+      this.startedAt = Objects.requireNonNull(startedAt, "startedAt");
+      return this;
+    }
+
+    public Builder finishedAt(Instant finishedAt) {
+      this.finishedAt = Objects.requireNonNull(finishedAt, "finishedAt");
+      return this;
+    }
+
+    public Builder failure(@Nullable String failure) {
+      this.failure = failure;
+      return this;
+    }
+
+    /**
+     * Returns the node.
+     *
+     * @throws IllegalArgumentException if id or step is negative, the metric is missing, a good
+     *     node carries the worst metric, a buggy node carries a real one, the debug depth is
+     *     negative, or a draft has parents
+     */
+    public Node build() {
+      if (id < 0) throw new IllegalArgumentException("id must be >= 0, was " + id);
+      if (step < 0) throw new IllegalArgumentException("step must be >= 0, was " + step);
+      if (metric == null) {
+        throw new IllegalArgumentException("metric is required (Metric.worst for a buggy node)");
+      }
+      if (buggy != metric.isWorst()) {
+        throw new IllegalArgumentException(
+            buggy
+                ? "a buggy node carries Metric.worst, not " + metric
+                : "a good node needs a real metric, not " + metric);
+      }
+      if (debugDepth < 0) throw new IllegalArgumentException("debugDepth must be >= 0");
+      if (stage == Stage.DRAFT && !parents.isEmpty()) {
+        throw new IllegalArgumentException("a draft has no parents, was given " + parents);
+      }
+      if (stage != Stage.DRAFT && parents.isEmpty()) {
+        throw new IllegalArgumentException("a " + stage + " node needs a parent");
+      }
+      return new Node(this);
+    }
+  }
+}

@@ -1,0 +1,214 @@
+package dev.aide.core;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the search should achieve: a goal, how solutions are judged, the data they may read, and the
+ * language they are written in.
+ *
+ * <pre>{@code
+ * Task task = Task.builder()
+ *     .goal("Predict the sale price of each house")
+ *     .evaluation("RMSE between log prices")
+ *     .dataDir(Path.of("data/house-prices"))
+ *     .direction(Direction.MINIMIZE)
+ *     .build();
+ * }</pre>
+ *
+ * <p>Instances are immutable and safe to share.
+ */
+public final class Task {
+  /** The default time one execution of a solution may take: one hour. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
+
+  private final String goal;
+  private final @Nullable String evaluation;
+  private final @Nullable Path dataDir;
+  private final @Nullable Direction direction;
+  private final @Nullable String startingSolution;
+  private final Duration timeout;
+  private final @Nullable String instructions;
+  private final Language language;
+
+  private Task(Builder builder) {
+    this.goal = Objects.requireNonNull(builder.goal);
+    this.evaluation = builder.evaluation;
+    this.dataDir = builder.dataDir;
+    this.direction = builder.direction;
+    this.startingSolution = builder.startingSolution;
+    this.timeout = builder.timeout;
+    this.instructions = builder.instructions;
+    this.language = builder.language;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns a builder that starts from this task's values. */
+  public Builder newBuilder() {
+    return new Builder(this);
+  }
+
+  /** What the solution should do, in plain words. */
+  public String goal() {
+    return goal;
+  }
+
+  /** How a solution is scored, e.g. "RMSE between log prices"; null when the goal says it. */
+  public @Nullable String evaluation() {
+    return evaluation;
+  }
+
+  /** The directory whose files solutions read as {@code ./input}; null when there is none. */
+  public @Nullable Path dataDir() {
+    return dataDir;
+  }
+
+  /**
+   * Whether a larger or smaller metric is better; null lets the reviewer decide. When set, it wins
+   * over the reviewer's answer.
+   */
+  public @Nullable Direction direction() {
+    return direction;
+  }
+
+  /** Code to improve rather than draft from nothing; null when the search starts from scratch. */
+  public @Nullable String startingSolution() {
+    return startingSolution;
+  }
+
+  /** The longest one execution of a solution may run. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** Extra instructions for the coder, e.g. "Use only the standard library". */
+  public @Nullable String instructions() {
+    return instructions;
+  }
+
+  /** The language solutions are written in; {@link Language#PYTHON} unless set. */
+  public Language language() {
+    return language;
+  }
+
+  @Override
+  public String toString() {
+    return "Task{goal=" + abbreviate(goal) + ", language=" + language.name() + "}";
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 60 ? text : text.substring(0, 57) + "...";
+  }
+
+  /** Builds a {@link Task}. Not safe for use by several threads at once. */
+  public static final class Builder {
+    private @Nullable String goal;
+    private @Nullable String evaluation;
+    private @Nullable Path dataDir;
+    private @Nullable Direction direction;
+    private @Nullable String startingSolution;
+    private Duration timeout = DEFAULT_TIMEOUT;
+    private @Nullable String instructions;
+    private Language language = Language.PYTHON;
+
+    private Builder() {}
+
+    private Builder(Task task) {
+      this.goal = task.goal;
+      this.evaluation = task.evaluation;
+      this.dataDir = task.dataDir;
+      this.direction = task.direction;
+      this.startingSolution = task.startingSolution;
+      this.timeout = task.timeout;
+      this.instructions = task.instructions;
+      this.language = task.language;
+    }
+
+    /** Sets what the solution should do. Required. */
+    public Builder goal(String goal) {
+      this.goal = Objects.requireNonNull(goal, "goal");
+      return this;
+    }
+
+    /** Sets how a solution is scored. */
+    public Builder evaluation(@Nullable String evaluation) {
+      this.evaluation = evaluation;
+      return this;
+    }
+
+    /** Sets the directory of data the solutions read; it must exist when {@link #build} runs. */
+    public Builder dataDir(@Nullable Path dataDir) {
+      this.dataDir = dataDir;
+      return this;
+    }
+
+    /** Fixes whether a larger or smaller metric is better, overriding the reviewer. */
+    public Builder direction(@Nullable Direction direction) {
+      this.direction = direction;
+      return this;
+    }
+
+    /** Sets code that the search runs first and then improves, instead of drafting from nothing. */
+    public Builder startingSolution(@Nullable String code) {
+      this.startingSolution = code;
+      return this;
+    }
+
+    /** Sets the longest one execution may run; positive. Default {@link #DEFAULT_TIMEOUT}. */
+    public Builder timeout(Duration timeout) {
+      this.timeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** Sets extra instructions for the coder. */
+    public Builder instructions(@Nullable String instructions) {
+      this.instructions = instructions;
+      return this;
+    }
+
+    /** Sets the language solutions are written in. Default {@link Language#PYTHON}. */
+    public Builder language(Language language) {
+      this.language = Objects.requireNonNull(language, "language");
+      return this;
+    }
+
+    /**
+     * Returns the task.
+     *
+     * @throws IllegalArgumentException if the goal is missing or blank, the data directory does not
+     *     exist or is not a directory, the timeout is not positive, or the starting solution is
+     *     blank
+     */
+    public Task build() {
+      if (goal == null || goal.isBlank()) {
+        throw new IllegalArgumentException(
+            "goal is required: call Task.builder().goal(\"what the solution should do\")");
+      }
+      if (dataDir != null) {
+        dataDir = dataDir.toAbsolutePath().normalize();
+        if (!Files.exists(dataDir)) {
+          throw new IllegalArgumentException("dataDir does not exist: " + dataDir);
+        }
+        if (!Files.isDirectory(dataDir)) {
+          throw new IllegalArgumentException("dataDir is not a directory: " + dataDir);
+        }
+      }
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+      }
+      if (startingSolution != null && startingSolution.isBlank()) {
+        throw new IllegalArgumentException(
+            "startingSolution is blank: pass the code to improve, or null to draft from scratch");
+      }
+      if (evaluation != null && evaluation.isBlank()) evaluation = null;
+      if (instructions != null && instructions.isBlank()) instructions = null;
+      return new Task(this);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package dev.aide.core.search;
+
+import dev.aide.core.Node;
+import java.util.Objects;
+
+/**
+ * What the search does next: write a new {@link Draft}, {@link Improve} a good node, or {@link
+ * Debug} a buggy one. A {@link SearchPolicy} returns one per step.
+ */
+public sealed interface Action permits Action.Draft, Action.Improve, Action.Debug {
+  /** Returns the action that writes a new solution from the task alone. */
+  static Action draft() {
+    return Draft.INSTANCE;
+  }
+
+  /** Returns the action that improves the good node {@code node}. */
+  static Action improve(Node node) {
+    return new Improve(node);
+  }
+
+  /** Returns the action that fixes the buggy node {@code node}. */
+  static Action debug(Node node) {
+    return new Debug(node);
+  }
+
+  /** Write a new solution from the task alone. */
+  enum Draft implements Action {
+    INSTANCE;
+
+    @Override
+    public String toString() {
+      return "Draft";
+    }
+  }
+
+  /**
+   * Improve a good node.
+   *
+   * @param node the node to improve; it must not be buggy
+   */
+  record Improve(Node node) implements Action {
+    public Improve {
+      Objects.requireNonNull(node, "node");
+      if (node.isBuggy()) {
+        throw new IllegalArgumentException("cannot improve buggy node " + node.id());
+      }
+    }
+  }
+
+  /**
+   * Fix a buggy node.
+   *
+   * @param node the node to fix; it must be buggy
+   */
+  record Debug(Node node) implements Action {
+    public Debug {
+      Objects.requireNonNull(node, "node");
+      if (!node.isBuggy()) {
+        throw new IllegalArgumentException("cannot debug node " + node.id() + ": it is not buggy");
+      }
+    }
+  }
+}

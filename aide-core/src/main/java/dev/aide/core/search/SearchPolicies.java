@@ -1,0 +1,14 @@
+package dev.aide.core.search;
+
+/** The built-in search policies. */
+public final class SearchPolicies {
+  private SearchPolicies() {}
+
+  /**
+   * Returns AIDE's greedy policy with the reference defaults (5 drafts, debug probability 0.5,
+   * debug depth at most 3). Use {@link GreedyPolicy#builder()} to change them.
+   */
+  public static SearchPolicy greedy() {
+    return GreedyPolicy.builder().build();
+  }
+}

@@ -1,0 +1,2 @@
+/** LlmClient implementations over HTTP (OpenAI-compatible and Anthropic); not yet implemented. */
+package dev.aide.llm;
