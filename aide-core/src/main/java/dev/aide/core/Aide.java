@@ -1,0 +1,284 @@
+package dev.aide.core;
+
+import dev.aide.core.exec.Executor;
+import dev.aide.core.exec.ExecutorProvider;
+import dev.aide.core.internal.SearchEngine;
+import dev.aide.core.llm.LlmClient;
+import dev.aide.core.llm.LlmClientProvider;
+import dev.aide.core.search.SearchPolicies;
+import dev.aide.core.search.SearchPolicy;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs AIDE's tree search over code: drafts solutions with an LLM, runs them, has their output
+ * reviewed and scored, and keeps debugging and improving the best ones until the steps are spent.
+ *
+ * <pre>{@code
+ * Result result = Aide.optimize(task);            // LLM and executor found on the classpath
+ *
+ * Result result = Aide.builder()
+ *     .coder(llm, "gpt-4.1").reviewer(llm, "gpt-4.1-mini")
+ *     .executor(executor)
+ *     .steps(50).seed(7)
+ *     .outputDir(Path.of("runs/house-prices"))
+ *     .listener(event -> System.out.println(event))
+ *     .build()
+ *     .run(task);
+ * }</pre>
+ *
+ * <p>An {@code Aide} is an immutable configuration and is safe to share; each {@link #run} is an
+ * independent search. A run writes {@code run.json}, {@code journal.jsonl}, {@code best/} and the
+ * nodes' workspaces to its output directory, and running again with the same output directory and
+ * task resumes it.
+ */
+public final class Aide {
+  /** The number of steps (nodes) a search takes unless told otherwise. */
+  public static final int DEFAULT_STEPS = 20;
+
+  private final LlmClient coder;
+  private final String coderModel;
+  private final LlmClient reviewer;
+  private final String reviewerModel;
+  private final Executor executor;
+  private final SearchPolicy policy;
+  private final int steps;
+  private final int workers;
+  private final @Nullable Long seed;
+  private final @Nullable Path outputDir;
+  private final List<SearchListener> listeners;
+  private final Clock clock;
+
+  private Aide(Builder b, LlmClient coder, String coderModel, Executor executor) {
+    this.coder = coder;
+    this.coderModel = coderModel;
+    this.reviewer = b.reviewer != null ? b.reviewer : coder;
+    this.reviewerModel = b.reviewerModel != null ? b.reviewerModel : coderModel;
+    this.executor = executor;
+    this.policy = b.policy;
+    this.steps = b.steps;
+    this.workers = b.workers;
+    this.seed = b.seed;
+    this.outputDir = b.outputDir;
+    this.listeners = List.copyOf(b.listeners);
+    this.clock = b.clock;
+  }
+
+  /**
+   * Searches for a solution to {@code task} with the defaults: the LLM client and executor found
+   * through {@link ServiceLoader} (add aide-llm and aide-exec to the classpath), {@value
+   * #DEFAULT_STEPS} steps, the greedy policy, and a new directory under {@code aide-runs/}.
+   *
+   * @throws AideException if no LLM client or executor is configured (the message says what to add
+   *     or set), or the search had to stop
+   */
+  public static Result optimize(Task task) {
+    return builder().build().run(task);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Searches for a solution to {@code task}.
+   *
+   * @throws AideException if the output directory holds a run of another task, or an error that no
+   *     later step could avoid (bad credentials, a missing interpreter) stopped the search; the
+   *     nodes finished by then are on disk and running again resumes
+   */
+  public Result run(Task task) {
+    Objects.requireNonNull(task, "task");
+    Path dir = outputDir != null ? outputDir : defaultOutputDir();
+    return new SearchEngine(
+            new SearchEngine.Config(
+                task,
+                coder,
+                coderModel,
+                reviewer,
+                reviewerModel,
+                executor,
+                policy,
+                steps,
+                workers,
+                seed,
+                dir.toAbsolutePath().normalize(),
+                listeners,
+                clock))
+        .run();
+  }
+
+  private static Path defaultOutputDir() {
+    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"));
+    return Path.of("aide-runs", stamp);
+  }
+
+  /** Configures an {@link Aide}. Not safe for use by several threads at once. */
+  public static final class Builder {
+    private @Nullable LlmClient coder;
+    private @Nullable String coderModel;
+    private @Nullable LlmClient reviewer;
+    private @Nullable String reviewerModel;
+    private @Nullable Executor executor;
+    private SearchPolicy policy = SearchPolicies.greedy();
+    private int steps = DEFAULT_STEPS;
+    private int workers = 1;
+    private @Nullable Long seed;
+    private @Nullable Path outputDir;
+    private final List<SearchListener> listeners = new ArrayList<>();
+    private Map<String, String> environment = System.getenv();
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /** Sets the client and model that write code. Unset: found through {@link ServiceLoader}. */
+    public Builder coder(LlmClient client, String model) {
+      this.coder = Objects.requireNonNull(client, "client");
+      this.coderModel = requireModel(model);
+      return this;
+    }
+
+    /** Sets the client and model that review runs. Unset: the coder's. */
+    public Builder reviewer(LlmClient client, String model) {
+      this.reviewer = Objects.requireNonNull(client, "client");
+      this.reviewerModel = requireModel(model);
+      return this;
+    }
+
+    /** Sets what runs the code. Unset: found through {@link ServiceLoader}. */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Sets the search policy. Default {@link SearchPolicies#greedy()}. */
+    public Builder policy(SearchPolicy policy) {
+      this.policy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Sets how many nodes the journal holds when the search ends, counting those of a resumed run;
+     * at least 1. Default {@value #DEFAULT_STEPS}.
+     */
+    public Builder steps(int steps) {
+      if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, was " + steps);
+      this.steps = steps;
+      return this;
+    }
+
+    /** Sets how many nodes are worked on at once; at least 1. Default 1. */
+    public Builder workers(int workers) {
+      if (workers < 1) throw new IllegalArgumentException("workers must be >= 1, was " + workers);
+      this.workers = workers;
+      return this;
+    }
+
+    /**
+     * Sets the seed of the search's random choices. Unset: a random seed, recorded in {@code
+     * run.json} and reused when the run is resumed.
+     */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /**
+     * Sets the directory the run writes to; a directory that holds a run of the same task is
+     * resumed. Unset: a new directory under {@code aide-runs/} for each run.
+     */
+    public Builder outputDir(Path outputDir) {
+      this.outputDir = Objects.requireNonNull(outputDir, "outputDir");
+      return this;
+    }
+
+    /** Adds a listener for the search's events. */
+    public Builder listener(SearchListener listener) {
+      this.listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** Sets the environment providers read; the process environment by default. For tests. */
+    Builder environment(Map<String, String> environment) {
+      this.environment = Map.copyOf(environment);
+      return this;
+    }
+
+    /** Sets the clock for timestamps. For tests. */
+    Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Returns the configuration, finding an LLM client and an executor through {@link
+     * ServiceLoader} where none was set.
+     *
+     * @throws AideException if no LLM client or executor is set or found; the message lists what
+     *     was tried and says which module to add or which builder method to call
+     */
+    public Aide build() {
+      LlmClient client = coder;
+      String model = coderModel;
+      if (client == null || model == null) {
+        LlmClientProvider.Configured found = findLlm(environment);
+        client = found.client();
+        model = found.model();
+      }
+      Executor exec = executor != null ? executor : findExecutor();
+      return new Aide(this, client, model, exec);
+    }
+
+    private static String requireModel(String model) {
+      Objects.requireNonNull(model, "model");
+      if (model.isBlank()) throw new IllegalArgumentException("model must not be blank");
+      return model;
+    }
+
+    private static LlmClientProvider.Configured findLlm(Map<String, String> environment) {
+      List<String> tried = new ArrayList<>();
+      try {
+        for (LlmClientProvider provider : ServiceLoader.load(LlmClientProvider.class)) {
+          Optional<LlmClientProvider.Configured> configured = provider.configure(environment);
+          if (configured.isPresent()) return configured.get();
+          tried.add(provider.requirements());
+        }
+      } catch (ServiceConfigurationError | RuntimeException e) {
+        throw new AideException("Could not load an LLM client provider: " + e.getMessage(), e);
+      }
+      if (tried.isEmpty()) {
+        throw new AideException(
+            "No LLM client is configured. Add the module dev.aide:aide-llm to the classpath and"
+                + " set OPENAI_API_KEY or ANTHROPIC_API_KEY, or pass a client with"
+                + " Aide.builder().coder(client, model).");
+      }
+      throw new AideException(
+          "No LLM client is configured. Tried:\n  - "
+              + String.join("\n  - ", tried)
+              + "\nOr pass a client with Aide.builder().coder(client, model).");
+    }
+
+    private static Executor findExecutor() {
+      try {
+        for (ExecutorProvider provider : ServiceLoader.load(ExecutorProvider.class)) {
+          return provider.create();
+        }
+      } catch (ServiceConfigurationError | RuntimeException e) {
+        throw new AideException("Could not create the default executor: " + e.getMessage(), e);
+      }
+      throw new AideException(
+          "No executor is configured. Add the module dev.aide:aide-exec to the classpath, or pass"
+              + " one with Aide.builder().executor(executor).");
+    }
+  }
+}

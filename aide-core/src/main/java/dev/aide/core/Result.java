@@ -1,0 +1,75 @@
+package dev.aide.core;
+
+import dev.aide.core.llm.TokenUsage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a search found: the best node, the whole journal, and where the run's files are.
+ *
+ * <p>Instances are immutable apart from the journal, which is complete when the result is made;
+ * safe to share.
+ */
+public final class Result {
+  private final Journal journal;
+  private final Path outputDir;
+  private final StopReason stopReason;
+  private final Duration duration;
+
+  /**
+   * @param journal the finished nodes
+   * @param outputDir the directory the run wrote to
+   * @param stopReason why the search stopped
+   * @param duration how long this search ran (a resumed run counts from its resumption)
+   */
+  public Result(Journal journal, Path outputDir, StopReason stopReason, Duration duration) {
+    this.journal = Objects.requireNonNull(journal, "journal");
+    this.outputDir = Objects.requireNonNull(outputDir, "outputDir");
+    this.stopReason = Objects.requireNonNull(stopReason, "stopReason");
+    this.duration = Objects.requireNonNull(duration, "duration");
+  }
+
+  /** The best good node, or null when no node ran cleanly with a metric. */
+  public @Nullable Node best() {
+    return journal.best();
+  }
+
+  public Journal journal() {
+    return journal;
+  }
+
+  /** The directory holding run.json, journal.jsonl, best/ and the workspaces. */
+  public Path outputDir() {
+    return outputDir;
+  }
+
+  public StopReason stopReason() {
+    return stopReason;
+  }
+
+  public Duration duration() {
+    return duration;
+  }
+
+  /** The tokens all nodes of the journal spent. */
+  public TokenUsage usage() {
+    TokenUsage total = TokenUsage.ZERO;
+    for (Node node : journal.nodes()) total = total.plus(node.usage());
+    return total;
+  }
+
+  @Override
+  public String toString() {
+    return "Result{best="
+        + best()
+        + ", nodes="
+        + journal.size()
+        + ", stopReason="
+        + stopReason
+        + ", outputDir="
+        + outputDir
+        + "}";
+  }
+}

@@ -1,0 +1,64 @@
+package dev.aide.core;
+
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Something that happened during a search, as told to a {@link SearchListener}: a node started or
+ * finished, the best node changed, or the search finished.
+ */
+public sealed interface SearchEvent
+    permits SearchEvent.NodeStarted,
+        SearchEvent.NodeFinished,
+        SearchEvent.NewBest,
+        SearchEvent.SearchFinished {
+
+  /**
+   * A worker started a node.
+   *
+   * @param nodeId the id the node will have
+   * @param stage what kind of node it will be
+   * @param parents the ids of the nodes it is made from
+   */
+  record NodeStarted(int nodeId, Stage stage, List<Integer> parents) implements SearchEvent {
+    public NodeStarted {
+      Objects.requireNonNull(stage, "stage");
+      parents = List.copyOf(parents);
+    }
+  }
+
+  /**
+   * A node finished and is in the journal.
+   *
+   * @param node the node
+   */
+  record NodeFinished(Node node) implements SearchEvent {
+    public NodeFinished {
+      Objects.requireNonNull(node, "node");
+    }
+  }
+
+  /**
+   * A node became the best so far.
+   *
+   * @param node the new best node
+   * @param previous the node that was best before, or null if it is the first good node
+   */
+  record NewBest(Node node, @Nullable Node previous) implements SearchEvent {
+    public NewBest {
+      Objects.requireNonNull(node, "node");
+    }
+  }
+
+  /**
+   * The search ended normally; this is the last event of a search.
+   *
+   * @param result what it found
+   */
+  record SearchFinished(Result result) implements SearchEvent {
+    public SearchFinished {
+      Objects.requireNonNull(result, "result");
+    }
+  }
+}

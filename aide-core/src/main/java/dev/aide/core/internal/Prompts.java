@@ -1,0 +1,267 @@
+package dev.aide.core.internal;
+
+import dev.aide.core.Language;
+import dev.aide.core.Node;
+import dev.aide.core.Task;
+import dev.aide.core.exec.ExecutionResult;
+import dev.aide.core.llm.ChatMessage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Builds the messages sent to the coder (draft, improve, debug) and to the reviewer.
+ *
+ * <p>Each prompt is a system message (the introduction) and a user message made of named sections:
+ * task, memory of earlier attempts, previous code and its output where relevant, response format,
+ * solution and implementation guidelines, environment and data overview. Immutable; safe to share.
+ */
+public final class Prompts {
+  /** The most characters of a run's output shown in a prompt: its head and its tail. */
+  static final int MAX_OUTPUT_CHARS = 5_000;
+
+  private final Task task;
+  private final String dataOverview;
+
+  /**
+   * @param task the task
+   * @param dataOverview the preview of the data directory, or empty when there is none
+   */
+  public Prompts(Task task, String dataOverview) {
+    this.task = task;
+    this.dataOverview = dataOverview;
+  }
+
+  public List<ChatMessage> draft(String memory) {
+    Sections s = new Sections();
+    taskSections(s);
+    s.add("Memory of earlier attempts", memory);
+    s.add("Response format", responseFormat());
+    s.add(
+        "Solution guidelines",
+        """
+        - Write a simple, sound first solution: it will be improved in later steps.
+        - Do not spend the run on ensembles or long hyperparameter searches yet.
+        - The solution should differ from the earlier attempts listed in the memory.
+        - Score the solution with the evaluation the task names. Where there is no separate \
+        validation set, hold out part of the training data or use cross-validation.
+        - Do not plan exploratory data analysis.""");
+    implementationSections(s);
+    return messages(
+        "You are an expert engineer who solves tasks whose results can be measured, such as"
+            + " machine-learning competitions or making code faster. Plan a solution to the task"
+            + " below and implement it in "
+            + language().name()
+            + ".",
+        s);
+  }
+
+  public List<ChatMessage> improve(Node parent, String memory) {
+    Sections s = new Sections();
+    taskSections(s);
+    s.add("Memory of earlier attempts", memory);
+    s.add("Previous solution", codeBlock(parent.code()));
+    s.add("Response format", responseFormat());
+    s.add(
+        "Improvement guidelines",
+        """
+        - Propose exactly one change, small enough that its effect can be measured on its own.
+        - Say in the plan why the change should raise the score.
+        - The change should differ from those already tried in the memory.
+        - Write the whole improved program, not only the changed part.""");
+    implementationSections(s);
+    return messages(
+        "You are an expert engineer improving a working solution to the task below. Make one"
+            + " specific change that should raise its score, and implement the complete improved"
+            + " solution in "
+            + language().name()
+            + ".",
+        s);
+  }
+
+  public List<ChatMessage> debug(Node parent) {
+    Sections s = new Sections();
+    taskSections(s);
+    s.add("Previous (buggy) solution", codeBlock(parent.code()));
+    s.add("Execution output", executionReport(parent.execution(), parent.failure()));
+    if (!parent.analysis().isEmpty()) s.add("Reviewer's findings", parent.analysis());
+    s.add("Response format", responseFormat());
+    s.add(
+        "Bug-fix guidelines",
+        """
+        - Start the plan with the cause of the failure, then say how you fix it.
+        - Keep what worked; change only what the fix needs.
+        - Write the whole corrected program, not only the changed part.""");
+    implementationSections(s);
+    return messages(
+        "You are an expert engineer. Your previous solution to the task below failed or has a"
+            + " bug. Find the cause from its output, fix it, and write the complete corrected"
+            + " solution in "
+            + language().name()
+            + ".",
+        s);
+  }
+
+  /** The message that asks the coder again when its answer held no code. */
+  public ChatMessage askAgainForCode(String reason) {
+    return ChatMessage.user(
+        "Your answer "
+            + reason
+            + ". Reply again with a short plan followed by exactly one fenced code block (```"
+            + fenceTag()
+            + ") that holds the complete program.");
+  }
+
+  /**
+   * Returns the messages asking the reviewer to judge a run.
+   *
+   * @param withTool whether the reviewer is offered {@code submit_review}; when not, it is asked
+   *     for the same fields as a JSON object
+   */
+  public List<ChatMessage> review(String code, ExecutionResult execution, boolean withTool) {
+    Sections s = new Sections();
+    taskSections(s);
+    s.add("Solution", codeBlock(code));
+    s.add("Execution output", executionReport(execution, null));
+    String fields =
+        """
+        - is_bug: true if the run failed, raised an error, or the output shows a bug;
+        - summary: 2 to 3 sentences on what the output shows (the result, or the error and its \
+        likely cause), without suggestions;
+        - metric: the validation metric the program printed, as a number, or null if it printed \
+        none;
+        - lower_is_better: true if a lower metric is better (an error, a loss, a run time), \
+        false if higher is better (accuracy, AUC).""";
+    s.add(
+        "Instructions",
+        withTool
+            ? "Call the function submit_review with:\n" + fields
+            : "Reply with only a JSON object with these fields:\n"
+                + fields
+                + "\nFor example: {\"is_bug\": false, \"summary\": \"...\", \"metric\": 0.85,"
+                + " \"lower_is_better\": false}");
+    return messages(
+        "You are an expert engineer reviewing the output of a solution to the task below. Decide"
+            + " whether the run succeeded and report the metric it printed.",
+        s);
+  }
+
+  private void taskSections(Sections s) {
+    s.add("Task", task.goal());
+    s.add("Evaluation", task.evaluation());
+    s.add("Extra instructions", task.instructions());
+  }
+
+  private void implementationSections(Sections s) {
+    String fileName = language().fileName();
+    s.add(
+        "Implementation guidelines",
+        "- The program runs as `"
+            + String.join(" ", language().command())
+            + "` in a directory that holds "
+            + fileName
+            + ", ./input and ./working.\n"
+            + "- The task's data is in ./input (read only). Write every file the program makes,"
+            + " such as predictions in submission.csv, to ./working.\n"
+            + "- The program must finish within "
+            + duration(task.timeout())
+            + " and must not wait for input.\n"
+            + "- At the end, print the validation metric on its own line, e.g. `metric: 0.8123`.\n"
+            + "- Write one complete program in a single code block; it cannot import other files"
+            + " of yours.");
+    s.add("Environment", environment());
+    s.add("Data overview", dataOverview);
+  }
+
+  private String environment() {
+    String name = language().name().toLowerCase(Locale.ROOT);
+    if (name.equals("python")) {
+      return "Python 3. Packages such as numpy, pandas, scikit-learn, scipy, xgboost, lightgbm"
+          + " and torch may be installed; use what the task needs and do not install packages.";
+    }
+    if (name.equals("java")) {
+      return "A JDK runs the single source file directly; use only the Java standard library."
+          + " The public class must be named Main.";
+    }
+    return "The program is run as `" + String.join(" ", language().command()) + "`.";
+  }
+
+  private String responseFormat() {
+    return "Start with a short plan in plain text (3 to 5 sentences), then write one fenced code"
+        + " block (```"
+        + fenceTag()
+        + ") holding the complete program. Write nothing after the code block.";
+  }
+
+  private String codeBlock(String code) {
+    return "```" + fenceTag() + "\n" + code.strip() + "\n```";
+  }
+
+  static String executionReport(@Nullable ExecutionResult execution, @Nullable String failure) {
+    if (execution == null) {
+      return failure == null
+          ? "(the program did not run)"
+          : "(the program did not run: " + failure + ")";
+    }
+    StringBuilder out = new StringBuilder();
+    out.append("```\n").append(Text.headAndTail(execution.output().strip(), MAX_OUTPUT_CHARS));
+    out.append("\n```\n");
+    if (execution.truncatedChars() > 0) {
+      out.append("(The executor cut ").append(execution.truncatedChars()).append(" characters.)\n");
+    }
+    if (execution.timedOut()) {
+      out.append("The run was stopped at its time limit after ")
+          .append(duration(execution.duration()))
+          .append(".");
+    } else {
+      out.append("The run took ")
+          .append(duration(execution.duration()))
+          .append(" and exited with code ")
+          .append(execution.exitCode())
+          .append('.');
+    }
+    if (execution.errorType() != null) {
+      out.append(" It raised ").append(execution.errorType());
+      if (execution.errorMessage() != null) out.append(": ").append(execution.errorMessage());
+      out.append('.');
+    }
+    return out.toString();
+  }
+
+  static String duration(Duration d) {
+    long seconds = d.toSeconds();
+    if (seconds < 1) return d.toMillis() + " ms";
+    if (seconds < 120) return seconds + " s";
+    if (seconds < 7200) return (seconds / 60) + " min";
+    return (seconds / 3600) + " h";
+  }
+
+  private Language language() {
+    return task.language();
+  }
+
+  private String fenceTag() {
+    List<String> tags = language().fenceTags();
+    return tags.isEmpty() ? "" : tags.get(0);
+  }
+
+  private static List<ChatMessage> messages(String introduction, Sections sections) {
+    return List.of(ChatMessage.system(introduction), ChatMessage.user(sections.render()));
+  }
+
+  /** Named sections in order; a section with no content is left out. */
+  private static final class Sections {
+    private final List<String> parts = new ArrayList<>();
+
+    void add(String title, @Nullable String content) {
+      if (content == null || content.isBlank()) return;
+      parts.add("# " + title + "\n\n" + content.strip());
+    }
+
+    String render() {
+      return String.join("\n\n", parts) + "\n";
+    }
+  }
+}

@@ -1,0 +1,367 @@
+package dev.aide.core.internal;
+
+import dev.aide.core.AideException;
+import dev.aide.core.Journal;
+import dev.aide.core.Node;
+import dev.aide.core.Task;
+import dev.aide.core.exec.ExecutionResult;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The files of one run in its output directory: {@code run.json}, {@code journal.jsonl}, {@code
+ * best/} and {@code workspaces/}.
+ *
+ * <p>Each finished node is appended to the journal file as one line and written through to the
+ * operating system at once, so a process that dies loses no finished node; the cost of recording a
+ * node does not depend on the journal's length. Opening a directory that already holds a journal
+ * resumes it. Not safe for concurrent use: the engine calls it under its lock.
+ */
+public final class RunStore implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(RunStore.class);
+
+  static final String RUN_FILE = "run.json";
+  static final String JOURNAL_FILE = "journal.jsonl";
+  static final String BEST_DIR = "best";
+  static final String WORKSPACES_DIR = "workspaces";
+
+  private final Path dir;
+  private final Task task;
+  private final Journal journal;
+  private final @Nullable Long storedSeed;
+  private final FileChannel journalChannel;
+
+  private RunStore(
+      Path dir, Task task, Journal journal, @Nullable Long storedSeed, FileChannel channel) {
+    this.dir = dir;
+    this.task = task;
+    this.journal = journal;
+    this.storedSeed = storedSeed;
+    this.journalChannel = channel;
+  }
+
+  /**
+   * Opens the run in {@code dir}: resumes it when it holds a journal of the same task, else starts
+   * a new one and writes {@code run.json}.
+   *
+   * @param settings the run's settings, recorded in {@code run.json}; must hold "seed"
+   * @throws AideException if the directory holds a run of another task or cannot be written
+   */
+  public static RunStore open(Path dir, Task task, Map<String, Object> settings) {
+    try {
+      Files.createDirectories(dir);
+      Path journalFile = dir.resolve(JOURNAL_FILE);
+      Path runFile = dir.resolve(RUN_FILE);
+      Journal journal = new Journal();
+      Long storedSeed = null;
+      if (Files.exists(runFile)) {
+        Map<?, ?> run = readRunFile(runFile);
+        checkSameTask(dir, run, task);
+        if (run.get("settings") instanceof Map<?, ?> old && old.get("seed") instanceof Number n) {
+          storedSeed = n.longValue();
+        }
+        if (Files.exists(journalFile)) loadJournal(journalFile, journal);
+        log.info("Resuming the run in {} with {} finished nodes", dir, journal.size());
+      } else {
+        if (Files.exists(journalFile)) {
+          throw new AideException(
+              dir
+                  + " holds "
+                  + JOURNAL_FILE
+                  + " but no "
+                  + RUN_FILE
+                  + "; choose another output"
+                  + " directory, or delete this one to start over");
+        }
+        writeAtomically(runFile, runJson(task, settings));
+      }
+      FileChannel channel =
+          FileChannel.open(
+              journalFile,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.APPEND);
+      return new RunStore(dir, task, journal, storedSeed, channel);
+    } catch (IOException e) {
+      throw new AideException("cannot write the output directory " + dir + ": " + e, e);
+    }
+  }
+
+  /** The nodes read back from disk (empty for a new run); the engine appends to it. */
+  public Journal journal() {
+    return journal;
+  }
+
+  /** The seed recorded by the run being resumed, or null for a new run. */
+  public @Nullable Long storedSeed() {
+    return storedSeed;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /** Appends {@code node} to {@code journal.jsonl} and writes it through to the OS. */
+  public void append(Node node) {
+    byte[] line = (NodeJson.write(node) + "\n").getBytes(StandardCharsets.UTF_8);
+    try {
+      ByteBuffer buffer = ByteBuffer.wrap(line);
+      while (buffer.hasRemaining()) journalChannel.write(buffer);
+    } catch (IOException e) {
+      throw new AideException("cannot append to " + dir.resolve(JOURNAL_FILE) + ": " + e, e);
+    }
+  }
+
+  /**
+   * Makes {@code node} the run's best: replaces {@code best/<solution file>} atomically and copies
+   * the files the node's run left in {@code working/} beside it, replacing the previous best's.
+   */
+  public void writeBest(Node node) {
+    Path best = dir.resolve(BEST_DIR);
+    String solutionName = task.language().fileName();
+    try {
+      Files.createDirectories(best);
+      try (DirectoryStream<Path> old = Files.newDirectoryStream(best)) {
+        for (Path path : old) {
+          if (!path.getFileName().toString().equals(solutionName)) deleteRecursively(path);
+        }
+      }
+      ExecutionResult execution = node.execution();
+      if (execution != null) {
+        Path working = workspace(node.id()).resolve("working");
+        for (String file : execution.files()) {
+          Path source = working.resolve(file).normalize();
+          Path target = best.resolve(file).normalize();
+          if (!source.startsWith(working) || !target.startsWith(best)) continue;
+          if (target.getFileName().toString().equals(solutionName)
+              || !Files.isRegularFile(source)) {
+            continue;
+          }
+          Files.createDirectories(Objects.requireNonNull(target.getParent()));
+          Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      writeAtomically(best.resolve(solutionName), node.code());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + best, e);
+    }
+  }
+
+  /** The workspace directory of node {@code id}. */
+  public Path workspace(int id) {
+    return dir.resolve(WORKSPACES_DIR).resolve(Integer.toString(id));
+  }
+
+  /**
+   * Creates a fresh workspace for node {@code id}, removing what an earlier, interrupted attempt
+   * left there: {@code working/} and {@code input/}, a link to the task's data (or a copy where
+   * links are not allowed, or an empty directory when the task has no data).
+   */
+  public Path prepareWorkspace(int id) {
+    Path workspace = workspace(id);
+    try {
+      if (Files.exists(workspace, LinkOption.NOFOLLOW_LINKS)) deleteRecursively(workspace);
+      Files.createDirectories(workspace.resolve("working"));
+      Path input = workspace.resolve("input");
+      Path data = task.dataDir();
+      if (data == null) {
+        Files.createDirectories(input);
+      } else {
+        try {
+          Files.createSymbolicLink(input, data);
+        } catch (UnsupportedOperationException | IOException e) {
+          copyRecursively(data, input);
+        }
+      }
+      return workspace;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare the workspace " + workspace, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      journalChannel.close();
+    } catch (IOException e) {
+      log.warn("Could not close {}", dir.resolve(JOURNAL_FILE), e);
+    }
+  }
+
+  /** The library's version, from the jar's resources. */
+  public static String libraryVersion() {
+    try (InputStream in = RunStore.class.getResourceAsStream("version.properties")) {
+      if (in == null) return "unknown";
+      Properties properties = new Properties();
+      properties.load(in);
+      return properties.getProperty("version", "unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  private static String runJson(Task task, Map<String, Object> settings) {
+    Map<String, @Nullable Object> taskMap = new LinkedHashMap<>();
+    taskMap.put("goal", task.goal());
+    taskMap.put("evaluation", task.evaluation());
+    taskMap.put("dataDir", task.dataDir() == null ? null : task.dataDir().toString());
+    taskMap.put("direction", task.direction() == null ? null : task.direction().name());
+    taskMap.put("startingSolution", task.startingSolution());
+    taskMap.put("timeoutSeconds", task.timeout().toSeconds());
+    taskMap.put("instructions", task.instructions());
+    taskMap.put("language", task.language().name());
+    Map<String, Object> run = new LinkedHashMap<>();
+    run.put("task", taskMap);
+    run.put("settings", settings);
+    run.put("libraryVersion", libraryVersion());
+    run.put("startedAt", Instant.now().toString());
+    return NodeJson.JSON.indent("  ").toJson(run) + "\n";
+  }
+
+  private static Map<?, ?> readRunFile(Path runFile) throws IOException {
+    try {
+      Object value = NodeJson.JSON.fromJson(Files.readString(runFile));
+      if (value instanceof Map<?, ?> map) return map;
+    } catch (IOException | RuntimeException e) {
+      // reported below
+    }
+    throw new AideException(
+        runFile
+            + " cannot be read; choose another output directory, or delete this one to start"
+            + " over");
+  }
+
+  private static void checkSameTask(Path dir, Map<?, ?> run, Task task) {
+    Map<?, ?> old = run.get("task") instanceof Map<?, ?> m ? m : Map.of();
+    List<String> differences = new ArrayList<>();
+    compare(differences, "goal", old.get("goal"), task.goal());
+    compare(differences, "evaluation", old.get("evaluation"), task.evaluation());
+    compare(differences, "language", old.get("language"), task.language().name());
+    compare(differences, "startingSolution", old.get("startingSolution"), task.startingSolution());
+    if (!differences.isEmpty()) {
+      throw new AideException(
+          dir
+              + " holds a run of a different task ("
+              + String.join(", ", differences)
+              + " differ). Choose another output directory, or delete this one to start over.");
+    }
+  }
+
+  private static void compare(
+      List<String> differences, String field, @Nullable Object old, @Nullable Object now) {
+    if (!Objects.equals(old, now)) differences.add(field);
+  }
+
+  /**
+   * Reads the journal into {@code journal}. A last line without its newline was torn by a process
+   * that died while writing it: it is cut off the file with a warning. Other unreadable lines are
+   * skipped with a warning.
+   */
+  private static void loadJournal(Path file, Journal journal) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    int end = bytes.length;
+    while (end > 0 && bytes[end - 1] != '\n') end--;
+    if (end < bytes.length) {
+      log.warn(
+          "Skipping the torn last line of {} ({} bytes): the process stopped while writing it",
+          file,
+          bytes.length - end);
+      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        channel.truncate(end);
+      }
+    }
+    String[] lines = new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n");
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i];
+      if (line.isBlank()) continue;
+      try {
+        journal.add(NodeJson.read(line));
+      } catch (IllegalArgumentException e) {
+        log.warn("Skipping line {} of {}: {}", i + 1, file, e.getMessage());
+      }
+    }
+  }
+
+  private static void writeAtomically(Path target, String content) throws IOException {
+    Path parent = Objects.requireNonNull(target.toAbsolutePath().getParent());
+    Path temp = Files.createTempFile(parent, "." + target.getFileName(), ".tmp");
+    try {
+      Files.writeString(temp, content);
+      try {
+        Files.move(
+            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  static void deleteRecursively(Path path) throws IOException {
+    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) return;
+    Files.walkFileTree(
+        path,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.delete(file);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path d, @Nullable IOException e)
+              throws IOException {
+            if (e != null) throw e;
+            Files.delete(d);
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+
+  private static void copyRecursively(Path source, Path target) throws IOException {
+    Files.walkFileTree(
+        source,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs)
+              throws IOException {
+            Files.createDirectories(target.resolve(source.relativize(d).toString()));
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.copy(file, target.resolve(source.relativize(file).toString()));
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+}

@@ -1,0 +1,555 @@
+package dev.aide.core.internal;
+
+import dev.aide.core.AideException;
+import dev.aide.core.Direction;
+import dev.aide.core.Journal;
+import dev.aide.core.Metric;
+import dev.aide.core.Node;
+import dev.aide.core.Result;
+import dev.aide.core.SearchEvent;
+import dev.aide.core.SearchListener;
+import dev.aide.core.Stage;
+import dev.aide.core.StopReason;
+import dev.aide.core.Task;
+import dev.aide.core.exec.ExecutionRequest;
+import dev.aide.core.exec.ExecutionResult;
+import dev.aide.core.exec.Executor;
+import dev.aide.core.exec.ExecutorException;
+import dev.aide.core.llm.ChatMessage;
+import dev.aide.core.llm.ChatRequest;
+import dev.aide.core.llm.ChatResponse;
+import dev.aide.core.llm.FinishReason;
+import dev.aide.core.llm.LlmClient;
+import dev.aide.core.llm.LlmException;
+import dev.aide.core.llm.TokenUsage;
+import dev.aide.core.llm.ToolChoice;
+import dev.aide.core.search.Action;
+import dev.aide.core.search.SearchPolicy;
+import dev.aide.core.search.SearchState;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one search: asks the policy for actions, turns each into a node (prompt, coder, execution,
+ * review), records it, and stops when the steps are spent.
+ *
+ * <p>Choosing an action and recording a node happen under one lock, so the policy always sees a
+ * consistent journal and the actions in flight; LLM calls and executions happen outside it, on as
+ * many worker threads as configured. An error that no later step could avoid ends the search after
+ * the nodes in flight finish; everything finished is on disk by then.
+ */
+public final class SearchEngine {
+  private static final Logger log = LoggerFactory.getLogger(SearchEngine.class);
+
+  /** How often the coder is asked again when its answer holds no code. */
+  static final int CODER_RETRIES = 3;
+
+  /** The settings of one search. */
+  public record Config(
+      Task task,
+      LlmClient coder,
+      String coderModel,
+      LlmClient reviewer,
+      String reviewerModel,
+      Executor executor,
+      SearchPolicy policy,
+      int steps,
+      int workers,
+      @Nullable Long seed,
+      Path outputDir,
+      List<SearchListener> listeners,
+      Clock clock) {}
+
+  private final Config config;
+  private final Task task;
+  private final Object lock = new Object();
+  private final Map<Integer, Action> inFlight = new LinkedHashMap<>();
+  private final AtomicBoolean reviewToolsUnsupported = new AtomicBoolean();
+
+  // Set in run(), guarded by lock where workers share them.
+  private @Nullable RunStore store;
+  private @Nullable Prompts prompts;
+  private @Nullable RandomGenerator random;
+  private int nextId;
+  private @Nullable Throwable fatal;
+
+  public SearchEngine(Config config) {
+    this.config = config;
+    this.task = config.task();
+  }
+
+  /**
+   * Runs the search to its end.
+   *
+   * @throws AideException if the output directory holds another task's run, or an error that no
+   *     later step could avoid stopped the search
+   */
+  public Result run() {
+    Instant start = config.clock().instant();
+    Long configured = config.seed();
+    long newSeed = configured != null ? configured : ThreadLocalRandom.current().nextLong(1L << 31);
+    try (RunStore opened = RunStore.open(config.outputDir(), task, settings(newSeed))) {
+      store = opened;
+      Long stored = opened.storedSeed();
+      long seed = configured != null ? configured : stored != null ? stored : newSeed;
+      random = new SplittableRandom(seed);
+      Journal journal = opened.journal();
+      nextId = journal.maxId() + 1;
+      Path dataDir = task.dataDir();
+      prompts =
+          new Prompts(
+              task,
+              dataDir == null ? "" : DataOverview.of(dataDir, DataOverview.DEFAULT_MAX_CHARS));
+      log.info(
+          "Starting search in {}: {} steps, {} worker(s), seed {}, {} node(s) already done",
+          config.outputDir(),
+          config.steps(),
+          config.workers(),
+          seed,
+          journal.size());
+
+      if (journal.isEmpty() && task.startingSolution() != null && config.steps() > 0) {
+        runStartingSolution();
+      }
+      runWorkers();
+
+      Throwable failure = fatal;
+      if (failure != null) {
+        throw new AideException(
+            "The search stopped: "
+                + failure.getMessage()
+                + ". The "
+                + journal.size()
+                + " finished node(s) are in "
+                + config.outputDir().resolve(RunStore.JOURNAL_FILE)
+                + "; fix the cause and run again with the same output directory to resume.",
+            failure);
+      }
+      Result result =
+          new Result(
+              journal,
+              config.outputDir(),
+              StopReason.STEPS_DONE,
+              Duration.between(start, config.clock().instant()));
+      log.info("Search finished: {}", result);
+      emit(new SearchEvent.SearchFinished(result));
+      return result;
+    }
+  }
+
+  private Map<String, Object> settings(long seed) {
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("coderModel", config.coderModel());
+    settings.put("reviewerModel", config.reviewerModel());
+    settings.put("policy", config.policy().toString());
+    settings.put("steps", config.steps());
+    settings.put("workers", config.workers());
+    settings.put("seed", seed);
+    return settings;
+  }
+
+  private void runStartingSolution() {
+    int id;
+    synchronized (lock) {
+      id = nextId++;
+      emit(new SearchEvent.NodeStarted(id, Stage.DRAFT, List.of()));
+    }
+    Node node = safeStep(id, Action.draft(), true);
+    synchronized (lock) {
+      record(node);
+    }
+  }
+
+  private void runWorkers() {
+    int workers = config.workers();
+    if (workers == 1) {
+      workerLoop();
+      return;
+    }
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < workers; i++) {
+      Thread thread = new Thread(this::workerLoop, "aide-worker-" + i);
+      thread.setDaemon(true);
+      threads.add(thread);
+      thread.start();
+    }
+    for (Thread thread : threads) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        synchronized (lock) {
+          if (fatal == null) fatal = new AideException("interrupted");
+        }
+      }
+    }
+  }
+
+  private void workerLoop() {
+    while (true) {
+      int id;
+      Action action;
+      synchronized (lock) {
+        Journal journal = store().journal();
+        if (fatal != null || journal.size() + inFlight.size() >= config.steps()) return;
+        try {
+          action = config.policy().next(state());
+        } catch (RuntimeException e) {
+          fatal = new AideException("the search policy failed: " + e, e);
+          return;
+        }
+        id = nextId++;
+        inFlight.put(id, action);
+        emit(new SearchEvent.NodeStarted(id, stageOf(action), parentsOf(action)));
+      }
+      Node node = safeStep(id, action, false);
+      synchronized (lock) {
+        inFlight.remove(id);
+        if (node != null) record(node);
+      }
+    }
+  }
+
+  /** Runs a step; returns null (and sets {@link #fatal}) when it hit an error that ends the run. */
+  private @Nullable Node safeStep(int id, Action action, boolean startingSolution) {
+    try {
+      return step(id, action, startingSolution);
+    } catch (FatalException e) {
+      synchronized (lock) {
+        if (fatal == null) fatal = e.getCause();
+      }
+      return null;
+    } catch (RuntimeException | Error e) {
+      log.error("Internal error while running node {}", id, e);
+      synchronized (lock) {
+        if (fatal == null) fatal = new AideException("internal error in node " + id + ": " + e, e);
+      }
+      return null;
+    }
+  }
+
+  private void record(Node finished) {
+    Journal journal = store().journal();
+    Node node = finished.newBuilder().step(journal.size()).build();
+    Direction established = journal.direction();
+    if (!node.isBuggy() && established != null && node.metric().direction() != established) {
+      // The reviewer changed its mind about the direction; the first good node's answer stands.
+      node = node.newBuilder().metric(Metric.of(node.metric().value(), established)).build();
+    }
+    Node previousBest = journal.best();
+    journal.add(node);
+    store().append(node);
+    log.info(
+        "Node {} ({}{}) finished: {}",
+        node.id(),
+        node.stage().name().toLowerCase(java.util.Locale.ROOT),
+        node.parentId() == null ? "" : " of " + node.parentId(),
+        node.isBuggy() ? "buggy" : node.metric());
+    emit(new SearchEvent.NodeFinished(node));
+    if (journal.best() == node) {
+      try {
+        store().writeBest(node);
+      } catch (RuntimeException e) {
+        log.warn("Could not write the best solution to {}", config.outputDir(), e);
+      }
+      emit(new SearchEvent.NewBest(node, previousBest));
+    }
+    try {
+      config.policy().observe(node, state());
+    } catch (RuntimeException e) {
+      log.warn("The search policy failed to observe node {}", node.id(), e);
+    }
+  }
+
+  private Node step(int id, Action action, boolean startingSolution) {
+    Instant startedAt = config.clock().instant();
+    Node parent = parentOf(action);
+    NodeDraft draft = new NodeDraft(id, stageOf(action), parent, startedAt);
+
+    String code;
+    if (startingSolution) {
+      draft.plan = "The starting solution given with the task.";
+      code = task.startingSolution();
+    } else {
+      code = askCoder(action, draft);
+    }
+    if (code == null) return draft.finish();
+    draft.code = code;
+
+    ExecutionResult execution;
+    try {
+      Path workspace = store().prepareWorkspace(id);
+      execution =
+          config
+              .executor()
+              .execute(
+                  new ExecutionRequest(
+                      code,
+                      task.language().fileName(),
+                      task.language().command(),
+                      workspace,
+                      task.timeout(),
+                      Map.of()));
+    } catch (ExecutorException e) {
+      throw new FatalException(e);
+    } catch (RuntimeException e) {
+      log.warn("Node {}: the execution failed", id, e);
+      draft.failure = "the execution failed: " + e;
+      return draft.finish();
+    }
+    draft.execution = execution;
+
+    Review review = askReviewer(code, execution, draft);
+    if (review == null) return draft.finish();
+    draft.analysis = review.summary();
+
+    Direction direction = task.direction();
+    if (direction == null) direction = store().journal().direction();
+    if (direction == null && review.lowerIsBetter() != null) {
+      direction = Direction.fromLowerIsBetter(review.lowerIsBetter());
+    }
+    if (direction == null) direction = Direction.MAXIMIZE;
+    draft.direction = direction;
+
+    Double metric = review.metric();
+    boolean buggy = review.isBug() || execution.failed() || metric == null;
+    if (!buggy) draft.metric = Metric.of(metric, direction);
+    return draft.finish();
+  }
+
+  /** Returns the code, or null with the reason recorded in {@code draft}. */
+  private @Nullable String askCoder(Action action, NodeDraft draft) {
+    String memory = Memory.summarize(store().journal());
+    List<ChatMessage> messages;
+    if (action instanceof Action.Improve improve) {
+      messages = prompts().improve(improve.node(), memory);
+    } else if (action instanceof Action.Debug debug) {
+      messages = prompts().debug(debug.node());
+    } else {
+      messages = prompts().draft(memory);
+    }
+    List<ChatMessage> conversation = new ArrayList<>(messages);
+    String problem = "";
+    for (int attempt = 0; attempt <= CODER_RETRIES; attempt++) {
+      ChatResponse response;
+      try {
+        response =
+            config
+                .coder()
+                .chat(
+                    ChatRequest.builder()
+                        .model(config.coderModel())
+                        .messages(conversation)
+                        .build());
+      } catch (LlmException e) {
+        if (e.endsRun()) throw new FatalException(e);
+        draft.failure = "the coder call failed: " + e.getMessage();
+        return null;
+      }
+      draft.usage = draft.usage.plus(response.usage());
+      CodeBlocks.Parsed parsed = CodeBlocks.parse(response.text(), task.language());
+      if (draft.plan.isEmpty()) draft.plan = parsed.plan();
+      if (response.finishReason() == FinishReason.LENGTH) {
+        problem = "was cut off at the output-token limit";
+      } else if (parsed.code() == null) {
+        problem = "held no " + task.language().name() + " code block";
+      } else {
+        draft.plan = parsed.plan();
+        return parsed.code();
+      }
+      log.info("Node {}: the coder's answer {}; asking again", draft.id, problem);
+      conversation.add(ChatMessage.assistant(response.text()));
+      conversation.add(prompts().askAgainForCode(problem));
+    }
+    draft.failure =
+        "the coder's answer "
+            + problem
+            + " in all "
+            + (CODER_RETRIES + 1)
+            + " attempts, so there was no code to run";
+    return null;
+  }
+
+  /** Returns the review, or null with the reason recorded in {@code draft}. */
+  private @Nullable Review askReviewer(String code, ExecutionResult execution, NodeDraft draft) {
+    String lastProblem = "";
+    for (int attempt = 0; attempt < 2; attempt++) {
+      boolean withTool = !reviewToolsUnsupported.get();
+      ChatRequest.Builder request =
+          ChatRequest.builder()
+              .model(config.reviewerModel())
+              .messages(prompts().review(code, execution, withTool));
+      if (withTool) {
+        request.tools(List.of(Review.tool())).toolChoice(ToolChoice.tool(Review.TOOL_NAME));
+      }
+      ChatResponse response;
+      try {
+        response = config.reviewer().chat(request.build());
+      } catch (LlmException e) {
+        if (e.endsRun()) throw new FatalException(e);
+        if (withTool && !e.isRetryable()) {
+          log.info(
+              "The reviewer's backend refused the submit_review function ({}); asking for JSON"
+                  + " text from now on",
+              e.getMessage());
+          reviewToolsUnsupported.set(true);
+          lastProblem = "the review call failed: " + e.getMessage();
+          continue;
+        }
+        draft.failure = "the review call failed: " + e.getMessage();
+        return null;
+      }
+      draft.usage = draft.usage.plus(response.usage());
+      try {
+        return Review.parse(response);
+      } catch (Review.UnreadableException e) {
+        lastProblem = "the review could not be read: " + e.getMessage();
+        log.info("Node {}: {}; asking again", draft.id, lastProblem);
+      }
+    }
+    draft.failure = lastProblem;
+    return null;
+  }
+
+  private SearchState state() {
+    List<Action> actions = List.copyOf(inFlight.values());
+    Journal journal = store().journal();
+    RandomGenerator rng = random();
+    return new SearchState() {
+      @Override
+      public Task task() {
+        return task;
+      }
+
+      @Override
+      public Journal journal() {
+        return journal;
+      }
+
+      @Override
+      public List<Action> inFlight() {
+        return actions;
+      }
+
+      @Override
+      public RandomGenerator random() {
+        return rng;
+      }
+    };
+  }
+
+  private void emit(SearchEvent event) {
+    for (SearchListener listener : config.listeners()) {
+      try {
+        listener.onEvent(event);
+      } catch (RuntimeException e) {
+        log.warn("A search listener failed on {}; the search goes on", event, e);
+      }
+    }
+  }
+
+  private static Stage stageOf(Action action) {
+    if (action instanceof Action.Improve) return Stage.IMPROVE;
+    if (action instanceof Action.Debug) return Stage.DEBUG;
+    return Stage.DRAFT;
+  }
+
+  private static @Nullable Node parentOf(Action action) {
+    if (action instanceof Action.Improve improve) return improve.node();
+    if (action instanceof Action.Debug debug) return debug.node();
+    return null;
+  }
+
+  private static List<Integer> parentsOf(Action action) {
+    Node parent = parentOf(action);
+    return parent == null ? List.of() : List.of(parent.id());
+  }
+
+  private RunStore store() {
+    RunStore s = store;
+    if (s == null) throw new IllegalStateException("not running");
+    return s;
+  }
+
+  private Prompts prompts() {
+    Prompts p = prompts;
+    if (p == null) throw new IllegalStateException("not running");
+    return p;
+  }
+
+  private RandomGenerator random() {
+    RandomGenerator r = random;
+    if (r == null) throw new IllegalStateException("not running");
+    return r;
+  }
+
+  /** Carries an error that ends the run out of a step. */
+  private static final class FatalException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    FatalException(RuntimeException cause) {
+      super(cause);
+    }
+  }
+
+  /** The parts of a node as a step gathers them. */
+  private final class NodeDraft {
+    final int id;
+    final Stage stage;
+    final @Nullable Node parent;
+    final Instant startedAt;
+    String plan = "";
+    String code = "";
+    @Nullable ExecutionResult execution;
+    String analysis = "";
+    @Nullable Metric metric;
+    @Nullable Direction direction;
+    TokenUsage usage = TokenUsage.ZERO;
+    @Nullable String failure;
+
+    NodeDraft(int id, Stage stage, @Nullable Node parent, Instant startedAt) {
+      this.id = id;
+      this.stage = stage;
+      this.parent = parent;
+      this.startedAt = startedAt;
+    }
+
+    Node finish() {
+      Direction d = direction;
+      if (d == null) d = task.direction();
+      if (d == null) d = store().journal().direction();
+      if (d == null) d = Direction.MAXIMIZE;
+      Node p = parent;
+      return Node.builder()
+          .id(id)
+          .parent(p == null ? null : p.id())
+          .step(0)
+          .stage(stage)
+          .plan(plan)
+          .code(code)
+          .execution(execution)
+          .analysis(analysis)
+          .metric(metric == null ? Metric.worst(d) : metric)
+          .buggy(metric == null)
+          .debugDepth(stage == Stage.DEBUG && p != null ? p.debugDepth() + 1 : 0)
+          .usage(usage)
+          .startedAt(startedAt)
+          .finishedAt(config.clock().instant())
+          .failure(failure)
+          .build();
+    }
+  }
+}
