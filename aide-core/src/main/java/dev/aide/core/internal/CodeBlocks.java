@@ -59,11 +59,11 @@ public final class CodeBlocks {
 
     List<String> code = new ArrayList<>();
     for (Block block : blocks) {
-      if (matches(block.tag(), language)) code.add(block.body());
+      if (matches(block.tag(), language)) code.add(trimBlankLines(block.body()));
     }
     if (code.isEmpty()) {
       for (Block block : blocks) {
-        if (block.tag().isEmpty()) code.add(block.body());
+        if (block.tag().isEmpty()) code.add(trimBlankLines(block.body()));
       }
     }
     code.removeIf(String::isBlank);
@@ -74,7 +74,19 @@ public final class CodeBlocks {
     } else {
       plan = outside.toString().strip();
     }
-    return new Parsed(plan, code.isEmpty() ? null : String.join("\n\n", code).stripTrailing());
+    return new Parsed(plan, code.isEmpty() ? null : String.join("\n\n", code));
+  }
+
+  /** Removes blank lines at both ends, keeping the first line's indentation. */
+  private static String trimBlankLines(String text) {
+    String trimmed = text.stripTrailing();
+    int start = 0;
+    int newline;
+    while ((newline = trimmed.indexOf('\n', start)) >= 0
+        && trimmed.substring(start, newline).isBlank()) {
+      start = newline + 1;
+    }
+    return trimmed.substring(start);
   }
 
   private static boolean matches(String tag, Language language) {

@@ -31,7 +31,9 @@ import org.jspecify.annotations.Nullable;
  * <ol>
  *   <li>The file tree, sorted by name, with human-readable sizes in SI units (1 kB = 1000 B). A
  *       directory shows at most {@value #FILES_PER_DIR} files and {@value #DIRS_PER_DIR}
- *       subdirectories; the rest are summed up in one line.
+ *       subdirectories; the rest are summed up in one line. Directories more than {@value
+ *       #MAX_DEPTH} levels deep, or beyond the first {@value #MAX_LISTED_DIRS} listed, are named
+ *       but not listed.
  *   <li>For the first {@value #MAX_PREVIEWED_FILES} files of the tree that it knows how to read:
  *       <ul>
  *         <li>CSV ({@code .csv}) and TSV ({@code .tsv}) files: the number of rows and columns and,
@@ -53,8 +55,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The result is at most {@code maxChars} characters long. When the full overview is longer, a
  * short form is returned instead: the tree alone, with the shape ({@code rows x columns}) of each
- * previewed CSV file. When even that is too long, it is cut at a line break and ends with a line
- * {@code ... (preview cut at N characters)}.
+ * previewed CSV file. When even that is too long, it is cut (at a line break where one is near) and
+ * ends with the line {@code ... (preview cut at N characters)}, N being {@code maxChars}.
+ *
+ * <p>Counting rows reads each previewed CSV file to its end, which takes a few seconds per
+ * gigabyte; memory use stays small whatever the file size.
  *
  * <p>Hidden files and directories (names starting with {@code .}) are left out. Symbolic links are
  * never followed out of the directory: a link to a regular file inside the directory is shown as
@@ -124,6 +129,7 @@ public final class DataOverview {
    *
    * @param dir an existing directory
    * @param maxChars the length limit, at least 100
+   * @return the overview, never longer than {@code maxChars}
    * @throws IllegalArgumentException if {@code dir} is missing or not a directory, or {@code
    *     maxChars} is below 100
    */
@@ -675,7 +681,8 @@ public final class DataOverview {
       } else {
         sb.append(", ").append(unique);
         boolean allOnce = firstSeen.stream().allMatch(c -> c.n == 1);
-        if (moreDistinct || allOnce) {
+        boolean fewValues = !moreDistinct && firstSeen.size() <= MAX_EXAMPLES;
+        if (!fewValues && (moreDistinct || allOnce)) {
           sb.append(", e.g. ");
           List<String> examples = new ArrayList<>();
           for (ValueCount c : firstSeen.subList(0, Math.min(MAX_EXAMPLES, firstSeen.size()))) {
@@ -683,7 +690,7 @@ public final class DataOverview {
           }
           sb.append(String.join(", ", examples));
         } else {
-          sb.append(firstSeen.size() <= MAX_EXAMPLES ? ": " : ", most common: ");
+          sb.append(fewValues ? ": " : ", most common: ");
           List<String> top = new ArrayList<>();
           firstSeen.stream()
               .sorted(Comparator.comparingLong((ValueCount c) -> c.n).reversed())

@@ -1,0 +1,500 @@
+package dev.aide.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+class DataOverviewTest {
+  @TempDir Path dir;
+
+  private static void write(Path file, String content) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, content, StandardCharsets.UTF_8);
+  }
+
+  private static void writeBytes(Path file, int size) throws IOException {
+    Files.createDirectories(file.getParent());
+    byte[] bytes = new byte[size];
+    Arrays.fill(bytes, (byte) 7);
+    Files.write(file, bytes);
+  }
+
+  private String overview() {
+    return DataOverview.of(dir, DataOverview.DEFAULT_MAX_CHARS);
+  }
+
+  @Test
+  void rendersSmallDirectoryWithOneCsvAndOneTextFile() throws IOException {
+    write(
+        dir.resolve("train.csv"),
+        """
+        id,age,city,score,label
+        1,34,Paris,0.5,yes
+        2,,Berlin,1.25,no
+        3,51,Paris,-2e3,yes
+        4,29,Rome,,yes
+        """);
+    write(dir.resolve("description.md"), "# Task\n\nPredict `label` from the other columns.\n");
+
+    assertThat(overview())
+        .isEqualTo(
+            """
+            Files:
+            description.md (48 B)
+            train.csv (96 B)
+
+            description.md, full content:
+            ```
+            # Task
+
+            Predict `label` from the other columns.
+            ```
+
+            train.csv: 4 rows x 5 columns
+              - id: int, 1 to 4, 4 unique
+              - age: int, 29 to 51, 3 unique, 1 missing
+              - city: text, 3 unique: "Paris" (2), "Berlin" (1), "Rome" (1)
+              - score: float, -2e3 to 1.25, 3 unique, 1 missing
+              - label: text, 2 unique: "yes" (3), "no" (1)
+            """);
+  }
+
+  @Test
+  void listsTreeSortedByNameWithHumanReadableSizes() throws IOException {
+    writeBytes(dir.resolve("b.bin"), 12_345);
+    writeBytes(dir.resolve("sub/big.bin"), 4_100_000);
+    writeBytes(dir.resolve("sub/a.bin"), 999);
+    writeBytes(dir.resolve("a.bin"), 1_000);
+
+    String text = overview();
+
+    assertThat(text)
+        .startsWith(
+            """
+            Files:
+            a.bin (1.0 kB)
+            b.bin (12.3 kB)
+            sub/
+              a.bin (999 B)
+              big.bin (4.1 MB)
+            """);
+  }
+
+  @Test
+  void humanSizeRoundsUpToTheNextUnitInsteadOfPrinting1000() {
+    assertThat(DataOverview.humanSize(0)).isEqualTo("0 B");
+    assertThat(DataOverview.humanSize(999_960)).isEqualTo("1.0 MB");
+    assertThat(DataOverview.humanSize(1_500_000_000L)).isEqualTo("1.5 GB");
+  }
+
+  @Test
+  void showsAtMostEightFilesPerDirectoryAndCountsTheOthers() throws IOException {
+    for (int i = 0; i < 20; i++) {
+      writeBytes(dir.resolve(String.format("images/img_%02d.png", i)), 100);
+    }
+
+    String text = overview();
+
+    assertThat(text).contains("  img_00.png (100 B)\n", "  img_07.png (100 B)\n");
+    assertThat(text).doesNotContain("img_08.png");
+    assertThat(text).contains("  ... and 12 other files (1.2 kB)\n");
+  }
+
+  @Test
+  void showsRowAndColumnCountsOfCsv() throws IOException {
+    write(dir.resolve("data/train.csv"), "a,b,c\n1,2,3\n4,5,6\n\n7,8,9\n");
+
+    assertThat(overview()).contains("data/train.csv: 3 rows x 3 columns\n");
+  }
+
+  @Test
+  void reportsRangeOfNumericColumns() throws IOException {
+    write(dir.resolve("t.csv"), "n,x\n5,2.5\n-3,1e-3\n12,-0.75\n5,7\n");
+
+    String text = overview();
+
+    assertThat(text).contains("  - n: int, -3 to 12, 3 unique\n");
+    assertThat(text).contains("  - x: float, -0.75 to 7, 4 unique\n");
+  }
+
+  @Test
+  void reportsUniqueCountAndCommonValuesOfCategoricalColumns() throws IOException {
+    StringBuilder csv = new StringBuilder("color,flag,name\n");
+    String[] colors = {"red", "red", "red", "blue", "blue", "green", "black", "white"};
+    for (int i = 0; i < colors.length; i++) {
+      csv.append(colors[i]).append(',').append(i % 3 == 0).append(",person").append(i).append('\n');
+    }
+    write(dir.resolve("t.csv"), csv.toString());
+
+    String text = overview();
+
+    assertThat(text)
+        .contains(
+            "  - color: text, 5 unique, most common: "
+                + "\"red\" (3), \"blue\" (2), \"green\" (1), \"black\" (1)\n");
+    assertThat(text).contains("  - flag: bool, 2 unique: \"false\" (5), \"true\" (3)\n");
+    assertThat(text)
+        .contains(
+            "  - name: text, 8 unique, e.g. \"person0\", \"person1\", \"person2\", \"person3\"\n");
+  }
+
+  @Test
+  void abbreviatesLongExampleValues() throws IOException {
+    write(dir.resolve("t.csv"), "txt\n" + "x".repeat(500) + "\nshort\n");
+
+    assertThat(overview()).contains("2 unique: \"" + "x".repeat(27) + "...\" (1), \"short\" (1)\n");
+  }
+
+  @Test
+  void countsMissingValues() throws IOException {
+    write(dir.resolve("t.csv"), "a,b\n1,x\n,y\nNA,\n4, \n");
+
+    String text = overview();
+
+    assertThat(text).contains("  - a: int, 1 to 4, 2 unique, 2 missing\n");
+    assertThat(text).contains("  - b: text, 2 unique: \"x\" (1), \"y\" (1), 2 missing\n");
+  }
+
+  @Test
+  void describesColumnWithOnlyMissingValues() throws IOException {
+    write(dir.resolve("t.csv"), "a,b\n1,\n2,\n");
+
+    assertThat(overview()).contains("  - b: no values, all 2 missing\n");
+  }
+
+  @Test
+  void parsesQuotedFieldsWithDelimitersDoubledQuotesAndLineBreaks() throws IOException {
+    write(
+        dir.resolve("t.csv"),
+        "id,text\r\n1,\"Hello, world\"\r\n2,\"She said \"\"hi\"\"\"\r\n3,\"two\r\nlines\"\r\n");
+
+    String text = overview();
+
+    assertThat(text).contains("t.csv: 3 rows x 2 columns\n");
+    assertThat(text).contains("  - id: int, 1 to 3, 3 unique\n");
+    assertThat(text)
+        .contains(
+            "  - text: text, 3 unique: \"Hello, world\" (1), \"She said \\\"hi\\\"\" (1), "
+                + "\"two\\r\\nlines\" (1)\n");
+  }
+
+  @Test
+  void readsTabSeparatedFiles() throws IOException {
+    write(dir.resolve("t.tsv"), "a\tb, with comma\n1\tx,y\n2\tz\n");
+
+    String text = overview();
+
+    assertThat(text).contains("t.tsv: 2 rows x 2 columns\n");
+    assertThat(text).contains("  - b, with comma: text, 2 unique: \"x,y\" (1), \"z\" (1)\n");
+  }
+
+  @Test
+  void reportsRowsWithTheWrongNumberOfFields() throws IOException {
+    write(dir.resolve("t.csv"), "a,b\n1,2\n3\n4,5,6\n7,8\n");
+
+    String text = overview();
+
+    assertThat(text).contains("t.csv: 4 rows x 2 columns\n");
+    assertThat(text).contains("  (2 rows have a different number of fields than the header)\n");
+    assertThat(text).contains("  - b: int, 2 to 8, 3 unique, 1 missing\n");
+  }
+
+  @Test
+  void listsColumnNamesOfCsvWithOnlyAHeader() throws IOException {
+    write(dir.resolve("t.csv"), "\uFEFFa,b,c\n");
+
+    assertThat(overview()).contains("t.csv: 0 rows x 3 columns, columns: a, b, c\n");
+  }
+
+  @Test
+  void describesAtMostThirtyColumns() throws IOException {
+    write(dir.resolve("wide.csv"), columns(45) + "\n" + "1,".repeat(44) + "1\n");
+
+    String text = overview();
+
+    assertThat(text).contains("wide.csv: 1 row x 45 columns\n", "  - c29: int", "45 columns");
+    assertThat(text).doesNotContain("- c30:");
+    assertThat(text).contains("  ... and 15 more columns\n");
+  }
+
+  @Test
+  void handlesLargeCsvAndCountsAllItsRows() throws IOException {
+    Path file = dir.resolve("big.csv");
+    try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      out.write("id,group,value\n");
+      for (int i = 1; i <= 300_000; i++) {
+        out.write(i + ",g" + (i % 7) + "," + (i * 0.5) + "\n");
+      }
+    }
+
+    String text = overview();
+
+    assertThat(text)
+        .contains("big.csv: 300000 rows x 3 columns (column stats from the first 100000 rows)\n");
+    assertThat(text).contains("  - id: int, 1 to 100000, more than 1000 unique\n");
+    assertThat(text).contains("  - group: text, 7 unique, most common: ");
+  }
+
+  @Test
+  void inlinesShortTextFiles() throws IOException {
+    String content = "{\n  \"metric\": \"rmse\",\n  \"target\": \"price\"\n}\n";
+    write(dir.resolve("meta.json"), content);
+
+    assertThat(overview()).contains("meta.json, full content:\n```\n" + content + "```\n");
+  }
+
+  @Test
+  void usesLongerFenceWhenTextContainsBackticks() throws IOException {
+    write(dir.resolve("readme.md"), "Example:\n```python\nprint(1)\n```\n");
+
+    assertThat(overview()).contains("readme.md, full content:\n````\nExample:\n```python\n");
+  }
+
+  @Test
+  void cutsLongTextFilesToTheirFirstLinesAndSaysHowMuchIsCut() throws IOException {
+    StringBuilder content = new StringBuilder();
+    for (int i = 1; i <= 200; i++) {
+      content.append(String.format("line %03d of the notes\n", i));
+    }
+    write(dir.resolve("notes.txt"), content.toString());
+    long size = Files.size(dir.resolve("notes.txt"));
+    assertThat(size).isEqualTo(4_400);
+
+    String text = overview();
+
+    assertThat(text)
+        .contains("notes.txt, first 20 lines (440 B of 4.4 kB; the remaining 4.0 kB are cut):\n");
+    assertThat(text).contains("line 020 of the notes\n```\n");
+    assertThat(text).doesNotContain("line 021");
+  }
+
+  @Test
+  void cutsLongTextWithoutLineBreaksAtTheCharacterLimit() throws IOException {
+    write(dir.resolve("blob.txt"), "y".repeat(5_000));
+
+    String text = overview();
+
+    assertThat(text).contains("blob.txt, first 1000 characters (1.0 kB of 5.0 kB;");
+    assertThat(text).contains("```\n" + "y".repeat(1_000) + "\n```\n");
+    assertThat(text).doesNotContain("y".repeat(1_001));
+  }
+
+  @Test
+  void showsBinaryFilesByNameAndSizeOnly() throws IOException {
+    Files.write(dir.resolve("model.bin"), new byte[] {0, 1, 2, 'x', 'y', 'z'});
+    Files.write(dir.resolve("odd.txt"), new byte[] {'a', 0, 'b'});
+
+    String text = overview();
+
+    assertThat(text).contains("model.bin (6 B)\n", "odd.txt: looks binary, not shown\n");
+    assertThat(text).doesNotContain("xyz").doesNotContain("model.bin:");
+  }
+
+  @Test
+  void skipsHiddenFilesAndDirectories() throws IOException {
+    write(dir.resolve(".secret.csv"), "token\nabc\n");
+    write(dir.resolve(".git/config"), "[core]\n");
+    write(dir.resolve("sub/.DS_Store"), "junk");
+    write(dir.resolve("visible.txt"), "hello\n");
+
+    String text = overview();
+
+    assertThat(text).doesNotContain("secret", ".git", "config", "DS_Store", "other file");
+    assertThat(text).contains("visible.txt (6 B)\n", "sub/\n  (empty)\n");
+  }
+
+  @Test
+  void fallsBackToTreeWithCsvShapesWhenTheFullOverviewIsTooLong() throws IOException {
+    StringBuilder csv = new StringBuilder(columns(200)).append('\n');
+    for (int r = 0; r < 5; r++) {
+      csv.append("v".repeat(10)).append(r).append(",1".repeat(199)).append('\n');
+    }
+    write(dir.resolve("wide.csv"), csv.toString());
+    write(dir.resolve("notes.txt"), "some notes\n");
+
+    String full = DataOverview.of(dir, DataOverview.DEFAULT_MAX_CHARS);
+    assertThat(full).contains("  - c0: text", "some notes");
+    assertThat(full.length()).isGreaterThan(600);
+
+    String text = DataOverview.of(dir, 600);
+
+    assertThat(text.length()).isLessThanOrEqualTo(600);
+    assertThat(text)
+        .isEqualTo(
+            """
+            Files (column details and file contents left out for length):
+            notes.txt (11 B)
+            wide.csv (2.9 kB, 5 rows x 200 columns)
+            """);
+  }
+
+  @Test
+  void cutsTheShortFormWithAMarkerWhenEvenThatIsTooLong() throws IOException {
+    for (int d = 0; d < 30; d++) {
+      for (int f = 0; f < 10; f++) {
+        writeBytes(dir.resolve(String.format("dir_%02d/file_%02d.dat", d, f)), 10);
+      }
+    }
+
+    String text = DataOverview.of(dir, 500);
+
+    assertThat(text.length()).isLessThanOrEqualTo(500);
+    assertThat(text).startsWith("Files (column details and file contents left out for length):\n");
+    assertThat(text).endsWith("\n... (preview cut at 500 characters)");
+  }
+
+  @Test
+  void neverExceedsMaxCharsWhateverTheLimit() throws IOException {
+    for (int d = 0; d < 12; d++) {
+      write(dir.resolve("d" + d + "/t.csv"), columns(40) + "\n" + "é,".repeat(39) + "😀\n");
+      write(dir.resolve("d" + d + "/n.txt"), "😀".repeat(700));
+    }
+
+    for (int max = 100; max <= 20_000; max += 199) {
+      String text = DataOverview.of(dir, max);
+      assertThat(text.length()).as("maxChars %d", max).isLessThanOrEqualTo(max);
+      assertThat(text).as("maxChars %d", max).startsWith("Files");
+    }
+  }
+
+  @Test
+  void previewsAtMostTwentyFiles() throws IOException {
+    for (int d = 0; d < 3; d++) {
+      for (int f = 0; f < 8; f++) {
+        write(dir.resolve("d" + d + "/f" + f + ".txt"), "x\n");
+      }
+    }
+
+    String text = DataOverview.of(dir, 100_000);
+
+    assertThat(text).contains("d2/f3.txt, full content:").doesNotContain("d2/f4.txt, full");
+    assertThat(text).endsWith("\n(4 more files not previewed)\n");
+  }
+
+  @Test
+  void reportsEmptyDirectory() {
+    assertThat(overview()).isEqualTo("Files:\n(empty)\n");
+  }
+
+  @Test
+  void doesNotFollowSymbolicLinksOutOfTheDirectory(@TempDir Path outside) throws IOException {
+    write(outside.resolve("secret.csv"), "secret_column\n1\n");
+    write(outside.resolve("sub/other.txt"), "outside text\n");
+    write(dir.resolve("real.csv"), "inside_column\n1\n");
+    try {
+      Files.createSymbolicLink(dir.resolve("linked.csv"), outside.resolve("secret.csv"));
+    } catch (UnsupportedOperationException | IOException e) {
+      assumeTrue(false, "symbolic links not supported: " + e);
+    }
+    Files.createSymbolicLink(dir.resolve("ext"), outside.resolve("sub"));
+    Files.createSymbolicLink(dir.resolve("alias.csv"), dir.resolve("real.csv"));
+
+    String text = overview();
+
+    assertThat(text)
+        .contains("linked.csv (symbolic link out of the directory, not followed)\n")
+        .contains("ext (symbolic link out of the directory, not followed)\n")
+        .contains("alias.csv (16 B)\n")
+        .contains("alias.csv: 1 row x 1 column\n  - inside_column: int");
+    assertThat(text).doesNotContain("secret_column", "outside text", "other.txt");
+  }
+
+  @Test
+  void reportsBrokenSymbolicLinkInsteadOfThrowing() throws IOException {
+    try {
+      Files.createSymbolicLink(dir.resolve("gone.csv"), dir.resolve("missing.csv"));
+    } catch (UnsupportedOperationException | IOException e) {
+      assumeTrue(false, "symbolic links not supported: " + e);
+    }
+
+    assertThat(overview()).contains("gone.csv (broken symbolic link)\n");
+  }
+
+  @Test
+  void reportsUnreadableFilesAndDirectoriesInsteadOfThrowing() throws IOException {
+    Path file = dir.resolve("locked.csv");
+    write(file, "a\n1\n");
+    Path closed = dir.resolve("closed");
+    write(closed.resolve("inner.txt"), "x");
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("---------"));
+      Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("---------"));
+    } catch (UnsupportedOperationException e) {
+      assumeTrue(false, "no POSIX permissions");
+    }
+    try {
+      assumeTrue(!Files.isReadable(file), "the user can read any file (root?)");
+
+      assertThat(overview())
+          .contains("locked.csv: could not be read (AccessDeniedException)\n")
+          .contains("closed/\n  (could not be listed: AccessDeniedException)\n");
+    } finally {
+      Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwx------"));
+    }
+  }
+
+  @Test
+  @Timeout(20)
+  void listsSpecialFilesWithoutOpeningThem() throws Exception {
+    Path fifo = dir.resolve("pipe.csv");
+    int exit;
+    try {
+      exit = new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor();
+    } catch (IOException e) {
+      exit = -1;
+    }
+    assumeTrue(exit == 0, "mkfifo not available");
+
+    String text = overview();
+
+    assertThat(text).contains("pipe.csv (special file, not read)\n");
+    assertThat(text).doesNotContain("pipe.csv:");
+  }
+
+  @Test
+  void rejectsMissingDirectoryNamingThePath() {
+    Path missing = dir.resolve("no-such-dir");
+
+    assertThatThrownBy(() -> DataOverview.of(missing, 1_000))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(missing.toString());
+  }
+
+  @Test
+  void rejectsRegularFileNamingThePath() throws IOException {
+    Path file = dir.resolve("file.txt");
+    write(file, "x");
+
+    assertThatThrownBy(() -> DataOverview.of(file, 1_000))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("not a directory");
+  }
+
+  @Test
+  void rejectsMaxCharsBelowOneHundred() {
+    assertThatThrownBy(() -> DataOverview.of(dir, 99))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("99");
+    assertThat(DataOverview.of(dir, 100)).isEqualTo("Files:\n(empty)\n");
+  }
+
+  private static String columns(int n) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      sb.append(i == 0 ? "" : ",").append('c').append(i);
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,153 @@
+package dev.aide.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aide.core.Direction;
+import dev.aide.core.Language;
+import dev.aide.core.Metric;
+import dev.aide.core.Node;
+import dev.aide.core.Stage;
+import dev.aide.core.Task;
+import dev.aide.core.exec.ExecutionResult;
+import dev.aide.core.llm.ChatMessage;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PromptsTest {
+  private final Task task =
+      Task.builder()
+          .goal("Predict the species of each iris")
+          .evaluation("accuracy")
+          .instructions("Use scikit-learn only.")
+          .timeout(Duration.ofMinutes(10))
+          .build();
+  private final Prompts prompts = new Prompts(task, "iris.csv (4.5 kB), 150 rows x 5 columns");
+
+  private final Node good =
+      Node.builder()
+          .id(3)
+          .step(3)
+          .plan("Logistic regression.")
+          .code("print('metric: 0.9')")
+          .execution(ExecutionResult.of("metric: 0.9", 0, Duration.ofSeconds(2)))
+          .metric(Metric.of(0.9, Direction.MAXIMIZE))
+          .build();
+
+  private final Node buggy =
+      Node.builder()
+          .id(4)
+          .step(4)
+          .stage(Stage.DEBUG)
+          .parent(2)
+          .code("import sklearn\nraise KeyError('species')")
+          .analysis("The column name is wrong.")
+          .execution(
+              new ExecutionResult(
+                  "Traceback (most recent call last):\nKeyError: 'species'",
+                  0,
+                  1,
+                  Duration.ofMillis(300),
+                  false,
+                  "KeyError",
+                  "'species'",
+                  List.of()))
+          .metric(Metric.worst(Direction.MAXIMIZE))
+          .buggy(true)
+          .build();
+
+  @Test
+  void draftHasTheNamedSectionsInOrder() {
+    List<ChatMessage> messages = prompts.draft("Attempt 1 (draft)\nDesign: kNN");
+
+    assertThat(messages)
+        .extracting(ChatMessage::role)
+        .containsExactly(ChatMessage.Role.SYSTEM, ChatMessage.Role.USER);
+    assertThat(messages.get(0).content()).contains("implement it in Python");
+    assertThat(messages.get(1).content())
+        .containsSubsequence(
+            "# Task\n\nPredict the species of each iris",
+            "# Evaluation\n\naccuracy",
+            "# Extra instructions\n\nUse scikit-learn only.",
+            "# Memory of earlier attempts\n\nAttempt 1 (draft)",
+            "# Response format",
+            "# Solution guidelines",
+            "# Implementation guidelines",
+            "finish within 10 min",
+            "# Environment",
+            "# Data overview\n\niris.csv (4.5 kB)");
+  }
+
+  @Test
+  void emptySectionsAreLeftOut() {
+    Prompts bare = new Prompts(Task.builder().goal("Go").build(), "");
+
+    String user = bare.draft("").get(1).content();
+    assertThat(user).doesNotContain("# Evaluation", "# Memory", "# Data overview", "# Extra");
+  }
+
+  @Test
+  void improveShowsThePreviousCodeAndMemory() {
+    String user = prompts.improve(good, "memory text").get(1).content();
+
+    assertThat(user)
+        .containsSubsequence(
+            "# Memory of earlier attempts\n\nmemory text",
+            "# Previous solution\n\n```python\nprint('metric: 0.9')\n```",
+            "# Improvement guidelines");
+  }
+
+  @Test
+  void debugShowsTheCodeItsOutputAndTheError() {
+    String user = prompts.debug(buggy).get(1).content();
+
+    assertThat(user)
+        .containsSubsequence(
+            "# Previous (buggy) solution",
+            "raise KeyError('species')",
+            "# Execution output",
+            "KeyError: 'species'",
+            "exited with code 1",
+            "It raised KeyError: 'species'.",
+            "# Reviewer's findings\n\nThe column name is wrong.",
+            "# Bug-fix guidelines");
+    assertThat(user).doesNotContain("# Memory");
+  }
+
+  @Test
+  void longOutputIsCutInTheMiddle() {
+    String output = "HEAD" + "x".repeat(20_000) + "TAIL";
+    String report =
+        Prompts.executionReport(ExecutionResult.of(output, 0, Duration.ofSeconds(1)), null);
+
+    assertThat(report).contains("HEAD", "TAIL", "characters cut");
+    assertThat(report.length()).isLessThan(Prompts.MAX_OUTPUT_CHARS + 300);
+  }
+
+  @Test
+  void timeoutIsReported() {
+    ExecutionResult timedOut =
+        new ExecutionResult("", 0, 137, Duration.ofMinutes(10), true, null, null, List.of());
+
+    assertThat(Prompts.executionReport(timedOut, null)).contains("stopped at its time limit");
+  }
+
+  @Test
+  void reviewAsksForTheFunctionOrForJson() {
+    String withTool = prompts.review("print(1)", good.execution(), true).get(1).content();
+    String withoutTool = prompts.review("print(1)", good.execution(), false).get(1).content();
+
+    assertThat(withTool).contains("Call the function submit_review", "metric: 0.9");
+    assertThat(withoutTool).contains("Reply with only a JSON object", "\"is_bug\"");
+  }
+
+  @Test
+  void followsTheTasksLanguage() {
+    Prompts java = new Prompts(task.newBuilder().language(Language.JAVA).build(), "");
+
+    String user = java.draft("").get(1).content();
+    assertThat(java.draft("").get(0).content()).contains("implement it in Java");
+    assertThat(user).contains("```java", "`java Main.java`", "named Main");
+    assertThat(java.askAgainForCode("held no Java code block").content()).contains("```java");
+  }
+}
