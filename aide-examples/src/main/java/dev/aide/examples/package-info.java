@@ -1,2 +1,5 @@
-/** Runnable examples and the command line; not yet implemented. */
+/** Runnable examples of AIDE for Java. */
+@NullMarked
 package dev.aide.examples;
+
+import org.jspecify.annotations.NullMarked;
