@@ -1,0 +1,76 @@
+package dev.aide.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aide.core.exec.Executor;
+import dev.aide.core.internal.NodeJson;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ParallelSearchTest {
+  @TempDir Path tmp;
+
+  @Test
+  void workersRunNodesAtOnceAndNoNodeIsLostOrDuplicated() throws Exception {
+    FakeWorld world = new FakeWorld(List.of("bug", "0.5", "bug", "0.4", "0.6"), true);
+    CountDownLatch allFourRunning = new CountDownLatch(4);
+    AtomicBoolean overlapped = new AtomicBoolean(true);
+    AtomicInteger executions = new AtomicInteger();
+    Executor gated =
+        request -> {
+          if (executions.getAndIncrement() < 4) {
+            allFourRunning.countDown();
+            try {
+              if (!allFourRunning.await(30, TimeUnit.SECONDS)) overlapped.set(false);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          return FakeWorld.run(request);
+        };
+
+    Result result =
+        Aide.builder()
+            .coder(world.coder(), "m")
+            .reviewer(world.reviewer(), "m")
+            .executor(gated)
+            .workers(4)
+            .steps(40)
+            .seed(5)
+            .outputDir(tmp.resolve("run"))
+            .build()
+            .run(Task.builder().goal("Predict y").build());
+
+    assertThat(overlapped).as("the first four executions ran at the same time").isTrue();
+    List<Node> nodes = result.journal().nodes();
+    assertThat(nodes).hasSize(40);
+    assertThat(nodes).extracting(Node::id).doesNotHaveDuplicates().allMatch(id -> id < 40);
+    assertThat(nodes).extracting(Node::step).containsExactlyElementsOf(range(40));
+    // drafts in flight count toward the five drafts
+    assertThat(result.journal().drafts()).hasSize(5);
+    // no buggy node was debugged twice (a node being debugged is not picked again)
+    Map<Integer, Long> debugsPerParent =
+        nodes.stream()
+            .filter(n -> n.stage() == Stage.DEBUG)
+            .collect(Collectors.groupingBy(Node::parentId, Collectors.counting()));
+    assertThat(debugsPerParent.values()).allMatch(count -> count == 1);
+    // the file holds the same nodes in the same order
+    List<String> lines = Files.readAllLines(tmp.resolve("run/journal.jsonl"));
+    assertThat(lines)
+        .extracting(l -> NodeJson.read(l).id())
+        .containsExactlyElementsOf(nodes.stream().map(Node::id).toList());
+  }
+
+  private static List<Integer> range(int n) {
+    return java.util.stream.IntStream.range(0, n).boxed().toList();
+  }
+}
