@@ -132,6 +132,21 @@ class SearchFailureTest {
   }
 
   @Test
+  void executorThatCannotRunTheStartingSolutionStopsTheRun() {
+    Executor broken =
+        request -> {
+          throw new ExecutorException("python3 was not found on PATH");
+        };
+    Task withStart = task.newBuilder().startingSolution(FakeWorld.code(0.2, false)).build();
+
+    assertThatThrownBy(() -> aide().executor(broken).steps(3).build().run(withStart))
+        .isInstanceOf(AideException.class)
+        .hasMessageContaining("python3 was not found on PATH")
+        .hasMessageContaining("0 finished node(s)");
+    assertThat(world.coderCalls).hasValue(0);
+  }
+
+  @Test
   void executionThatThrowsMakesABuggyNode() {
     AtomicInteger runs = new AtomicInteger();
     Executor flaky =

@@ -168,6 +168,7 @@ public final class SearchEngine {
       emit(new SearchEvent.NodeStarted(id, Stage.DRAFT, List.of()));
     }
     Node node = safeStep(id, Action.draft(), true);
+    if (node == null) return;
     synchronized (lock) {
       record(node);
     }
