@@ -37,7 +37,7 @@ public final class Metric implements Comparable<Metric> {
     if (!Double.isFinite(value)) {
       throw new IllegalArgumentException("metric value must be finite, was " + value);
     }
-    return new Metric(value, direction, false);
+    return new Metric(value == 0 ? 0.0 : value, direction, false); // -0.0 ties with 0.0
   }
 
   /** Returns the worst metric for {@code direction}: the one buggy nodes carry. */

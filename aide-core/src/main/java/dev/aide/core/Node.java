@@ -279,8 +279,9 @@ public final class Node {
      * Returns the node.
      *
      * @throws IllegalArgumentException if id or step is negative, the metric is missing, a good
-     *     node carries the worst metric, a buggy node carries a real one, the debug depth is
-     *     negative, or a draft has parents
+     *     node carries the worst metric, a buggy node carries a real one, the debug depth does not
+     *     fit the stage (at least 1 for DEBUG, else 0), a draft has parents, another stage has
+     *     none, or the parents repeat or include the node itself
      */
     public Node build() {
       if (id < 0) throw new IllegalArgumentException("id must be >= 0, was " + id);
@@ -300,6 +301,17 @@ public final class Node {
       }
       if (stage != Stage.DRAFT && parents.isEmpty()) {
         throw new IllegalArgumentException("a " + stage + " node needs a parent");
+      }
+      if (stage == Stage.DEBUG ? debugDepth < 1 : debugDepth != 0) {
+        throw new IllegalArgumentException(
+            "debugDepth is at least 1 for a DEBUG node and 0 otherwise; a "
+                + stage
+                + " node was given "
+                + debugDepth);
+      }
+      if (parents.contains(id) || parents.stream().distinct().count() != parents.size()) {
+        throw new IllegalArgumentException(
+            "node " + id + " lists itself or the same parent twice: " + parents);
       }
       return new Node(this);
     }

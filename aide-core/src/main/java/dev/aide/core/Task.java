@@ -34,15 +34,23 @@ public final class Task {
   private final @Nullable String instructions;
   private final Language language;
 
-  private Task(Builder builder) {
-    this.goal = Objects.requireNonNull(builder.goal);
-    this.evaluation = builder.evaluation;
-    this.dataDir = builder.dataDir;
-    this.direction = builder.direction;
-    this.startingSolution = builder.startingSolution;
-    this.timeout = builder.timeout;
-    this.instructions = builder.instructions;
-    this.language = builder.language;
+  private Task(
+      String goal,
+      @Nullable String evaluation,
+      @Nullable Path dataDir,
+      @Nullable Direction direction,
+      @Nullable String startingSolution,
+      Duration timeout,
+      @Nullable String instructions,
+      Language language) {
+    this.goal = goal;
+    this.evaluation = evaluation;
+    this.dataDir = dataDir;
+    this.direction = direction;
+    this.startingSolution = startingSolution;
+    this.timeout = timeout;
+    this.instructions = instructions;
+    this.language = language;
   }
 
   public static Builder builder() {
@@ -136,7 +144,7 @@ public final class Task {
       return this;
     }
 
-    /** Sets how a solution is scored. */
+    /** Sets how a solution is scored; blank counts as unset. */
     public Builder evaluation(@Nullable String evaluation) {
       this.evaluation = evaluation;
       return this;
@@ -166,7 +174,7 @@ public final class Task {
       return this;
     }
 
-    /** Sets extra instructions for the coder. */
+    /** Sets extra instructions for the coder; blank counts as unset. */
     public Builder instructions(@Nullable String instructions) {
       this.instructions = instructions;
       return this;
@@ -179,24 +187,25 @@ public final class Task {
     }
 
     /**
-     * Returns the task.
+     * Returns the task, with the data directory made absolute. The builder is left as it was.
      *
      * @throws IllegalArgumentException if the goal is missing or blank, the data directory does not
      *     exist or is not a directory, the timeout is not positive, or the starting solution is
      *     blank
      */
     public Task build() {
-      if (goal == null || goal.isBlank()) {
+      String g = goal;
+      if (g == null || g.isBlank()) {
         throw new IllegalArgumentException(
             "goal is required: call Task.builder().goal(\"what the solution should do\")");
       }
-      if (dataDir != null) {
-        dataDir = dataDir.toAbsolutePath().normalize();
-        if (!Files.exists(dataDir)) {
-          throw new IllegalArgumentException("dataDir does not exist: " + dataDir);
+      Path data = dataDir == null ? null : dataDir.toAbsolutePath().normalize();
+      if (data != null) {
+        if (!Files.exists(data)) {
+          throw new IllegalArgumentException("dataDir does not exist: " + data);
         }
-        if (!Files.isDirectory(dataDir)) {
-          throw new IllegalArgumentException("dataDir is not a directory: " + dataDir);
+        if (!Files.isDirectory(data)) {
+          throw new IllegalArgumentException("dataDir is not a directory: " + data);
         }
       }
       if (timeout.isNegative() || timeout.isZero()) {
@@ -206,9 +215,19 @@ public final class Task {
         throw new IllegalArgumentException(
             "startingSolution is blank: pass the code to improve, or null to draft from scratch");
       }
-      if (evaluation != null && evaluation.isBlank()) evaluation = null;
-      if (instructions != null && instructions.isBlank()) instructions = null;
-      return new Task(this);
+      return new Task(
+          g,
+          blankToNull(evaluation),
+          data,
+          direction,
+          startingSolution,
+          timeout,
+          blankToNull(instructions),
+          language);
+    }
+
+    private static @Nullable String blankToNull(@Nullable String text) {
+      return text == null || text.isBlank() ? null : text;
     }
   }
 }

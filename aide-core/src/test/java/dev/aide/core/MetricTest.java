@@ -163,4 +163,13 @@ class MetricTest {
     assertThat(Direction.fromLowerIsBetter(true)).isEqualTo(Direction.MINIMIZE);
     assertThat(Direction.fromLowerIsBetter(false)).isEqualTo(Direction.MAXIMIZE);
   }
+
+  @Test
+  void negativeZeroTiesWithZero() {
+    Metric zero = Metric.of(0.0, Direction.MAXIMIZE);
+    Metric negativeZero = Metric.of(-0.0, Direction.MAXIMIZE);
+
+    assertThat(zero.compareTo(negativeZero)).isZero();
+    assertThat(zero).isEqualTo(negativeZero).hasSameHashCodeAs(negativeZero);
+  }
 }

@@ -152,4 +152,52 @@ class NodeTest {
     assertThat(changed.code()).isEqualTo("code");
     assertThat(node.id()).isEqualTo(5);
   }
+
+  @Test
+  void rejectsADebugDepthThatDoesNotFitTheStage() {
+    Metric worst = Metric.worst(Direction.MAXIMIZE);
+    assertThatThrownBy(
+            () ->
+                Node.builder()
+                    .id(1)
+                    .step(1)
+                    .debugDepth(2)
+                    .metric(Metric.of(1, Direction.MAXIMIZE))
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("DRAFT node was given 2");
+    assertThatThrownBy(
+            () ->
+                Node.builder()
+                    .id(2)
+                    .step(2)
+                    .stage(Stage.DEBUG)
+                    .parent(1)
+                    .debugDepth(0)
+                    .metric(worst)
+                    .buggy(true)
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least 1 for a DEBUG node");
+  }
+
+  @Test
+  void rejectsRepeatedParentsOrTheNodeAsItsOwnParent() {
+    Metric metric = Metric.of(1, Direction.MAXIMIZE);
+    assertThatThrownBy(
+            () ->
+                Node.builder().id(3).step(3).stage(Stage.IMPROVE).parent(3).metric(metric).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("lists itself or the same parent twice");
+    assertThatThrownBy(
+            () ->
+                Node.builder()
+                    .id(4)
+                    .step(4)
+                    .stage(Stage.IMPROVE)
+                    .parents(java.util.List.of(1, 1))
+                    .metric(metric)
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -104,8 +104,9 @@ public final class ChatRequest {
     }
 
     public Builder messages(List<ChatMessage> messages) {
+      Objects.requireNonNull(messages, "messages");
       this.messages.clear();
-      this.messages.addAll(Objects.requireNonNull(messages, "messages"));
+      for (ChatMessage message : messages) addMessage(message);
       return this;
     }
 
@@ -148,8 +149,9 @@ public final class ChatRequest {
       if (messages.isEmpty()) {
         throw new IllegalArgumentException("a request needs at least one message");
       }
-      if (temperature != null && !(temperature >= 0)) {
-        throw new IllegalArgumentException("temperature must be >= 0, was " + temperature);
+      if (temperature != null && !(temperature >= 0 && Double.isFinite(temperature))) {
+        throw new IllegalArgumentException(
+            "temperature must be finite and >= 0, was " + temperature);
       }
       if (maxOutputTokens != null && maxOutputTokens <= 0) {
         throw new IllegalArgumentException(

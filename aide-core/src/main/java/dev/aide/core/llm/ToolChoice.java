@@ -26,6 +26,9 @@ public record ToolChoice(Mode mode, @Nullable String toolName) {
     if ((mode == Mode.TOOL) != (toolName != null)) {
       throw new IllegalArgumentException("a tool name is given exactly when the mode is TOOL");
     }
+    if (toolName != null && toolName.isBlank()) {
+      throw new IllegalArgumentException("the tool name must not be blank");
+    }
   }
 
   public static ToolChoice auto() {

@@ -40,6 +40,7 @@ class PromptsTest {
           .step(4)
           .stage(Stage.DEBUG)
           .parent(2)
+          .debugDepth(1)
           .code("import sklearn\nraise KeyError('species')")
           .analysis("The column name is wrong.")
           .execution(

@@ -162,4 +162,18 @@ class ChatRequestTest {
     assertThat(request.messages()).hasSize(1);
     assertThat(longer).usingRecursiveComparison().ignoringFields("messages").isEqualTo(request);
   }
+
+  @Test
+  void rejectsAnInfiniteTemperatureAndABlankToolName() {
+    assertThatThrownBy(
+            () ->
+                ChatRequest.builder()
+                    .model("m")
+                    .addMessage(ChatMessage.user("hi"))
+                    .temperature(Double.POSITIVE_INFINITY)
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("finite");
+    assertThatThrownBy(() -> ToolChoice.tool(" ")).isInstanceOf(IllegalArgumentException.class);
+  }
 }
