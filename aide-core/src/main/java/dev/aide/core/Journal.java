@@ -2,9 +2,11 @@ package dev.aide.core;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,6 +25,7 @@ public final class Journal {
   private final List<Node> drafts = new ArrayList<>();
   private final List<Node> good = new ArrayList<>();
   private final List<Node> buggy = new ArrayList<>();
+  private final Set<Node> buggyLeaves = new LinkedHashSet<>();
   private @Nullable Node best;
   private int maxId = -1;
 
@@ -54,10 +57,13 @@ public final class Journal {
     maxId = Math.max(maxId, node.id());
     for (int parent : node.parents()) {
       children.computeIfAbsent(parent, k -> new ArrayList<>()).add(node);
+      Node parentNode = byId.get(parent);
+      if (parentNode != null) buggyLeaves.remove(parentNode);
     }
     if (node.stage() == Stage.DRAFT) drafts.add(node);
     if (node.isBuggy()) {
       buggy.add(node);
+      if (!children.containsKey(node.id())) buggyLeaves.add(node);
     } else {
       good.add(node);
       if (best == null || node.metric().isBetterThan(best.metric())) best = node;
@@ -90,6 +96,11 @@ public final class Journal {
   /** The buggy nodes, in the order they finished. */
   public synchronized List<Node> buggyNodes() {
     return List.copyOf(buggy);
+  }
+
+  /** The buggy nodes that no node has been made from yet, in the order they finished. */
+  public synchronized List<Node> buggyLeaves() {
+    return List.copyOf(buggyLeaves);
   }
 
   /** The nodes that ran cleanly and have a metric, in the order they finished. */

@@ -313,4 +313,19 @@ class JournalTest {
     assertThat(journal.goodNodes().size() + journal.buggyNodes().size())
         .isEqualTo(writers * perWriter);
   }
+
+  @Test
+  void buggyLeavesAreTheBuggyNodesWithoutChildrenInFinishingOrder() {
+    Journal journal = new Journal();
+    journal.add(buggyDraft(0));
+    journal.add(buggyDraft(1));
+    journal.add(goodDraft(2, 0.5));
+    journal.add(buggyDebug(3, 0, 1));
+    journal.add(goodImprove(4, 2, 0.6));
+
+    assertThat(journal.buggyLeaves()).extracting(Node::id).containsExactly(1, 3);
+
+    journal.add(goodDebug(5, 3, 2, 0.4));
+    assertThat(journal.buggyLeaves()).extracting(Node::id).containsExactly(1);
+  }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
@@ -32,11 +33,7 @@ public final class Memory {
     List<Node> good = journal.goodNodes();
     if (good.isEmpty()) return "";
 
-    Set<Node> shown = new LinkedHashSet<>();
-    good.stream()
-        .sorted(Comparator.comparing(Node::metric).reversed())
-        .limit(keepBest)
-        .forEach(shown::add);
+    Set<Node> shown = new LinkedHashSet<>(best(good, keepBest));
     shown.addAll(good.subList(Math.max(0, good.size() - keepRecent), good.size()));
     List<Node> ordered = new ArrayList<>(shown);
     ordered.sort(Comparator.comparingInt(Node::step));
@@ -61,6 +58,25 @@ public final class Memory {
           .append(" failed attempt(s).\n");
     }
     return out.toString();
+  }
+
+  /** The k best nodes, found in one pass with a bounded heap; of equal ones, the earliest. */
+  private static List<Node> best(List<Node> good, int k) {
+    if (k <= 0) return List.of();
+    // The heap's head is the worst kept node; later nodes replace it only when strictly better.
+    PriorityQueue<Node> kept =
+        new PriorityQueue<>(
+            Comparator.comparing(Node::metric)
+                .thenComparing(Node::step, Comparator.reverseOrder()));
+    for (Node node : good) {
+      if (kept.size() < k) {
+        kept.add(node);
+      } else if (node.metric().isBetterThan(kept.peek().metric())) {
+        kept.poll();
+        kept.add(node);
+      }
+    }
+    return new ArrayList<>(kept);
   }
 
   private static String stageName(Node node) {

@@ -67,10 +67,8 @@ public final class GreedyPolicy implements SearchPolicy {
         if (action instanceof Action.Debug debug) beingDebugged.add(debug.node().id());
       }
       List<Node> debuggable = new ArrayList<>();
-      for (Node node : journal.buggyNodes()) {
-        if (node.debugDepth() <= maxDebugDepth
-            && journal.isLeaf(node)
-            && !beingDebugged.contains(node.id())) {
+      for (Node node : journal.buggyLeaves()) {
+        if (node.debugDepth() <= maxDebugDepth && !beingDebugged.contains(node.id())) {
           debuggable.add(node);
         }
       }
