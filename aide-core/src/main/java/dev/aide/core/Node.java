@@ -35,6 +35,7 @@ public final class Node {
   private final Instant startedAt;
   private final Instant finishedAt;
   private final @Nullable String failure;
+  private final List<String> warnings;
 
   private Node(Builder b) {
     this.id = b.id;
@@ -52,6 +53,7 @@ public final class Node {
     this.startedAt = b.startedAt;
     this.finishedAt = b.finishedAt;
     this.failure = b.failure;
+    this.warnings = List.copyOf(b.warnings);
   }
 
   public static Builder builder() {
@@ -135,11 +137,20 @@ public final class Node {
   }
 
   /**
-   * Why the node could not be completed (no code came back, an LLM call or the execution failed,
-   * the review could not be read); null when it was completed and reviewed.
+   * Why the node is buggy when the review alone does not say: no code came back, an LLM call or the
+   * execution failed, the review could not be read, or the task's metric reader found no metric.
+   * Null otherwise.
    */
   public @Nullable String failure() {
     return failure;
+  }
+
+  /**
+   * Things worth knowing that did not make the node buggy, e.g. a reviewer's metric that disagrees
+   * with the one read from the output; empty when there are none.
+   */
+  public List<String> warnings() {
+    return warnings;
   }
 
   @Override
@@ -173,6 +184,7 @@ public final class Node {
     private Instant startedAt = Instant.EPOCH;
     private Instant finishedAt = Instant.EPOCH;
     private @Nullable String failure;
+    private List<String> warnings = List.of();
 
     private Builder() {}
 
@@ -192,6 +204,7 @@ public final class Node {
       this.startedAt = node.startedAt;
       this.finishedAt = node.finishedAt;
       this.failure = node.failure;
+      this.warnings = node.warnings;
     }
 
     public Builder id(int id) {
@@ -272,6 +285,11 @@ public final class Node {
 
     public Builder failure(@Nullable String failure) {
       this.failure = failure;
+      return this;
+    }
+
+    public Builder warnings(List<String> warnings) {
+      this.warnings = List.copyOf(warnings);
       return this;
     }
 

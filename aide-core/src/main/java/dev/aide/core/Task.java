@@ -33,6 +33,7 @@ public final class Task {
   private final Duration timeout;
   private final @Nullable String instructions;
   private final Language language;
+  private final @Nullable MetricReader metricReader;
 
   private Task(
       String goal,
@@ -42,7 +43,8 @@ public final class Task {
       @Nullable String startingSolution,
       Duration timeout,
       @Nullable String instructions,
-      Language language) {
+      Language language,
+      @Nullable MetricReader metricReader) {
     this.goal = goal;
     this.evaluation = evaluation;
     this.dataDir = dataDir;
@@ -51,6 +53,7 @@ public final class Task {
     this.timeout = timeout;
     this.instructions = instructions;
     this.language = language;
+    this.metricReader = metricReader;
   }
 
   public static Builder builder() {
@@ -105,6 +108,14 @@ public final class Task {
     return language;
   }
 
+  /**
+   * Reads the metric from a run's output; null leaves the metric to the reviewer. When set, its
+   * value is the node's metric, and a run whose output holds none is buggy.
+   */
+  public @Nullable MetricReader metricReader() {
+    return metricReader;
+  }
+
   @Override
   public String toString() {
     return "Task{goal=" + abbreviate(goal) + ", language=" + language.name() + "}";
@@ -124,6 +135,7 @@ public final class Task {
     private Duration timeout = DEFAULT_TIMEOUT;
     private @Nullable String instructions;
     private Language language = Language.PYTHON;
+    private @Nullable MetricReader metricReader;
 
     private Builder() {}
 
@@ -136,6 +148,7 @@ public final class Task {
       this.timeout = task.timeout;
       this.instructions = task.instructions;
       this.language = task.language;
+      this.metricReader = task.metricReader;
     }
 
     /** Sets what the solution should do. Required. */
@@ -187,6 +200,15 @@ public final class Task {
     }
 
     /**
+     * Reads the metric from the run's output instead of taking the reviewer's, e.g. {@code
+     * MetricReader.line("metric")}. The reviewer still judges whether the run is buggy.
+     */
+    public Builder metricReader(@Nullable MetricReader metricReader) {
+      this.metricReader = metricReader;
+      return this;
+    }
+
+    /**
      * Returns the task, with the data directory made absolute. The builder is left as it was.
      *
      * @throws IllegalArgumentException if the goal is missing or blank, the data directory does not
@@ -223,7 +245,8 @@ public final class Task {
           startingSolution,
           timeout,
           blankToNull(instructions),
-          language);
+          language,
+          metricReader);
     }
 
     private static @Nullable String blankToNull(@Nullable String text) {

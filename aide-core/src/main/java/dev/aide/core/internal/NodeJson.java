@@ -24,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  * <p>The format names every field, so it can be read by other tools: {@code id}, {@code parents},
  * {@code step}, {@code stage}, {@code plan}, {@code code}, {@code execution}, {@code analysis},
  * {@code metric} (absent for buggy nodes), {@code direction}, {@code buggy}, {@code debugDepth},
- * {@code usage}, {@code startedAt}, {@code finishedAt}, {@code failure}.
+ * {@code usage}, {@code startedAt}, {@code finishedAt}, {@code failure}, {@code warnings} (absent
+ * when empty).
  */
 public final class NodeJson {
   static final JsonAdapter<Object> JSON = new Moshi.Builder().build().adapter(Object.class);
@@ -68,6 +69,7 @@ public final class NodeJson {
     map.put("startedAt", node.startedAt().toString());
     map.put("finishedAt", node.finishedAt().toString());
     map.put("failure", node.failure());
+    if (!node.warnings().isEmpty()) map.put("warnings", node.warnings());
     return JSON.toJson(map);
   }
 
@@ -107,6 +109,11 @@ public final class NodeJson {
       List<Integer> parents = new ArrayList<>();
       for (Object parent : (List<?>) require(map, "parents")) parents.add(integer(parent));
       b.parents(parents);
+      if (map.get("warnings") instanceof List<?> warnings) {
+        List<String> texts = new ArrayList<>();
+        for (Object warning : warnings) texts.add(String.valueOf(warning));
+        b.warnings(texts);
+      }
       if (map.get("usage") instanceof Map<?, ?> u) {
         b.usage(
             new TokenUsage(

@@ -235,6 +235,8 @@ public final class RunStore implements Closeable {
     taskMap.put("timeoutSeconds", task.timeout().toSeconds());
     taskMap.put("instructions", task.instructions());
     taskMap.put("language", task.language().name());
+    taskMap.put(
+        "metricReader", task.metricReader() == null ? null : task.metricReader().toString());
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("task", taskMap);
     run.put("settings", settings);

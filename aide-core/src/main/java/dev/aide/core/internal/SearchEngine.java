@@ -4,6 +4,7 @@ import dev.aide.core.AideException;
 import dev.aide.core.Direction;
 import dev.aide.core.Journal;
 import dev.aide.core.Metric;
+import dev.aide.core.MetricReader;
 import dev.aide.core.Node;
 import dev.aide.core.Result;
 import dev.aide.core.SearchEvent;
@@ -34,6 +35,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -326,9 +328,32 @@ public final class SearchEngine {
     draft.direction = direction;
 
     Double metric = review.metric();
+    MetricReader reader = task.metricReader();
+    if (reader != null) {
+      OptionalDouble read = reader.read(execution.output());
+      if (read.isEmpty()) {
+        metric = null;
+        if (!execution.failed()) {
+          draft.failure = "the output holds no metric for " + reader + " to read";
+        }
+      } else {
+        if (metric != null && !closeEnough(metric, read.getAsDouble())) {
+          draft.warnings.add(
+              "the reviewer reported the metric "
+                  + metric
+                  + " but the output says "
+                  + read.getAsDouble());
+        }
+        metric = read.getAsDouble();
+      }
+    }
     boolean buggy = review.isBug() || execution.failed() || metric == null;
     if (!buggy) draft.metric = Metric.of(metric, direction);
     return draft.finish();
+  }
+
+  private static boolean closeEnough(double a, double b) {
+    return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.max(Math.abs(a), Math.abs(b)));
   }
 
   /** Returns the code, or null with the reason recorded in {@code draft}. */
@@ -520,6 +545,7 @@ public final class SearchEngine {
     @Nullable Direction direction;
     TokenUsage usage = TokenUsage.ZERO;
     @Nullable String failure;
+    final List<String> warnings = new ArrayList<>();
 
     NodeDraft(int id, Stage stage, @Nullable Node parent, Instant startedAt) {
       this.id = id;
@@ -550,6 +576,7 @@ public final class SearchEngine {
           .startedAt(startedAt)
           .finishedAt(config.clock().instant())
           .failure(failure)
+          .warnings(warnings)
           .build();
     }
   }

@@ -41,6 +41,7 @@ class NodeJsonTest {
           .startedAt(Instant.parse("2026-11-26T10:00:00.123Z"))
           .finishedAt(Instant.parse("2026-11-26T10:01:00Z"))
           .failure(null)
+          .warnings(List.of("the reviewer reported 0.2 but the output says 0.1"))
           .build();
 
   @Test

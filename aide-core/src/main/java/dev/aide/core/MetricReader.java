@@ -1,0 +1,93 @@
+package dev.aide.core;
+
+import com.squareup.moshi.JsonAdapter;
+import com.squareup.moshi.Moshi;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalDouble;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a run's metric straight from its output, so that the score does not depend on the reviewer
+ * reading it right.
+ *
+ * <p>A task opts in with {@link Task.Builder#metricReader}. The value read becomes the node's
+ * metric; a run whose output holds none is buggy; a reviewer's metric that disagrees is kept as a
+ * warning on the node. Use {@link #line(String)} for lines like {@code metric: 0.8123} or {@link
+ * #jsonField(String)} for JSON lines like {@code {"rmse": 0.14}}; the last match in the output
+ * wins. Implementations must be stateless and safe to share.
+ */
+@FunctionalInterface
+public interface MetricReader {
+  /** Returns the metric in {@code output}, or empty when there is none or it is not finite. */
+  OptionalDouble read(String output);
+
+  /**
+   * Returns a reader of lines {@code <name>: <number>} or {@code <name> = <number>} (the name is
+   * matched without regard to case), e.g. {@code line("metric")} reads {@code Metric: 0.81}.
+   */
+  static MetricReader line(String name) {
+    Objects.requireNonNull(name, "name");
+    if (name.isBlank()) throw new IllegalArgumentException("name must not be blank");
+    Pattern pattern =
+        Pattern.compile(
+            "^\\s*"
+                + Pattern.quote(name)
+                + "\\s*[:=]\\s*([-+]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][-+]?\\d+)?)\\s*$",
+            Pattern.MULTILINE | Pattern.CASE_INSENSITIVE);
+    return new MetricReader() {
+      @Override
+      public OptionalDouble read(String output) {
+        Matcher m = pattern.matcher(output);
+        OptionalDouble last = OptionalDouble.empty();
+        while (m.find()) last = finite(Double.parseDouble(m.group(1)));
+        return last;
+      }
+
+      @Override
+      public String toString() {
+        return "line(" + name + ")";
+      }
+    };
+  }
+
+  /**
+   * Returns a reader of JSON objects on a line of their own that hold a numeric field {@code
+   * field}, e.g. {@code jsonField("rmse")} reads {@code {"rmse": 0.14, "fold": 3}}.
+   */
+  static MetricReader jsonField(String field) {
+    Objects.requireNonNull(field, "field");
+    if (field.isBlank()) throw new IllegalArgumentException("field must not be blank");
+    JsonAdapter<Object> json = new Moshi.Builder().build().adapter(Object.class).lenient();
+    return new MetricReader() {
+      @Override
+      public OptionalDouble read(String output) {
+        OptionalDouble last = OptionalDouble.empty();
+        for (String line : output.split("\n")) {
+          String t = line.strip();
+          if (!t.startsWith("{") || !t.endsWith("}") || !t.contains(field)) continue;
+          try {
+            if (json.fromJson(t) instanceof Map<?, ?> map && map.get(field) instanceof Number n) {
+              OptionalDouble value = finite(n.doubleValue());
+              if (value.isPresent()) last = value;
+            }
+          } catch (IOException | RuntimeException e) {
+            // not a JSON line; skip it
+          }
+        }
+        return last;
+      }
+
+      @Override
+      public String toString() {
+        return "jsonField(" + field + ")";
+      }
+    };
+  }
+
+  private static OptionalDouble finite(double value) {
+    return Double.isFinite(value) ? OptionalDouble.of(value) : OptionalDouble.empty();
+  }
+}
