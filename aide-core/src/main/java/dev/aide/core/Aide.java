@@ -5,6 +5,7 @@ import dev.aide.core.exec.ExecutorProvider;
 import dev.aide.core.internal.SearchEngine;
 import dev.aide.core.llm.LlmClient;
 import dev.aide.core.llm.LlmClientProvider;
+import dev.aide.core.llm.ModelPrice;
 import dev.aide.core.search.SearchPolicies;
 import dev.aide.core.search.SearchPolicy;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -53,6 +55,9 @@ public final class Aide {
   private final Executor executor;
   private final SearchPolicy policy;
   private final int steps;
+  private final @Nullable Long tokenBudget;
+  private final @Nullable Double costBudget;
+  private final Map<String, ModelPrice> prices;
   private final int workers;
   private final @Nullable Long seed;
   private final @Nullable Path outputDir;
@@ -67,6 +72,9 @@ public final class Aide {
     this.executor = executor;
     this.policy = b.policy;
     this.steps = b.steps;
+    this.tokenBudget = b.tokenBudget;
+    this.costBudget = b.costBudget;
+    this.prices = Map.copyOf(b.prices);
     this.workers = b.workers;
     this.seed = b.seed;
     this.outputDir = b.outputDir;
@@ -110,6 +118,9 @@ public final class Aide {
                 executor,
                 policy,
                 steps,
+                tokenBudget,
+                costBudget,
+                prices,
                 workers,
                 seed,
                 dir.toAbsolutePath().normalize(),
@@ -132,6 +143,9 @@ public final class Aide {
     private @Nullable Executor executor;
     private SearchPolicy policy = SearchPolicies.greedy();
     private int steps = DEFAULT_STEPS;
+    private @Nullable Long tokenBudget;
+    private @Nullable Double costBudget;
+    private final Map<String, ModelPrice> prices = new HashMap<>();
     private int workers = 1;
     private @Nullable Long seed;
     private @Nullable Path outputDir;
@@ -174,6 +188,37 @@ public final class Aide {
     public Builder steps(int steps) {
       if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, was " + steps);
       this.steps = steps;
+      return this;
+    }
+
+    /**
+     * Stops the search once its nodes have spent {@code tokens} input and output tokens, counting
+     * those of a resumed run. Nodes in flight when the budget is reached are finished, so the total
+     * may pass it by what they spend. Unset: no token budget.
+     */
+    public Builder tokenBudget(long tokens) {
+      if (tokens < 1) throw new IllegalArgumentException("tokenBudget must be >= 1, was " + tokens);
+      this.tokenBudget = tokens;
+      return this;
+    }
+
+    /**
+     * Stops the search once its nodes have cost {@code dollars}, counting those of a resumed run,
+     * at the prices given with {@link #price}. Nodes in flight when the budget is reached are
+     * finished, so the total may pass it by what they cost. Unset: no cost budget.
+     */
+    public Builder costBudget(double dollars) {
+      if (!(dollars > 0) || Double.isInfinite(dollars)) {
+        throw new IllegalArgumentException(
+            "costBudget must be positive and finite, was " + dollars);
+      }
+      this.costBudget = dollars;
+      return this;
+    }
+
+    /** Sets what {@code model}'s tokens cost, for {@link Node#cost()} and {@link #costBudget}. */
+    public Builder price(String model, ModelPrice price) {
+      this.prices.put(requireModel(model), Objects.requireNonNull(price, "price"));
       return this;
     }
 
@@ -236,6 +281,19 @@ public final class Aide {
         model = found.model();
       }
       Executor exec = executor != null ? executor : findExecutor();
+      if (costBudget != null) {
+        String reviewing = reviewerModel != null ? reviewerModel : model;
+        for (String used : List.of(model, reviewing)) {
+          if (!prices.containsKey(used)) {
+            throw new AideException(
+                "costBudget needs the price of model "
+                    + used
+                    + ": call Aide.builder().price(\""
+                    + used
+                    + "\", new ModelPrice(input, output, cachedInput))");
+          }
+        }
+      }
       return new Aide(this, client, model, exec);
     }
 

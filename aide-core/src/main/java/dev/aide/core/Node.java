@@ -32,6 +32,7 @@ public final class Node {
   private final boolean buggy;
   private final int debugDepth;
   private final TokenUsage usage;
+  private final double cost;
   private final Instant startedAt;
   private final Instant finishedAt;
   private final @Nullable String failure;
@@ -50,6 +51,7 @@ public final class Node {
     this.buggy = b.buggy;
     this.debugDepth = b.debugDepth;
     this.usage = b.usage;
+    this.cost = b.cost;
     this.startedAt = b.startedAt;
     this.finishedAt = b.finishedAt;
     this.failure = b.failure;
@@ -128,6 +130,14 @@ public final class Node {
     return usage;
   }
 
+  /**
+   * What the node's LLM calls cost in US dollars, at the prices the search was given; calls to a
+   * model without a price count as 0.
+   */
+  public double cost() {
+    return cost;
+  }
+
   public Instant startedAt() {
     return startedAt;
   }
@@ -181,6 +191,7 @@ public final class Node {
     private boolean buggy;
     private int debugDepth;
     private TokenUsage usage = TokenUsage.ZERO;
+    private double cost;
     private Instant startedAt = Instant.EPOCH;
     private Instant finishedAt = Instant.EPOCH;
     private @Nullable String failure;
@@ -201,6 +212,7 @@ public final class Node {
       this.buggy = node.buggy;
       this.debugDepth = node.debugDepth;
       this.usage = node.usage;
+      this.cost = node.cost;
       this.startedAt = node.startedAt;
       this.finishedAt = node.finishedAt;
       this.failure = node.failure;
@@ -270,6 +282,14 @@ public final class Node {
 
     public Builder usage(TokenUsage usage) {
       this.usage = Objects.requireNonNull(usage, "usage");
+      return this;
+    }
+
+    public Builder cost(double cost) {
+      if (!(cost >= 0) || Double.isInfinite(cost)) {
+        throw new IllegalArgumentException("cost must be finite and >= 0, was " + cost);
+      }
+      this.cost = cost;
       return this;
     }
 

@@ -60,6 +60,13 @@ public final class Result {
     return total;
   }
 
+  /** What all nodes of the journal cost in US dollars, at the prices the search was given. */
+  public double cost() {
+    double total = 0;
+    for (Node node : journal.nodes()) total += node.cost();
+    return total;
+  }
+
   @Override
   public String toString() {
     return "Result{best="

@@ -24,8 +24,8 @@ import org.jspecify.annotations.Nullable;
  * <p>The format names every field, so it can be read by other tools: {@code id}, {@code parents},
  * {@code step}, {@code stage}, {@code plan}, {@code code}, {@code execution}, {@code analysis},
  * {@code metric} (absent for buggy nodes), {@code direction}, {@code buggy}, {@code debugDepth},
- * {@code usage}, {@code startedAt}, {@code finishedAt}, {@code failure}, {@code warnings} (absent
- * when empty).
+ * {@code usage}, {@code cost} (absent when 0), {@code startedAt}, {@code finishedAt}, {@code
+ * failure}, {@code warnings} (absent when empty).
  */
 public final class NodeJson {
   static final JsonAdapter<Object> JSON = new Moshi.Builder().build().adapter(Object.class);
@@ -66,6 +66,7 @@ public final class NodeJson {
     usage.put("cachedInput", u.cachedInput());
     usage.put("reasoning", u.reasoning());
     map.put("usage", usage);
+    if (node.cost() > 0) map.put("cost", node.cost());
     map.put("startedAt", node.startedAt().toString());
     map.put("finishedAt", node.finishedAt().toString());
     map.put("failure", node.failure());
@@ -109,6 +110,7 @@ public final class NodeJson {
       List<Integer> parents = new ArrayList<>();
       for (Object parent : (List<?>) require(map, "parents")) parents.add(integer(parent));
       b.parents(parents);
+      if (map.get("cost") instanceof Number cost) b.cost(cost.doubleValue());
       if (map.get("warnings") instanceof List<?> warnings) {
         List<String> texts = new ArrayList<>();
         for (Object warning : warnings) texts.add(String.valueOf(warning));

@@ -22,6 +22,7 @@ import dev.aide.core.llm.ChatResponse;
 import dev.aide.core.llm.FinishReason;
 import dev.aide.core.llm.LlmClient;
 import dev.aide.core.llm.LlmException;
+import dev.aide.core.llm.ModelPrice;
 import dev.aide.core.llm.TokenUsage;
 import dev.aide.core.llm.ToolChoice;
 import dev.aide.core.search.Action;
@@ -69,6 +70,9 @@ public final class SearchEngine {
       Executor executor,
       SearchPolicy policy,
       int steps,
+      @Nullable Long tokenBudget,
+      @Nullable Double costBudget,
+      Map<String, ModelPrice> prices,
       int workers,
       @Nullable Long seed,
       Path outputDir,
@@ -87,6 +91,9 @@ public final class SearchEngine {
   private @Nullable RandomGenerator random;
   private int nextId;
   private @Nullable Throwable fatal;
+  private StopReason stopReason = StopReason.STEPS_DONE;
+  private long tokensSpent;
+  private double costSpent;
 
   public SearchEngine(Config config) {
     this.config = config;
@@ -110,6 +117,10 @@ public final class SearchEngine {
       random = new SplittableRandom(seed);
       Journal journal = opened.journal();
       nextId = journal.maxId() + 1;
+      for (Node node : journal.nodes()) {
+        tokensSpent += node.usage().total();
+        costSpent += node.cost();
+      }
       Path dataDir = task.dataDir();
       prompts =
           new Prompts(
@@ -144,7 +155,7 @@ public final class SearchEngine {
           new Result(
               journal,
               config.outputDir(),
-              StopReason.STEPS_DONE,
+              stopReason,
               Duration.between(start, config.clock().instant()));
       log.info("Search finished: {}", result);
       emit(new SearchEvent.SearchFinished(result));
@@ -158,6 +169,8 @@ public final class SearchEngine {
     settings.put("reviewerModel", config.reviewerModel());
     settings.put("policy", config.policy().toString());
     settings.put("steps", config.steps());
+    if (config.tokenBudget() != null) settings.put("tokenBudget", config.tokenBudget());
+    if (config.costBudget() != null) settings.put("costBudget", config.costBudget());
     settings.put("workers", config.workers());
     settings.put("seed", seed);
     return settings;
@@ -208,6 +221,11 @@ public final class SearchEngine {
       synchronized (lock) {
         Journal journal = store().journal();
         if (fatal != null || journal.size() + inFlight.size() >= config.steps()) return;
+        StopReason budget = budgetReached();
+        if (budget != null) {
+          stopReason = budget;
+          return;
+        }
         try {
           action = config.policy().next(state());
         } catch (RuntimeException e) {
@@ -224,6 +242,15 @@ public final class SearchEngine {
         if (node != null) record(node);
       }
     }
+  }
+
+  /** Returns the budget the journal has spent, or null while none is spent. */
+  private @Nullable StopReason budgetReached() {
+    Long tokens = config.tokenBudget();
+    if (tokens != null && tokensSpent >= tokens) return StopReason.TOKEN_BUDGET;
+    Double cost = config.costBudget();
+    if (cost != null && costSpent >= cost) return StopReason.COST_BUDGET;
+    return null;
   }
 
   /** Runs a step; returns null (and sets {@link #fatal}) when it hit an error that ends the run. */
@@ -254,6 +281,8 @@ public final class SearchEngine {
     }
     Node previousBest = journal.best();
     journal.add(node);
+    tokensSpent += node.usage().total();
+    costSpent += node.cost();
     store().append(node);
     log.info(
         "Node {} ({}{}) finished: {}",
@@ -385,7 +414,8 @@ public final class SearchEngine {
         draft.failure = "the coder call failed: " + e.getMessage();
         return null;
       }
-      draft.usage = draft.usage.plus(response.usage());
+      draft.coderUsage = draft.coderUsage.plus(response.usage());
+      logCall("coder", draft.id, response);
       CodeBlocks.Parsed parsed = CodeBlocks.parse(response.text(), task.language());
       if (draft.plan.isEmpty()) draft.plan = parsed.plan();
       if (response.finishReason() == FinishReason.LENGTH) {
@@ -438,7 +468,8 @@ public final class SearchEngine {
         draft.failure = "the review call failed: " + e.getMessage();
         return null;
       }
-      draft.usage = draft.usage.plus(response.usage());
+      draft.reviewerUsage = draft.reviewerUsage.plus(response.usage());
+      logCall("reviewer", draft.id, response);
       try {
         return Review.parse(response);
       } catch (Review.UnreadableException e) {
@@ -448,6 +479,25 @@ public final class SearchEngine {
     }
     draft.failure = lastProblem;
     return null;
+  }
+
+  private static void logCall(String who, int nodeId, ChatResponse response) {
+    if (log.isDebugEnabled()) {
+      log.debug(
+          "Node {}: {} call used {} input ({} cached) and {} output tokens, finish {}, request {}",
+          nodeId,
+          who,
+          response.usage().input(),
+          response.usage().cachedInput(),
+          response.usage().output(),
+          response.finishReason(),
+          response.requestId());
+    }
+  }
+
+  private double cost(String model, TokenUsage usage) {
+    ModelPrice price = config.prices().get(model);
+    return price == null ? 0 : price.cost(usage);
   }
 
   private SearchState state() {
@@ -543,7 +593,8 @@ public final class SearchEngine {
     String analysis = "";
     @Nullable Metric metric;
     @Nullable Direction direction;
-    TokenUsage usage = TokenUsage.ZERO;
+    TokenUsage coderUsage = TokenUsage.ZERO;
+    TokenUsage reviewerUsage = TokenUsage.ZERO;
     @Nullable String failure;
     final List<String> warnings = new ArrayList<>();
 
@@ -572,7 +623,8 @@ public final class SearchEngine {
           .metric(metric == null ? Metric.worst(d) : metric)
           .buggy(metric == null)
           .debugDepth(stage == Stage.DEBUG && p != null ? p.debugDepth() + 1 : 0)
-          .usage(usage)
+          .usage(coderUsage.plus(reviewerUsage))
+          .cost(cost(config.coderModel(), coderUsage) + cost(config.reviewerModel(), reviewerUsage))
           .startedAt(startedAt)
           .finishedAt(config.clock().instant())
           .failure(failure)
