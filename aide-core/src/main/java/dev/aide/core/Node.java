@@ -72,7 +72,7 @@ public final class Node {
     return id;
   }
 
-  /** The ids of the nodes this one was made from; empty for a draft. */
+  /** The ids of the nodes this one was made from: none for a draft, two for a crossover. */
   public List<Integer> parents() {
     return parents;
   }
@@ -336,6 +336,13 @@ public final class Node {
       if (debugDepth < 0) throw new IllegalArgumentException("debugDepth must be >= 0");
       if (stage == Stage.DRAFT && !parents.isEmpty()) {
         throw new IllegalArgumentException("a draft has no parents, was given " + parents);
+      }
+      if (stage == Stage.CROSSOVER ? parents.size() != 2 : parents.size() > 1) {
+        throw new IllegalArgumentException(
+            "a CROSSOVER node has two parents and any other node at most one; a "
+                + stage
+                + " node was given "
+                + parents);
       }
       if (stage != Stage.DRAFT && parents.isEmpty()) {
         throw new IllegalArgumentException("a " + stage + " node needs a parent");

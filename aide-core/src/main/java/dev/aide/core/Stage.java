@@ -7,5 +7,7 @@ public enum Stage {
   /** A change to a working solution meant to raise its metric. */
   IMPROVE,
   /** A fix of a buggy solution. */
-  DEBUG
+  DEBUG,
+  /** A solution that combines two working ones; it has two parents. */
+  CROSSOVER
 }

@@ -152,4 +152,39 @@ class AideEndToEndTest {
     assertThat(result.best().metric().value()).isEqualTo(0.45);
     assertThat(world.coderCalls.get()).isEqualTo(2);
   }
+
+  @Test
+  void crossoverCombinesTwoGoodNodesAndRecordsBothParents() throws IOException {
+    FakeWorld world = new FakeWorld(List.of("0.40", "0.60"), false);
+    dev.aide.core.search.SearchPolicy draftTwiceThenCross =
+        state -> {
+          List<Node> good = state.journal().goodNodes();
+          return good.size() < 2
+              ? dev.aide.core.search.Action.draft()
+              : dev.aide.core.search.Action.crossover(good.get(0), good.get(1));
+        };
+    Path out = tmp.resolve("cross");
+
+    Result result =
+        Aide.builder()
+            .coder(world.coder(), "m")
+            .reviewer(world.reviewer(), "m")
+            .executor(world.executor())
+            .policy(draftTwiceThenCross)
+            .steps(3)
+            .outputDir(out)
+            .build()
+            .run(task);
+
+    Node cross = result.journal().nodes().get(2);
+    assertThat(cross.stage()).isEqualTo(Stage.CROSSOVER);
+    assertThat(cross.parents()).containsExactly(0, 1);
+    assertThat(cross.metric().value()).isEqualTo(0.65);
+    assertThat(result.journal().children(0)).containsExactly(cross);
+    assertThat(result.journal().children(1)).containsExactly(cross);
+    String prompt = FakeWorld.lastUser(world.coderRequests.get(2)).content();
+    assertThat(prompt).contains("score = 0.40", "score = 0.60", "# Crossover guidelines");
+    String line = Files.readAllLines(out.resolve("journal.jsonl")).get(2);
+    assertThat(NodeJson.read(line).parents()).containsExactly(0, 1);
+  }
 }

@@ -70,7 +70,12 @@ final class FakeWorld {
       String user = request.messages().get(1).content();
       String code;
       String plan;
-      if (system.contains("improving a working solution")) {
+      if (system.contains("combines their strengths")) {
+        double first = score(section(user, "First solution"));
+        double second = score(section(user, "Second solution"));
+        code = code(Math.max(first, second) + 0.05, false);
+        plan = "Combine both.";
+      } else if (system.contains("improving a working solution")) {
         double parent = score(previousSolution(user));
         code = code(parent + 0.1, false);
         plan = "Improve the parent by 0.1.";

@@ -134,7 +134,7 @@ class JournalTest {
         Node.builder()
             .id(2)
             .step(2)
-            .stage(Stage.IMPROVE)
+            .stage(Stage.CROSSOVER)
             .parents(List.of(0, 1))
             .metric(Metric.of(0.3, Direction.MAXIMIZE))
             .build();

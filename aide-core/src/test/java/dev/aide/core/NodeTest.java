@@ -121,7 +121,7 @@ class NodeTest {
   @Test
   void parentsAreCopiedFromTheCallersList() {
     List<Integer> parents = new ArrayList<>(List.of(1, 2));
-    Node.Builder builder = goodDraft().id(3).stage(Stage.IMPROVE).parents(parents);
+    Node.Builder builder = goodDraft().id(3).stage(Stage.CROSSOVER).parents(parents);
     parents.add(9);
 
     Node node = builder.build();
@@ -196,6 +196,32 @@ class NodeTest {
                     .step(4)
                     .stage(Stage.IMPROVE)
                     .parents(java.util.List.of(1, 1))
+                    .metric(metric)
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void crossoverHasExactlyTwoParentsAndOthersAtMostOne() {
+    Metric metric = Metric.of(1, Direction.MAXIMIZE);
+    assertThatThrownBy(
+            () ->
+                Node.builder()
+                    .id(5)
+                    .step(5)
+                    .stage(Stage.CROSSOVER)
+                    .parent(1)
+                    .metric(metric)
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("CROSSOVER node has two parents");
+    assertThatThrownBy(
+            () ->
+                Node.builder()
+                    .id(5)
+                    .step(5)
+                    .stage(Stage.IMPROVE)
+                    .parents(List.of(1, 2))
                     .metric(metric)
                     .build())
         .isInstanceOf(IllegalArgumentException.class);

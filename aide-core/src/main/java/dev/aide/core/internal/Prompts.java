@@ -81,6 +81,32 @@ public final class Prompts {
         s);
   }
 
+  public List<ChatMessage> crossover(Node first, Node second, String memory) {
+    Sections s = new Sections();
+    taskSections(s);
+    s.add("Memory of earlier attempts", memory);
+    s.add("First solution (metric " + metric(first) + ")", codeBlock(first.code()));
+    s.add("Second solution (metric " + metric(second) + ")", codeBlock(second.code()));
+    s.add("Response format", responseFormat());
+    s.add(
+        "Crossover guidelines",
+        """
+        - Say in the plan what each solution does better and how the new one combines it.
+        - Keep the parts that make each solution score well; drop what makes either worse.
+        - Write the whole new program, not only the changed parts.""");
+    implementationSections(s);
+    return messages(
+        "You are an expert engineer. Below are two working solutions to the task. Write one"
+            + " solution in "
+            + language().name()
+            + " that combines their strengths and should score better than both.",
+        s);
+  }
+
+  private static String metric(Node node) {
+    return node.metric().isWorst() ? "none" : Text.number(node.metric().value());
+  }
+
   public List<ChatMessage> debug(Node parent) {
     Sections s = new Sections();
     taskSections(s);

@@ -234,7 +234,7 @@ public final class SearchEngine {
         }
         id = nextId++;
         inFlight.put(id, action);
-        emit(new SearchEvent.NodeStarted(id, stageOf(action), parentsOf(action)));
+        emit(new SearchEvent.NodeStarted(id, stageOf(action), parentIds(action)));
       }
       Node node = safeStep(id, action, false);
       synchronized (lock) {
@@ -308,8 +308,7 @@ public final class SearchEngine {
 
   private Node step(int id, Action action, boolean startingSolution) {
     Instant startedAt = config.clock().instant();
-    Node parent = parentOf(action);
-    NodeDraft draft = new NodeDraft(id, stageOf(action), parent, startedAt);
+    NodeDraft draft = new NodeDraft(id, stageOf(action), parentsOf(action), startedAt);
 
     String code;
     if (startingSolution) {
@@ -393,6 +392,8 @@ public final class SearchEngine {
       messages = prompts().improve(improve.node(), memory);
     } else if (action instanceof Action.Debug debug) {
       messages = prompts().debug(debug.node());
+    } else if (action instanceof Action.Crossover crossover) {
+      messages = prompts().crossover(crossover.first(), crossover.second(), memory);
     } else {
       messages = prompts().draft(memory);
     }
@@ -540,18 +541,19 @@ public final class SearchEngine {
   private static Stage stageOf(Action action) {
     if (action instanceof Action.Improve) return Stage.IMPROVE;
     if (action instanceof Action.Debug) return Stage.DEBUG;
+    if (action instanceof Action.Crossover) return Stage.CROSSOVER;
     return Stage.DRAFT;
   }
 
-  private static @Nullable Node parentOf(Action action) {
-    if (action instanceof Action.Improve improve) return improve.node();
-    if (action instanceof Action.Debug debug) return debug.node();
-    return null;
+  private static List<Node> parentsOf(Action action) {
+    if (action instanceof Action.Improve improve) return List.of(improve.node());
+    if (action instanceof Action.Debug debug) return List.of(debug.node());
+    if (action instanceof Action.Crossover c) return List.of(c.first(), c.second());
+    return List.of();
   }
 
-  private static List<Integer> parentsOf(Action action) {
-    Node parent = parentOf(action);
-    return parent == null ? List.of() : List.of(parent.id());
+  private static List<Integer> parentIds(Action action) {
+    return parentsOf(action).stream().map(Node::id).toList();
   }
 
   private RunStore store() {
@@ -585,7 +587,7 @@ public final class SearchEngine {
   private final class NodeDraft {
     final int id;
     final Stage stage;
-    final @Nullable Node parent;
+    final List<Node> parents;
     final Instant startedAt;
     String plan = "";
     String code = "";
@@ -598,10 +600,10 @@ public final class SearchEngine {
     @Nullable String failure;
     final List<String> warnings = new ArrayList<>();
 
-    NodeDraft(int id, Stage stage, @Nullable Node parent, Instant startedAt) {
+    NodeDraft(int id, Stage stage, List<Node> parents, Instant startedAt) {
       this.id = id;
       this.stage = stage;
-      this.parent = parent;
+      this.parents = parents;
       this.startedAt = startedAt;
     }
 
@@ -610,10 +612,9 @@ public final class SearchEngine {
       if (d == null) d = task.direction();
       if (d == null) d = store().journal().direction();
       if (d == null) d = Direction.MAXIMIZE;
-      Node p = parent;
       return Node.builder()
           .id(id)
-          .parent(p == null ? null : p.id())
+          .parents(parents.stream().map(Node::id).toList())
           .step(0)
           .stage(stage)
           .plan(plan)
@@ -622,7 +623,7 @@ public final class SearchEngine {
           .analysis(analysis)
           .metric(metric == null ? Metric.worst(d) : metric)
           .buggy(metric == null)
-          .debugDepth(stage == Stage.DEBUG && p != null ? p.debugDepth() + 1 : 0)
+          .debugDepth(stage == Stage.DEBUG ? parents.get(0).debugDepth() + 1 : 0)
           .usage(coderUsage.plus(reviewerUsage))
           .cost(cost(config.coderModel(), coderUsage) + cost(config.reviewerModel(), reviewerUsage))
           .startedAt(startedAt)

@@ -4,10 +4,12 @@ import dev.aide.core.Node;
 import java.util.Objects;
 
 /**
- * What the search does next: write a new {@link Draft}, {@link Improve} a good node, or {@link
- * Debug} a buggy one. A {@link SearchPolicy} returns one per step.
+ * What the search does next: write a new {@link Draft}, {@link Improve} a good node, {@link Debug}
+ * a buggy one, or combine two good nodes in a {@link Crossover}. A {@link SearchPolicy} returns one
+ * per step.
  */
-public sealed interface Action permits Action.Draft, Action.Improve, Action.Debug {
+public sealed interface Action
+    permits Action.Draft, Action.Improve, Action.Debug, Action.Crossover {
   /** Returns the action that writes a new solution from the task alone. */
   static Action draft() {
     return Draft.INSTANCE;
@@ -21,6 +23,11 @@ public sealed interface Action permits Action.Draft, Action.Improve, Action.Debu
   /** Returns the action that fixes the buggy node {@code node}. */
   static Action debug(Node node) {
     return new Debug(node);
+  }
+
+  /** Returns the action that combines the good nodes {@code first} and {@code second}. */
+  static Action crossover(Node first, Node second) {
+    return new Crossover(first, second);
   }
 
   /** Write a new solution from the task alone. */
@@ -57,6 +64,26 @@ public sealed interface Action permits Action.Draft, Action.Improve, Action.Debu
       Objects.requireNonNull(node, "node");
       if (!node.isBuggy()) {
         throw new IllegalArgumentException("cannot debug node " + node.id() + ": it is not buggy");
+      }
+    }
+  }
+
+  /**
+   * Write a solution that combines the strengths of two good nodes.
+   *
+   * @param first one node to combine; it must not be buggy
+   * @param second the other; it must not be buggy and must differ from {@code first}
+   */
+  record Crossover(Node first, Node second) implements Action {
+    public Crossover {
+      Objects.requireNonNull(first, "first");
+      Objects.requireNonNull(second, "second");
+      if (first.isBuggy() || second.isBuggy()) {
+        throw new IllegalArgumentException(
+            "cannot cross buggy nodes: " + first.id() + ", " + second.id());
+      }
+      if (first.id() == second.id()) {
+        throw new IllegalArgumentException("cannot cross node " + first.id() + " with itself");
       }
     }
   }
