@@ -10,6 +10,7 @@ import dev.aide.core.search.SearchPolicies;
 import dev.aide.core.search.SearchPolicy;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -54,9 +55,7 @@ public final class Aide {
   private final String reviewerModel;
   private final Executor executor;
   private final SearchPolicy policy;
-  private final int steps;
-  private final @Nullable Long tokenBudget;
-  private final @Nullable Double costBudget;
+  private final SearchEngine.Limits limits;
   private final Map<String, ModelPrice> prices;
   private final int workers;
   private final @Nullable Long seed;
@@ -71,9 +70,9 @@ public final class Aide {
     this.reviewerModel = b.reviewerModel != null ? b.reviewerModel : coderModel;
     this.executor = executor;
     this.policy = b.policy;
-    this.steps = b.steps;
-    this.tokenBudget = b.tokenBudget;
-    this.costBudget = b.costBudget;
+    this.limits =
+        new SearchEngine.Limits(
+            b.steps, b.tokenBudget, b.costBudget, b.timeLimit, b.targetMetric, b.maxFailures);
     this.prices = Map.copyOf(b.prices);
     this.workers = b.workers;
     this.seed = b.seed;
@@ -99,16 +98,28 @@ public final class Aide {
   }
 
   /**
-   * Searches for a solution to {@code task}.
+   * Searches for a solution to {@code task} and returns what it found. Interrupting the calling
+   * thread cancels the search: it then returns with stop reason {@link StopReason#CANCELLED}.
    *
    * @throws AideException if the output directory holds a run of another task, or an error that no
    *     later step could avoid (bad credentials, a missing interpreter) stopped the search; the
    *     nodes finished by then are on disk and running again resumes
    */
   public Result run(Task task) {
+    return start(task).await();
+  }
+
+  /**
+   * Starts searching for a solution to {@code task} in the background and returns at once, after
+   * the output directory has been opened (or resumed).
+   *
+   * @throws AideException if the output directory holds a run of another task or cannot be written
+   */
+  public Search start(Task task) {
     Objects.requireNonNull(task, "task");
     Path dir = outputDir != null ? outputDir : defaultOutputDir();
-    return new SearchEngine(
+    return new Search(
+        new SearchEngine(
             new SearchEngine.Config(
                 task,
                 coder,
@@ -117,16 +128,13 @@ public final class Aide {
                 reviewerModel,
                 executor,
                 policy,
-                steps,
-                tokenBudget,
-                costBudget,
+                limits,
                 prices,
                 workers,
                 seed,
                 dir.toAbsolutePath().normalize(),
                 listeners,
-                clock))
-        .run();
+                clock)));
   }
 
   private static Path defaultOutputDir() {
@@ -145,6 +153,9 @@ public final class Aide {
     private int steps = DEFAULT_STEPS;
     private @Nullable Long tokenBudget;
     private @Nullable Double costBudget;
+    private @Nullable Duration timeLimit;
+    private @Nullable Double targetMetric;
+    private @Nullable Integer maxFailures;
     private final Map<String, ModelPrice> prices = new HashMap<>();
     private int workers = 1;
     private @Nullable Long seed;
@@ -213,6 +224,44 @@ public final class Aide {
             "costBudget must be positive and finite, was " + dollars);
       }
       this.costBudget = dollars;
+      return this;
+    }
+
+    /**
+     * Cancels the search once it has run for {@code limit} (counted from this run's start, not a
+     * resumed run's first); nodes in flight then are abandoned. Unset: no time limit.
+     */
+    public Builder timeLimit(Duration limit) {
+      Objects.requireNonNull(limit, "limit");
+      if (limit.isNegative() || limit.isZero()) {
+        throw new IllegalArgumentException("timeLimit must be positive, was " + limit);
+      }
+      this.timeLimit = limit;
+      return this;
+    }
+
+    /**
+     * Cancels the search once the best node's metric reaches {@code target} (at least it when
+     * larger is better, at most it when smaller is); nodes in flight then are abandoned. Unset: no
+     * target.
+     */
+    public Builder targetMetric(double target) {
+      if (!Double.isFinite(target)) {
+        throw new IllegalArgumentException("targetMetric must be finite, was " + target);
+      }
+      this.targetMetric = target;
+      return this;
+    }
+
+    /**
+     * Ends the search once {@code count} nodes in a row were buggy, as when the LLM or the
+     * environment keeps failing; nodes in flight then are finished. Unset: no limit.
+     */
+    public Builder maxConsecutiveFailures(int count) {
+      if (count < 1) {
+        throw new IllegalArgumentException("maxConsecutiveFailures must be >= 1, was " + count);
+      }
+      this.maxFailures = count;
       return this;
     }
 

@@ -7,5 +7,13 @@ public enum StopReason {
   /** The nodes spent the token budget; nodes in flight when it was reached were finished. */
   TOKEN_BUDGET,
   /** The nodes spent the cost budget; nodes in flight when it was reached were finished. */
-  COST_BUDGET
+  COST_BUDGET,
+  /** Too many nodes in a row were buggy; nodes in flight then were finished. */
+  TOO_MANY_FAILURES,
+  /** The best node reached the target metric; nodes in flight then were abandoned. */
+  TARGET_REACHED,
+  /** The time limit passed; nodes in flight then were abandoned. */
+  TIME_LIMIT,
+  /** The search was cancelled or its thread interrupted; nodes in flight were abandoned. */
+  CANCELLED
 }

@@ -38,7 +38,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
@@ -60,6 +62,27 @@ public final class SearchEngine {
   /** How often the coder is asked again when its answer holds no code. */
   static final int CODER_RETRIES = 3;
 
+  /** How long a cancelled search waits for its workers to wind down before leaving them. */
+  static final Duration CANCEL_GRACE = Duration.ofSeconds(10);
+
+  /**
+   * When a search stops. Steps are always set; the others are null when unused.
+   *
+   * @param steps the journal's size at which the search ends
+   * @param tokens the tokens after which it ends
+   * @param cost the dollars after which it ends
+   * @param time the wall-clock time after which it is cancelled
+   * @param target the metric at which it is cancelled, as reached by the best node
+   * @param consecutiveFailures the number of buggy nodes in a row after which it ends
+   */
+  public record Limits(
+      int steps,
+      @Nullable Long tokens,
+      @Nullable Double cost,
+      @Nullable Duration time,
+      @Nullable Double target,
+      @Nullable Integer consecutiveFailures) {}
+
   /** The settings of one search. */
   public record Config(
       Task task,
@@ -69,9 +92,7 @@ public final class SearchEngine {
       String reviewerModel,
       Executor executor,
       SearchPolicy policy,
-      int steps,
-      @Nullable Long tokenBudget,
-      @Nullable Double costBudget,
+      Limits limits,
       Map<String, ModelPrice> prices,
       int workers,
       @Nullable Long seed,
@@ -83,134 +104,246 @@ public final class SearchEngine {
   private final Task task;
   private final Object lock = new Object();
   private final Map<Integer, Action> inFlight = new LinkedHashMap<>();
+  private final List<Thread> workers = new ArrayList<>();
   private final AtomicBoolean reviewToolsUnsupported = new AtomicBoolean();
+  private final RunStore store;
+  private final Prompts prompts;
+  private final RandomGenerator random;
+  private final long seed;
+  private Instant runStartedAt = Instant.EPOCH;
 
-  // Set in run(), guarded by lock where workers share them.
-  private @Nullable RunStore store;
-  private @Nullable Prompts prompts;
-  private @Nullable RandomGenerator random;
+  // Guarded by lock.
   private int nextId;
   private @Nullable Throwable fatal;
-  private StopReason stopReason = StopReason.STEPS_DONE;
+  private @Nullable StopReason stopReason;
+  private boolean cancelled;
   private long tokensSpent;
   private double costSpent;
+  private int consecutiveFailures;
 
+  /**
+   * Opens the run's output directory, resuming the run there if it holds one of the same task.
+   *
+   * @throws AideException if the directory holds another task's run or cannot be written
+   */
   public SearchEngine(Config config) {
     this.config = config;
     this.task = config.task();
+    Long configured = config.seed();
+    long newSeed = configured != null ? configured : ThreadLocalRandom.current().nextLong(1L << 31);
+    this.store = RunStore.open(config.outputDir(), task, settings(newSeed));
+    Long stored = store.storedSeed();
+    this.seed = configured != null ? configured : stored != null ? stored : newSeed;
+    this.random = new SplittableRandom(seed);
+    Journal journal = store.journal();
+    this.nextId = journal.maxId() + 1;
+    for (Node node : journal.nodes()) {
+      tokensSpent += node.usage().total();
+      costSpent += node.cost();
+      consecutiveFailures = node.isBuggy() ? consecutiveFailures + 1 : 0;
+    }
+    Path dataDir = task.dataDir();
+    this.prompts =
+        new Prompts(
+            task, dataDir == null ? "" : DataOverview.of(dataDir, DataOverview.DEFAULT_MAX_CHARS));
+  }
+
+  /** The journal, read back from disk when resuming; it grows as the search runs. */
+  public Journal journal() {
+    return store.journal();
+  }
+
+  public Path outputDir() {
+    return config.outputDir();
   }
 
   /**
-   * Runs the search to its end.
+   * Stops the search: no new node starts, nodes in flight are abandoned (their threads are
+   * interrupted, which stops executors that honour interrupts), and {@link #run} returns with
+   * {@code reason}. Finished nodes stay in the journal. Does nothing once the search has stopped.
+   */
+  public void cancel(StopReason reason) {
+    synchronized (lock) {
+      if (cancelled) return;
+      cancelled = true;
+      if (stopReason == null) stopReason = reason;
+      for (Thread worker : workers) worker.interrupt();
+      lock.notifyAll();
+    }
+  }
+
+  /**
+   * Runs the search to its end on worker threads and returns what it found; call once.
    *
-   * @throws AideException if the output directory holds another task's run, or an error that no
-   *     later step could avoid stopped the search
+   * @throws AideException if an error that no later step could avoid stopped the search
    */
   public Result run() {
     Instant start = config.clock().instant();
-    Long configured = config.seed();
-    long newSeed = configured != null ? configured : ThreadLocalRandom.current().nextLong(1L << 31);
-    try (RunStore opened = RunStore.open(config.outputDir(), task, settings(newSeed))) {
-      store = opened;
-      Long stored = opened.storedSeed();
-      long seed = configured != null ? configured : stored != null ? stored : newSeed;
-      random = new SplittableRandom(seed);
-      Journal journal = opened.journal();
-      nextId = journal.maxId() + 1;
-      for (Node node : journal.nodes()) {
-        tokensSpent += node.usage().total();
-        costSpent += node.cost();
-      }
-      Path dataDir = task.dataDir();
-      prompts =
-          new Prompts(
-              task,
-              dataDir == null ? "" : DataOverview.of(dataDir, DataOverview.DEFAULT_MAX_CHARS));
+    runStartedAt = start;
+    try {
+      Journal journal = store.journal();
       log.info(
           "Starting search in {}: {} steps, {} worker(s), seed {}, {} node(s) already done",
           config.outputDir(),
-          config.steps(),
+          config.limits().steps(),
           config.workers(),
           seed,
           journal.size());
-
-      if (journal.isEmpty() && task.startingSolution() != null && config.steps() > 0) {
-        runStartingSolution();
+      synchronized (lock) {
+        checkLimits(); // a resumed run may have spent a budget already
       }
-      runWorkers();
-
-      Throwable failure = fatal;
-      if (failure != null) {
-        throw new AideException(
-            "The search stopped: "
-                + failure.getMessage()
-                + ". The "
-                + journal.size()
-                + " finished node(s) are in "
-                + config.outputDir().resolve(RunStore.JOURNAL_FILE)
-                + "; fix the cause and run again with the same output directory to resume.",
-            failure);
+      if (journal.isEmpty() && task.startingSolution() != null) {
+        runOnWorkers(1, true);
       }
-      Result result =
-          new Result(
-              journal,
-              config.outputDir(),
-              stopReason,
-              Duration.between(start, config.clock().instant()));
+      runOnWorkers(config.workers(), false);
+
+      Result result;
+      synchronized (lock) {
+        cancelled = true; // abandoned workers must not record anything after this
+        Throwable failure = fatal;
+        if (failure != null) {
+          throw new AideException(
+              "The search stopped: "
+                  + failure.getMessage()
+                  + ". The "
+                  + journal.size()
+                  + " finished node(s) are in "
+                  + config.outputDir().resolve(RunStore.JOURNAL_FILE)
+                  + "; fix the cause and run again with the same output directory to resume.",
+              failure);
+        }
+        StopReason reason = stopReason != null ? stopReason : StopReason.STEPS_DONE;
+        result =
+            new Result(
+                journal,
+                config.outputDir(),
+                reason,
+                Duration.between(start, config.clock().instant()));
+      }
       log.info("Search finished: {}", result);
-      emit(new SearchEvent.SearchFinished(result));
+      synchronized (lock) {
+        emit(new SearchEvent.SearchFinished(result));
+      }
       return result;
+    } finally {
+      synchronized (lock) {
+        store.close();
+      }
     }
   }
 
   private Map<String, Object> settings(long seed) {
+    Limits limits = config.limits();
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("coderModel", config.coderModel());
     settings.put("reviewerModel", config.reviewerModel());
     settings.put("policy", config.policy().toString());
-    settings.put("steps", config.steps());
-    if (config.tokenBudget() != null) settings.put("tokenBudget", config.tokenBudget());
-    if (config.costBudget() != null) settings.put("costBudget", config.costBudget());
+    settings.put("steps", limits.steps());
+    if (limits.tokens() != null) settings.put("tokenBudget", limits.tokens());
+    if (limits.cost() != null) settings.put("costBudget", limits.cost());
+    if (limits.time() != null) settings.put("timeLimit", limits.time().toString());
+    if (limits.target() != null) settings.put("targetMetric", limits.target());
+    if (limits.consecutiveFailures() != null) {
+      settings.put("maxConsecutiveFailures", limits.consecutiveFailures());
+    }
     settings.put("workers", config.workers());
     settings.put("seed", seed);
     return settings;
+  }
+
+  /**
+   * Runs {@code count} workers and waits for them: until they finish, or the time limit is reached,
+   * or the search is cancelled (then at most {@link #CANCEL_GRACE} more).
+   */
+  private void runOnWorkers(int count, boolean startingSolution) {
+    CountDownLatch done = new CountDownLatch(count);
+    synchronized (lock) {
+      if (cancelled) return;
+      workers.clear();
+      for (int i = 0; i < count; i++) {
+        Thread thread =
+            new Thread(
+                () -> {
+                  try {
+                    if (startingSolution) {
+                      runStartingSolution();
+                    } else {
+                      workerLoop();
+                    }
+                  } finally {
+                    done.countDown();
+                  }
+                },
+                "aide-worker-" + i);
+        thread.setDaemon(true);
+        workers.add(thread);
+      }
+      for (Thread thread : workers) thread.start();
+    }
+    Duration limit = config.limits().time();
+    Instant deadline = limit == null ? null : runStartedAt.plus(limit);
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          long waitMillis =
+              deadline == null
+                  ? Long.MAX_VALUE
+                  : Math.max(0, Duration.between(config.clock().instant(), deadline).toMillis());
+          if (done.await(Math.min(waitMillis, 1_000), TimeUnit.MILLISECONDS)) return;
+          if (deadline != null && !config.clock().instant().isBefore(deadline)) {
+            cancel(StopReason.TIME_LIMIT);
+          }
+        } catch (InterruptedException e) {
+          interrupted = true;
+          cancel(StopReason.CANCELLED);
+        }
+        if (isCancelled()) {
+          awaitGrace(done);
+          return;
+        }
+      }
+    } finally {
+      if (interrupted) Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void awaitGrace(CountDownLatch done) {
+    long deadline = System.nanoTime() + CANCEL_GRACE.toNanos();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        if (!done.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+          log.warn(
+              "{} worker(s) did not stop within {} s of the cancellation; leaving them",
+              done.getCount(),
+              CANCEL_GRACE.toSeconds());
+        }
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) Thread.currentThread().interrupt();
+  }
+
+  private boolean isCancelled() {
+    synchronized (lock) {
+      return cancelled;
+    }
   }
 
   private void runStartingSolution() {
     int id;
     synchronized (lock) {
       id = nextId++;
+      inFlight.put(id, Action.draft());
       emit(new SearchEvent.NodeStarted(id, Stage.DRAFT, List.of()));
     }
     Node node = safeStep(id, Action.draft(), true);
-    if (node == null) return;
     synchronized (lock) {
-      record(node);
-    }
-  }
-
-  private void runWorkers() {
-    int workers = config.workers();
-    if (workers == 1) {
-      workerLoop();
-      return;
-    }
-    List<Thread> threads = new ArrayList<>();
-    for (int i = 0; i < workers; i++) {
-      Thread thread = new Thread(this::workerLoop, "aide-worker-" + i);
-      thread.setDaemon(true);
-      threads.add(thread);
-      thread.start();
-    }
-    for (Thread thread : threads) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        synchronized (lock) {
-          if (fatal == null) fatal = new AideException("interrupted");
-        }
-      }
+      inFlight.remove(id);
+      if (node != null && !cancelled) record(node);
     }
   }
 
@@ -219,13 +352,9 @@ public final class SearchEngine {
       int id;
       Action action;
       synchronized (lock) {
-        Journal journal = store().journal();
-        if (fatal != null || journal.size() + inFlight.size() >= config.steps()) return;
-        StopReason budget = budgetReached();
-        if (budget != null) {
-          stopReason = budget;
-          return;
-        }
+        if (cancelled || fatal != null || stopReason != null) return;
+        Journal journal = store.journal();
+        if (journal.size() + inFlight.size() >= config.limits().steps()) return;
         try {
           action = config.policy().next(state());
         } catch (RuntimeException e) {
@@ -239,18 +368,36 @@ public final class SearchEngine {
       Node node = safeStep(id, action, false);
       synchronized (lock) {
         inFlight.remove(id);
+        if (cancelled) return;
         if (node != null) record(node);
       }
     }
   }
 
-  /** Returns the budget the journal has spent, or null while none is spent. */
-  private @Nullable StopReason budgetReached() {
-    Long tokens = config.tokenBudget();
-    if (tokens != null && tokensSpent >= tokens) return StopReason.TOKEN_BUDGET;
-    Double cost = config.costBudget();
-    if (cost != null && costSpent >= cost) return StopReason.COST_BUDGET;
-    return null;
+  /**
+   * Checks the limits after a node was recorded: a spent budget or too many failures stop new nodes
+   * from starting; a reached target cancels the search.
+   */
+  private void checkLimits() {
+    Limits limits = config.limits();
+    if (stopReason != null) return;
+    if (limits.tokens() != null && tokensSpent >= limits.tokens()) {
+      stopReason = StopReason.TOKEN_BUDGET;
+    } else if (limits.cost() != null && costSpent >= limits.cost()) {
+      stopReason = StopReason.COST_BUDGET;
+    } else if (limits.consecutiveFailures() != null
+        && consecutiveFailures >= limits.consecutiveFailures()) {
+      stopReason = StopReason.TOO_MANY_FAILURES;
+    } else if (limits.target() != null && reached(limits.target())) {
+      cancel(StopReason.TARGET_REACHED);
+    }
+  }
+
+  private boolean reached(double target) {
+    Node best = store.journal().best();
+    if (best == null) return false;
+    double value = best.metric().value();
+    return best.metric().direction() == Direction.MAXIMIZE ? value >= target : value <= target;
   }
 
   /** Runs a step; returns null (and sets {@link #fatal}) when it hit an error that ends the run. */
@@ -272,7 +419,7 @@ public final class SearchEngine {
   }
 
   private void record(Node finished) {
-    Journal journal = store().journal();
+    Journal journal = store.journal();
     Node node = finished.newBuilder().step(journal.size()).build();
     Direction established = journal.direction();
     if (!node.isBuggy() && established != null && node.metric().direction() != established) {
@@ -283,7 +430,8 @@ public final class SearchEngine {
     journal.add(node);
     tokensSpent += node.usage().total();
     costSpent += node.cost();
-    store().append(node);
+    consecutiveFailures = node.isBuggy() ? consecutiveFailures + 1 : 0;
+    store.append(node);
     log.info(
         "Node {} ({}{}) finished: {}",
         node.id(),
@@ -293,7 +441,7 @@ public final class SearchEngine {
     emit(new SearchEvent.NodeFinished(node));
     if (journal.best() == node) {
       try {
-        store().writeBest(node);
+        store.writeBest(node);
       } catch (RuntimeException e) {
         log.warn("Could not write the best solution to {}", config.outputDir(), e);
       }
@@ -304,6 +452,7 @@ public final class SearchEngine {
     } catch (RuntimeException e) {
       log.warn("The search policy failed to observe node {}", node.id(), e);
     }
+    checkLimits();
   }
 
   private Node step(int id, Action action, boolean startingSolution) {
@@ -322,7 +471,7 @@ public final class SearchEngine {
 
     ExecutionResult execution;
     try {
-      Path workspace = store().prepareWorkspace(id);
+      Path workspace = store.prepareWorkspace(id);
       execution =
           config
               .executor()
@@ -348,7 +497,7 @@ public final class SearchEngine {
     draft.analysis = review.summary();
 
     Direction direction = task.direction();
-    if (direction == null) direction = store().journal().direction();
+    if (direction == null) direction = store.journal().direction();
     if (direction == null && review.lowerIsBetter() != null) {
       direction = Direction.fromLowerIsBetter(review.lowerIsBetter());
     }
@@ -386,16 +535,16 @@ public final class SearchEngine {
 
   /** Returns the code, or null with the reason recorded in {@code draft}. */
   private @Nullable String askCoder(Action action, NodeDraft draft) {
-    String memory = Memory.summarize(store().journal());
+    String memory = Memory.summarize(store.journal());
     List<ChatMessage> messages;
     if (action instanceof Action.Improve improve) {
-      messages = prompts().improve(improve.node(), memory);
+      messages = prompts.improve(improve.node(), memory);
     } else if (action instanceof Action.Debug debug) {
-      messages = prompts().debug(debug.node());
+      messages = prompts.debug(debug.node());
     } else if (action instanceof Action.Crossover crossover) {
-      messages = prompts().crossover(crossover.first(), crossover.second(), memory);
+      messages = prompts.crossover(crossover.first(), crossover.second(), memory);
     } else {
-      messages = prompts().draft(memory);
+      messages = prompts.draft(memory);
     }
     List<ChatMessage> conversation = new ArrayList<>(messages);
     String problem = "";
@@ -429,7 +578,7 @@ public final class SearchEngine {
       }
       log.info("Node {}: the coder's answer {}; asking again", draft.id, problem);
       conversation.add(ChatMessage.assistant(response.text()));
-      conversation.add(prompts().askAgainForCode(problem));
+      conversation.add(prompts.askAgainForCode(problem));
     }
     draft.failure =
         "the coder's answer "
@@ -448,7 +597,7 @@ public final class SearchEngine {
       ChatRequest.Builder request =
           ChatRequest.builder()
               .model(config.reviewerModel())
-              .messages(prompts().review(code, execution, withTool));
+              .messages(prompts.review(code, execution, withTool));
       if (withTool) {
         request.tools(List.of(Review.tool())).toolChoice(ToolChoice.tool(Review.TOOL_NAME));
       }
@@ -503,8 +652,8 @@ public final class SearchEngine {
 
   private SearchState state() {
     List<Action> actions = List.copyOf(inFlight.values());
-    Journal journal = store().journal();
-    RandomGenerator rng = random();
+    Journal journal = store.journal();
+    RandomGenerator rng = random;
     return new SearchState() {
       @Override
       public Task task() {
@@ -556,24 +705,6 @@ public final class SearchEngine {
     return parentsOf(action).stream().map(Node::id).toList();
   }
 
-  private RunStore store() {
-    RunStore s = store;
-    if (s == null) throw new IllegalStateException("not running");
-    return s;
-  }
-
-  private Prompts prompts() {
-    Prompts p = prompts;
-    if (p == null) throw new IllegalStateException("not running");
-    return p;
-  }
-
-  private RandomGenerator random() {
-    RandomGenerator r = random;
-    if (r == null) throw new IllegalStateException("not running");
-    return r;
-  }
-
   /** Carries an error that ends the run out of a step. */
   private static final class FatalException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -610,7 +741,7 @@ public final class SearchEngine {
     Node finish() {
       Direction d = direction;
       if (d == null) d = task.direction();
-      if (d == null) d = store().journal().direction();
+      if (d == null) d = store.journal().direction();
       if (d == null) d = Direction.MAXIMIZE;
       return Node.builder()
           .id(id)
