@@ -1,0 +1,286 @@
+package dev.aide.llm;
+
+import dev.aide.core.llm.LlmException;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Posts JSON to one endpoint of a provider and returns the JSON answer, retrying what can succeed
+ * on a second try. Both clients use it; it is safe for use by several threads at once.
+ *
+ * <p>Retried: connection failures, timeouts, HTTP 408, 409, 429 (a rate limit, not an exhausted
+ * quota) and every status from 500 up, at most {@code maxRetries} times. The wait before retry n
+ * (from 0) is what the server asks for in {@code retry-after-ms} or {@code retry-after} (seconds or
+ * an HTTP date), capped at 60 s; without either it is {@code min(0.5 s * 2^n, 8 s)}, shortened by a
+ * random part of up to a quarter so that workers do not retry in step. OkHttp itself, underneath,
+ * repeats a request at once when a pooled connection turned out stale, and a 408 once when it asks
+ * for no wait.
+ */
+final class HttpTransport {
+  private static final Logger log = LoggerFactory.getLogger(HttpTransport.class);
+  private static final MediaType JSON = MediaType.get("application/json");
+  private static final Duration INITIAL_BACKOFF = Duration.ofMillis(500);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
+  private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
+
+  /** Waits between attempts; tests record the waits instead. */
+  @FunctionalInterface
+  interface Sleeper {
+    void sleep(Duration duration) throws InterruptedException;
+  }
+
+  /** The settings both client builders share. Not safe for use by several threads at once. */
+  static final class Settings {
+    @Nullable String apiKey;
+    String baseUrl;
+    final Map<String, String> headers = new LinkedHashMap<>();
+    Duration connectTimeout = Duration.ofSeconds(30);
+    Duration readTimeout = Duration.ofMinutes(10);
+    Duration callTimeout = Duration.ofMinutes(10);
+    int maxRetries = 3;
+    Sleeper sleeper = duration -> Thread.sleep(duration.toMillis());
+    Clock clock = Clock.systemUTC();
+    DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+
+    Settings(String baseUrl) {
+      this.baseUrl = baseUrl;
+    }
+
+    void header(String name, String value) {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(value, "value");
+      Headers.of(name, value); // rejects names and values that are not legal in HTTP
+      headers.put(name, value);
+    }
+
+    static Duration timeout(Duration timeout, String name) {
+      Objects.requireNonNull(timeout, name);
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException(name + " must not be negative, was " + timeout);
+      }
+      return timeout;
+    }
+
+    static int maxRetries(int maxRetries) {
+      if (maxRetries < 0) {
+        throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
+      }
+      return maxRetries;
+    }
+
+    HttpUrl parsedBaseUrl() {
+      HttpUrl url = HttpUrl.parse(baseUrl);
+      if (url == null) {
+        throw new IllegalArgumentException(
+            "baseUrl is not an http or https URL: "
+                + new Secrets(apiKey, headers.values()).redact(baseUrl));
+      }
+      return url;
+    }
+  }
+
+  /** A successful answer: its JSON object and the provider's request id. */
+  record Answer(Map<String, Object> body, @Nullable String requestId, int status) {}
+
+  private final OkHttpClient http;
+  private final String provider;
+  private final Headers headers;
+  private final Secrets secrets;
+  private final int maxRetries;
+  private final Sleeper sleeper;
+  private final Clock clock;
+  private final DoubleSupplier random;
+
+  /**
+   * @param provider how messages name the server
+   * @param fixedHeaders authentication and version headers; the settings' extra headers override
+   *     them
+   */
+  HttpTransport(Settings settings, String provider, Map<String, String> fixedHeaders) {
+    Dispatcher dispatcher = new Dispatcher();
+    // Limits calls made with enqueue(); this class calls execute(), which the number of workers
+    // bounds. Kept for anyone who builds on the client with newBuilder().
+    dispatcher.setMaxRequestsPerHost(16);
+    this.http =
+        new OkHttpClient.Builder()
+            .connectTimeout(settings.connectTimeout)
+            .readTimeout(settings.readTimeout)
+            .callTimeout(settings.callTimeout)
+            .connectionPool(new ConnectionPool(16, 5, TimeUnit.MINUTES))
+            .dispatcher(dispatcher)
+            .build();
+    Headers.Builder all = new Headers.Builder();
+    fixedHeaders.forEach(all::set);
+    settings.headers.forEach(all::set);
+    all.set("Accept", "application/json");
+    this.headers = all.build();
+    this.provider = provider;
+    this.secrets = new Secrets(settings.apiKey, settings.headers.values());
+    this.maxRetries = settings.maxRetries;
+    this.sleeper = settings.sleeper;
+    this.clock = settings.clock;
+    this.random = settings.random;
+  }
+
+  /** Returns how messages name {@code url}: the provider's name for its own API, else host:port. */
+  static String providerName(HttpUrl url, String officialHost, String officialName) {
+    if (url.host().equals(officialHost)) return officialName;
+    return url.host() + ":" + url.port();
+  }
+
+  /** Returns {@code url} without user info or query, which may hold secrets. */
+  static String safe(HttpUrl url) {
+    return url.newBuilder().username("").password("").query(null).fragment(null).build().toString();
+  }
+
+  /**
+   * Posts {@code body} as JSON to {@code url} and returns the JSON object of the answer.
+   *
+   * @throws ProviderException when no attempt succeeded; the last attempt's failure
+   * @throws LlmException when the thread was interrupted
+   */
+  Answer post(HttpUrl url, Map<String, Object> body) {
+    Request request =
+        new Request.Builder()
+            .url(url)
+            .headers(headers)
+            .post(RequestBody.create(Json.write(body), JSON))
+            .build();
+    String where = safe(url);
+    for (int attempt = 1; ; attempt++) {
+      ProviderException failure;
+      Duration asked = null;
+      int attemptsSoFar = attempt > maxRetries ? attempt : 1; // said in a message only on giving up
+      log.debug("{}: POST {} (attempt {} of {})", provider, where, attempt, maxRetries + 1);
+      long start = System.nanoTime();
+      try (Response response = http.newCall(request).execute()) {
+        String requestId = requestId(response.headers());
+        String text = response.body().string();
+        int status = response.code();
+        if (response.isSuccessful()) {
+          log.debug(
+              "{}: HTTP {} in {} ms [request id {}]",
+              provider,
+              status,
+              TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+              requestId);
+          return read(status, text, requestId);
+        }
+        failure =
+            Errors.forStatus(
+                provider, status, ErrorInfo.parse(text, requestId, secrets), attemptsSoFar);
+        asked = retryAfter(response.headers());
+      } catch (IOException e) {
+        if (Thread.currentThread().isInterrupted()) throw interrupted(e);
+        failure = Errors.forIoFailure(provider, where, e, secrets, attemptsSoFar);
+      }
+      if (!failure.isRetryable() || attempt > maxRetries) throw failure;
+      Duration wait = asked != null ? asked : backoff(attempt - 1);
+      log.info(
+          "{}; retrying in {} ms (attempt {} of {})",
+          failure.getMessage(),
+          wait.toMillis(),
+          attempt + 1,
+          maxRetries + 1);
+      try {
+        sleeper.sleep(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw interrupted(e);
+      }
+    }
+  }
+
+  private Answer read(int status, String text, @Nullable String requestId) {
+    Object root;
+    try {
+      root = Json.read(text);
+    } catch (IOException e) {
+      throw Errors.unreadable(
+          provider, status, "not JSON", ErrorInfo.parse(text, requestId, secrets), e);
+    }
+    Map<String, Object> body = Json.object(root);
+    if (body == null) {
+      throw Errors.unreadable(
+          provider, status, "not a JSON object", ErrorInfo.none(requestId), null);
+    }
+    if (body.get("error") != null) {
+      throw Errors.unreadable(
+          provider,
+          status,
+          "an error instead of an answer",
+          ErrorInfo.parse(text, requestId, secrets),
+          null);
+    }
+    return new Answer(body, requestId, status);
+  }
+
+  /** Returns the exception for an answer whose JSON lacks what the API documents. */
+  UnreadableResponseException unreadable(Answer answer, String what) {
+    return Errors.unreadable(
+        provider, answer.status(), what, ErrorInfo.none(answer.requestId()), null);
+  }
+
+  private @Nullable Duration retryAfter(Headers headers) {
+    Double millis = number(headers.get("retry-after-ms"));
+    if (millis != null) return cap(Duration.ofNanos((long) (millis * 1e6)));
+    String value = headers.get("retry-after");
+    if (value == null) return null;
+    Double seconds = number(value);
+    if (seconds != null) return cap(Duration.ofNanos((long) (seconds * 1e9)));
+    Date date = headers.getDate("retry-after");
+    if (date == null) return null;
+    return cap(Duration.ofMillis(Math.max(0, date.getTime() - clock.millis())));
+  }
+
+  private static @Nullable Double number(@Nullable String text) {
+    if (text == null) return null;
+    try {
+      double value = Double.parseDouble(text.strip());
+      return Double.isFinite(value) && value >= 0 ? value : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static Duration cap(Duration wait) {
+    return wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait;
+  }
+
+  /** Returns the wait before retry {@code retry} (from 0) when the server asked for none. */
+  private Duration backoff(int retry) {
+    long base = INITIAL_BACKOFF.toNanos() << Math.min(retry, 10);
+    base = Math.min(base, MAX_BACKOFF.toNanos());
+    return Duration.ofNanos((long) (base * (1 - 0.25 * random.getAsDouble())));
+  }
+
+  private static @Nullable String requestId(Headers headers) {
+    String id = headers.get("x-request-id");
+    return id != null ? id : headers.get("request-id");
+  }
+
+  private LlmException interrupted(Exception e) {
+    Thread.currentThread().interrupt();
+    return new LlmException("Interrupted while calling " + provider, e, false, false, 0, null);
+  }
+}

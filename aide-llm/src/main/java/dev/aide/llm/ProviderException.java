@@ -1,0 +1,79 @@
+package dev.aide.llm;
+
+import dev.aide.core.llm.LlmException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Thrown when a call to a provider's HTTP API fails; each subclass names one kind of failure.
+ *
+ * <p>Besides what {@link LlmException} carries (HTTP status, request id, whether a retry can help,
+ * whether the run must end), it keeps what the provider said: its error type, code and message. The
+ * clients have already retried the failures that {@link #isRetryable()} marks before throwing.
+ *
+ * <pre>
+ * ProviderException
+ * ├── AuthenticationException          401, 403                       ends the run
+ * ├── QuotaExhaustedException          429 insufficient_quota, 402    ends the run
+ * ├── BadRequestException              400, 404, 413, 422, other 4xx
+ * │   ├── ContextLengthExceededException
+ * │   └── UnsupportedParameterException
+ * ├── RateLimitedException             429                            retryable
+ * ├── ServerException                  5xx, Anthropic's 529, 409      retryable
+ * ├── RequestTimeoutException          408, or no answer in time      retryable
+ * ├── ConnectionFailedException        no connection                  retryable
+ * └── UnreadableResponseException      an answer that cannot be read
+ * </pre>
+ *
+ * <p>No message, field or {@code toString()} holds an API key: the clients cut every secret they
+ * were given out of the provider's words before they reach an exception or a log line. Instances
+ * are immutable and safe to share.
+ */
+public abstract class ProviderException extends LlmException {
+  private static final long serialVersionUID = 1L;
+
+  private final String provider;
+  private final @Nullable String errorType;
+  private final @Nullable String errorCode;
+  private final @Nullable String providerMessage;
+
+  ProviderException(
+      String message,
+      @Nullable Throwable cause,
+      boolean retryable,
+      boolean endsRun,
+      int statusCode,
+      String provider,
+      ErrorInfo info) {
+    super(message, cause, retryable, endsRun, statusCode, info.requestId());
+    this.provider = provider;
+    this.errorType = info.type();
+    this.errorCode = info.code();
+    this.providerMessage = info.message();
+  }
+
+  /** Who answered: "OpenAI", "Anthropic", or the host and port of another server. */
+  public String provider() {
+    return provider;
+  }
+
+  /**
+   * The provider's error type, e.g. {@code invalid_request_error} or {@code overloaded_error}; null
+   * when it gave none.
+   */
+  public @Nullable String errorType() {
+    return errorType;
+  }
+
+  /**
+   * The provider's error code as text, e.g. {@code context_length_exceeded} or {@code 400}; null
+   * when it gave none.
+   */
+  public @Nullable String errorCode() {
+    return errorCode;
+  }
+
+  /** The provider's own words about the failure, secrets removed; null when it gave none. */
+  public @Nullable String providerMessage() {
+    return providerMessage;
+  }
+}
