@@ -1,0 +1,340 @@
+package dev.aide.llm;
+
+import dev.aide.core.llm.ChatMessage;
+import dev.aide.core.llm.ChatRequest;
+import dev.aide.core.llm.ChatResponse;
+import dev.aide.core.llm.FinishReason;
+import dev.aide.core.llm.LlmClient;
+import dev.aide.core.llm.TokenUsage;
+import dev.aide.core.llm.ToolCall;
+import dev.aide.core.llm.ToolChoice;
+import dev.aide.core.llm.ToolDefinition;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.DoubleSupplier;
+import java.util.function.Predicate;
+import okhttp3.HttpUrl;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An {@link LlmClient} for OpenAI's Chat Completions API ({@code POST {baseUrl}/chat/completions})
+ * and every server that speaks it: Ollama, vLLM, llama.cpp's server, LM Studio, OpenRouter, Groq,
+ * DeepSeek, Gemini's OpenAI endpoint.
+ *
+ * <pre>{@code
+ * LlmClient openAi = OpenAiClient.builder().apiKey(System.getenv("OPENAI_API_KEY")).build();
+ * LlmClient ollama = OpenAiClient.builder().baseUrl("http://localhost:11434/v1").build();
+ * }</pre>
+ *
+ * <p><b>The request</b> holds {@code model} and {@code messages}, and only what the caller set
+ * besides: {@code temperature}, the output limit, {@code tools} and {@code tool_choice} (a named
+ * tool becomes {@code {"type": "function", "function": {"name": ...}}}). Reasoning models (o1, o3,
+ * o4 and gpt-5 families; see {@link #isReasoningModel}) take the output limit as {@code
+ * max_completion_tokens} and reject {@code temperature}, so a temperature is not sent to them;
+ * other models, and every compatible server, get {@code max_tokens}. {@link
+ * Builder#reasoningModels} changes which models count as reasoning models.
+ *
+ * <p><b>The answer</b>: the first choice's text and tool calls, with each call's {@code arguments}
+ * kept exactly as the model wrote them. A call is reported as {@link FinishReason#TOOL_CALLS} even
+ * when the server says {@code stop}, as OpenAI does for a forced tool. {@code length} becomes
+ * {@link FinishReason#LENGTH}, and then a tool call's arguments are usually cut off: they stay as
+ * received, invalid JSON and all, so the caller sees both the cut and what came. Usage: {@code
+ * prompt_tokens} (cached ones included, {@code prompt_tokens_details.cached_tokens}, or DeepSeek's
+ * {@code prompt_cache_hit_tokens}) and {@code completion_tokens} (reasoning included, {@code
+ * completion_tokens_details.reasoning_tokens}); the request id from {@code x-request-id}.
+ *
+ * <p>Failures, retries and timeouts are as {@link ProviderException} and {@link Builder} describe.
+ * Instances are immutable and safe for use by several threads at once; share one: it holds one
+ * connection pool.
+ */
+public final class OpenAiClient implements LlmClient {
+  /** OpenAI's own API. */
+  public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
+
+  private static final Logger log = LoggerFactory.getLogger(OpenAiClient.class);
+
+  private final HttpTransport transport;
+  private final HttpUrl endpoint;
+  private final Predicate<String> reasoningModels;
+
+  private OpenAiClient(Builder builder) {
+    HttpUrl base = builder.settings.parsedBaseUrl();
+    this.endpoint = base.newBuilder().addPathSegments("chat/completions").build();
+    Map<String, String> fixed = new LinkedHashMap<>();
+    if (builder.settings.apiKey != null) {
+      fixed.put("Authorization", "Bearer " + builder.settings.apiKey);
+    }
+    this.transport =
+        new HttpTransport(
+            builder.settings, HttpTransport.providerName(base, "api.openai.com", "OpenAI"), fixed);
+    this.reasoningModels = builder.reasoningModels;
+  }
+
+  /** Returns a builder with the defaults: OpenAI's API, no key, 3 retries. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Says whether {@code model} is one of OpenAI's reasoning models by its name: after any {@code
+   * vendor/} prefix (as OpenRouter writes {@code openai/o3}), it starts with {@code o1}, {@code
+   * o3}, {@code o4} or {@code gpt-5}, in any case.
+   */
+  public static boolean isReasoningModel(String model) {
+    String name = model.substring(model.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
+    return name.startsWith("o1")
+        || name.startsWith("o3")
+        || name.startsWith("o4")
+        || name.startsWith("gpt-5");
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws ProviderException when the call fails; see its subclasses
+   */
+  @Override
+  public ChatResponse chat(ChatRequest request) {
+    Objects.requireNonNull(request, "request");
+    HttpTransport.Answer answer = transport.post(endpoint, body(request));
+    return response(answer);
+  }
+
+  private Map<String, Object> body(ChatRequest request) {
+    boolean reasoning = reasoningModels.test(request.model());
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("model", request.model());
+    List<Object> messages = new ArrayList<>();
+    for (ChatMessage message : request.messages()) {
+      messages.add(
+          Json.obj(
+              "role",
+              message.role().name().toLowerCase(Locale.ROOT),
+              "content",
+              message.content()));
+    }
+    body.put("messages", messages);
+    if (request.temperature() != null) {
+      if (reasoning) {
+        log.debug(
+            "Not sending temperature to {}, a reasoning model, which rejects it", request.model());
+      } else {
+        body.put("temperature", request.temperature());
+      }
+    }
+    if (request.maxOutputTokens() != null) {
+      body.put(reasoning ? "max_completion_tokens" : "max_tokens", request.maxOutputTokens());
+    }
+    if (!request.tools().isEmpty()) {
+      List<Object> tools = new ArrayList<>();
+      for (ToolDefinition tool : request.tools()) {
+        Map<String, Object> function =
+            Json.obj(
+                "name", tool.name(),
+                "description", tool.description(),
+                "parameters", tool.parameters());
+        tools.add(Json.obj("type", "function", "function", function));
+      }
+      body.put("tools", tools);
+    }
+    ToolChoice choice = request.toolChoice();
+    if (choice != null) {
+      switch (choice.mode()) {
+        case AUTO:
+          body.put("tool_choice", "auto");
+          break;
+        case REQUIRED:
+          body.put("tool_choice", "required");
+          break;
+        case TOOL:
+          body.put(
+              "tool_choice",
+              Json.obj(
+                  "type",
+                  "function",
+                  "function",
+                  Json.obj("name", Objects.requireNonNull(choice.toolName()))));
+          break;
+      }
+    }
+    return body;
+  }
+
+  private ChatResponse response(HttpTransport.Answer answer) {
+    List<?> choices = Json.list(answer.body(), "choices");
+    if (choices.isEmpty()) throw transport.unreadable(answer, "no choices");
+    Map<String, Object> choice = Json.object(choices.get(0));
+    Map<String, Object> message = Json.object(choice, "message");
+    if (message == null) throw transport.unreadable(answer, "the first choice has no message");
+
+    List<ToolCall> calls = new ArrayList<>();
+    for (Object item : Json.list(message, "tool_calls")) {
+      Map<String, Object> call = Json.object(item);
+      Map<String, Object> function = Json.object(call, "function");
+      String name = Json.string(function, "name");
+      if (name == null) throw transport.unreadable(answer, "a tool call without a function name");
+      Object arguments = function.get("arguments");
+      String text =
+          arguments instanceof String
+              ? (String) arguments
+              : arguments == null ? "" : Json.write(arguments); // some servers send an object
+      calls.add(new ToolCall(Json.string(call, "id"), name, text));
+    }
+    return new ChatResponse(
+        text(message.get("content")),
+        calls,
+        finishReason(Json.string(choice, "finish_reason"), !calls.isEmpty()),
+        usage(Json.object(answer.body(), "usage")),
+        answer.requestId());
+  }
+
+  /** The content is a string, null beside tool calls, or (from some servers) a list of parts. */
+  private static String text(@Nullable Object content) {
+    if (content instanceof String) return (String) content;
+    StringBuilder text = new StringBuilder();
+    if (content instanceof List) {
+      for (Object part : (List<?>) content) {
+        String partText = Json.string(Json.object(part), "text");
+        if (partText != null) text.append(partText);
+      }
+    }
+    return text.toString();
+  }
+
+  private static FinishReason finishReason(@Nullable String reason, boolean hasToolCalls) {
+    if ("length".equals(reason)) return FinishReason.LENGTH;
+    if ("content_filter".equals(reason)) return FinishReason.CONTENT_FILTER;
+    if (hasToolCalls || "tool_calls".equals(reason) || "function_call".equals(reason)) {
+      return FinishReason.TOOL_CALLS;
+    }
+    if ("stop".equals(reason)) return FinishReason.STOP;
+    return FinishReason.OTHER;
+  }
+
+  private static TokenUsage usage(@Nullable Map<String, Object> usage) {
+    long input = Json.count(usage, "prompt_tokens");
+    long output = Json.count(usage, "completion_tokens");
+    long cached = Json.count(Json.object(usage, "prompt_tokens_details"), "cached_tokens");
+    if (cached == 0) cached = Json.count(usage, "prompt_cache_hit_tokens");
+    long reasoning =
+        Json.count(Json.object(usage, "completion_tokens_details"), "reasoning_tokens");
+    return new TokenUsage(input, output, Math.min(cached, input), Math.min(reasoning, output));
+  }
+
+  @Override
+  public String toString() {
+    return "OpenAiClient{" + HttpTransport.safe(endpoint) + "}";
+  }
+
+  /**
+   * Configures an {@link OpenAiClient}. Not safe for use by several threads at once.
+   *
+   * <p>Defaults: {@value #DEFAULT_BASE_URL}, no API key (no {@code Authorization} header, as local
+   * servers want), connect timeout 30 s, read and whole-call timeouts 10 minutes (long
+   * generations), 3 retries, reasoning models by {@link #isReasoningModel}.
+   */
+  public static final class Builder {
+    private final HttpTransport.Settings settings = new HttpTransport.Settings(DEFAULT_BASE_URL);
+    private Predicate<String> reasoningModels = OpenAiClient::isReasoningModel;
+
+    private Builder() {}
+
+    /** Sets the API key, sent as {@code Authorization: Bearer <key>}. */
+    public Builder apiKey(String apiKey) {
+      Objects.requireNonNull(apiKey, "apiKey");
+      if (apiKey.isBlank()) throw new IllegalArgumentException("apiKey must not be blank");
+      settings.apiKey = apiKey;
+      return this;
+    }
+
+    /**
+     * Sets the URL the API's paths are resolved against, e.g. {@code http://localhost:11434/v1};
+     * {@code /chat/completions} is appended to its path, and a query (as Azure's {@code
+     * api-version}) is kept.
+     */
+    public Builder baseUrl(String baseUrl) {
+      settings.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+      return this;
+    }
+
+    /**
+     * Adds a header to every request, e.g. {@code OpenAI-Organization} or OpenRouter's {@code
+     * HTTP-Referer}; it replaces a header of the same name the client would send. Values of 12
+     * characters or more are treated as secrets and cut out of messages.
+     */
+    public Builder header(String name, String value) {
+      settings.header(name, value);
+      return this;
+    }
+
+    /** Sets how long connecting may take; zero means no limit. Default 30 s. */
+    public Builder connectTimeout(Duration timeout) {
+      settings.connectTimeout = HttpTransport.Settings.timeout(timeout, "connectTimeout");
+      return this;
+    }
+
+    /**
+     * Sets how long the server may stay silent while answering; zero means no limit. Default 10
+     * min.
+     */
+    public Builder readTimeout(Duration timeout) {
+      settings.readTimeout = HttpTransport.Settings.timeout(timeout, "readTimeout");
+      return this;
+    }
+
+    /** Sets how long one attempt may take in all; zero means no limit. Default 10 min. */
+    public Builder callTimeout(Duration timeout) {
+      settings.callTimeout = HttpTransport.Settings.timeout(timeout, "callTimeout");
+      return this;
+    }
+
+    /** Sets how many times a retryable failure is retried; 0 turns retries off. Default 3. */
+    public Builder maxRetries(int maxRetries) {
+      settings.maxRetries = HttpTransport.Settings.maxRetries(maxRetries);
+      return this;
+    }
+
+    /**
+     * Sets which models are reasoning models, which get {@code max_completion_tokens} and no {@code
+     * temperature}. Default {@link OpenAiClient#isReasoningModel}; {@code model -> true} suits an
+     * Azure deployment of a reasoning model under a name of its own, {@code model -> false} a
+     * server that knows only {@code max_tokens}.
+     */
+    public Builder reasoningModels(Predicate<String> reasoningModels) {
+      this.reasoningModels = Objects.requireNonNull(reasoningModels, "reasoningModels");
+      return this;
+    }
+
+    Builder sleeper(HttpTransport.Sleeper sleeper) {
+      settings.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
+    }
+
+    Builder clock(Clock clock) {
+      settings.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    Builder random(DoubleSupplier random) {
+      settings.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /**
+     * Returns the client.
+     *
+     * @throws IllegalArgumentException if the base URL is not an http or https URL
+     */
+    public OpenAiClient build() {
+      return new OpenAiClient(this);
+    }
+  }
+}

@@ -1,0 +1,619 @@
+package dev.aide.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.aide.core.llm.ChatMessage;
+import dev.aide.core.llm.ChatRequest;
+import dev.aide.core.llm.ChatResponse;
+import dev.aide.core.llm.FinishReason;
+import dev.aide.core.llm.LlmClient;
+import dev.aide.core.llm.TokenUsage;
+import dev.aide.core.llm.ToolCall;
+import dev.aide.core.llm.ToolChoice;
+import dev.aide.core.llm.ToolDefinition;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import mockwebserver3.junit5.StartStop;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The behaviour every HTTP client must show, run against each one on a MockWebServer. A subclass
+ * supplies the client and the provider's documented wire format.
+ */
+abstract class LlmClientContract {
+  static final String SECRET = "sk-test-9f8e7d6c5b4a39281706f5e4d3c2b1a0";
+  static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
+
+  @StartStop final MockWebServer server = new MockWebServer();
+  final RecordingSleeper sleeper = new RecordingSleeper();
+
+  /** The failures every provider reports, each answered in the provider's own error format. */
+  enum Failure {
+    AUTHENTICATION,
+    PERMISSION,
+    BAD_REQUEST,
+    MODEL_NOT_FOUND,
+    CONTEXT_LENGTH,
+    UNSUPPORTED_PARAMETER,
+    QUOTA,
+    RATE_LIMIT,
+    SERVER_ERROR,
+    OVERLOADED
+  }
+
+  /** A provider's error answer: its status and the fields its body holds. */
+  record ErrorFixture(int status, String type, @Nullable String code, String message) {}
+
+  /** Options a test may change; the rest are the client's defaults, the key and the fakes. */
+  static final class Options {
+    int maxRetries = 3;
+    @Nullable Duration readTimeout;
+    double random;
+    String baseUrl = "";
+  }
+
+  // ---- what a backend supplies ----
+
+  abstract LlmClient client(Options options);
+
+  /** The base URL for this server, as a user would configure it. */
+  abstract String baseUrl(MockWebServer server);
+
+  abstract String path();
+
+  abstract String requestIdHeader();
+
+  /** A complete text answer with usage 25 in (5 cached), 12 out (4 of them reasoning). */
+  abstract String textAnswer(String text);
+
+  /** {@link #textAnswer}'s usage, normalised. */
+  abstract TokenUsage textAnswerUsage();
+
+  abstract String toolCallAnswer(String id, String name, String arguments);
+
+  abstract String truncatedTextAnswer(String text);
+
+  /** An answer cut off inside a tool call's arguments; {@link #truncatedArguments} as received. */
+  abstract String truncatedToolCallAnswer(String name);
+
+  abstract String truncatedArguments();
+
+  abstract String errorBody(String type, @Nullable String code, String message);
+
+  abstract ErrorFixture fixture(Failure failure);
+
+  /** The body sent for {@link #minimalRequest}. */
+  abstract String minimalRequestBody();
+
+  /** The body sent for {@link #fullRequest}. */
+  abstract String fullRequestBody();
+
+  abstract void assertAuthenticated(RecordedRequest request);
+
+  // ---- helpers ----
+
+  Options options() {
+    Options options = new Options();
+    options.baseUrl = baseUrl(server);
+    return options;
+  }
+
+  static Clock clock() {
+    return Clock.fixed(NOW, ZoneOffset.UTC);
+  }
+
+  static ChatRequest minimalRequest() {
+    return ChatRequest.builder()
+        .model("test-model")
+        .addMessage(ChatMessage.system("You write Python."))
+        .addMessage(ChatMessage.user("Print 1."))
+        .build();
+  }
+
+  static ToolDefinition submitReview() {
+    return new ToolDefinition(
+        "submit_review",
+        "Submit the review.",
+        Map.of(
+            "type", "object",
+            "properties", Map.of("is_bug", Map.of("type", "boolean")),
+            "required", List.of("is_bug")));
+  }
+
+  static ChatRequest fullRequest() {
+    return ChatRequest.builder()
+        .model("test-model")
+        .addMessage(ChatMessage.system("You review runs."))
+        .addMessage(ChatMessage.user("Review this."))
+        .temperature(0.3)
+        .maxOutputTokens(256)
+        .tools(List.of(submitReview()))
+        .toolChoice(ToolChoice.tool("submit_review"))
+        .build();
+  }
+
+  MockResponse json(int status, String body) {
+    return new MockResponse.Builder()
+        .code(status)
+        .addHeader("Content-Type", "application/json")
+        .addHeader(requestIdHeader(), "req_" + status)
+        .body(body)
+        .build();
+  }
+
+  MockResponse ok(String body) {
+    return json(200, body);
+  }
+
+  MockResponse error(Failure failure) {
+    ErrorFixture fixture = fixture(failure);
+    return json(fixture.status(), errorBody(fixture.type(), fixture.code(), fixture.message()));
+  }
+
+  static Object parse(String json) throws IOException {
+    return Json.read(json);
+  }
+
+  Object received() throws Exception {
+    RecordedRequest request = server.takeRequest(5, TimeUnit.SECONDS);
+    assertThat(request).isNotNull();
+    assertThat(request.getBody()).isNotNull();
+    return parse(request.getBody().utf8());
+  }
+
+  ChatResponse chat(ChatRequest request) {
+    return client(options()).chat(request);
+  }
+
+  ChatResponse chat() {
+    return chat(minimalRequest());
+  }
+
+  Options withRandom(double random) {
+    Options options = options();
+    options.random = random;
+    return options;
+  }
+
+  // ---- answers ----
+
+  @Test
+  void readsATextAnswerWithUsageAndRequestId() {
+    server.enqueue(ok(textAnswer("print(1)")));
+
+    ChatResponse response = chat();
+
+    assertThat(response.text()).isEqualTo("print(1)");
+    assertThat(response.toolCalls()).isEmpty();
+    assertThat(response.finishReason()).isEqualTo(FinishReason.STOP);
+    assertThat(response.usage()).isEqualTo(textAnswerUsage());
+    assertThat(response.requestId()).isEqualTo("req_200");
+  }
+
+  @Test
+  void normalisesUsageSoThatTotalsCompare() {
+    server.enqueue(ok(textAnswer("print(1)")));
+
+    TokenUsage usage = chat().usage();
+
+    assertThat(usage.input()).isEqualTo(25);
+    assertThat(usage.cachedInput()).isEqualTo(5);
+    assertThat(usage.output()).isEqualTo(12);
+    assertThat(usage.total()).isEqualTo(37);
+  }
+
+  @Test
+  void postsToTheDocumentedPathWithCredentials() throws Exception {
+    server.enqueue(ok(textAnswer("x")));
+
+    chat();
+
+    RecordedRequest request = server.takeRequest(5, TimeUnit.SECONDS);
+    assertThat(request.getMethod()).isEqualTo("POST");
+    assertThat(request.getUrl().encodedPath()).isEqualTo(path());
+    assertThat(request.getHeaders().get("Content-Type")).startsWith("application/json");
+    assertAuthenticated(request);
+  }
+
+  @Test
+  void sendsOnlyWhatTheCallerSet() throws Exception {
+    server.enqueue(ok(textAnswer("x")));
+
+    chat(minimalRequest());
+
+    assertThat(received()).isEqualTo(parse(minimalRequestBody()));
+  }
+
+  @Test
+  void sendsSamplingLimitAndForcedToolAsDocumented() throws Exception {
+    server.enqueue(ok(toolCallAnswer("call_1", "submit_review", "{\"is_bug\": false}")));
+
+    chat(fullRequest());
+
+    assertThat(received()).isEqualTo(parse(fullRequestBody()));
+  }
+
+  @Test
+  void readsAForcedToolCall() {
+    server.enqueue(ok(toolCallAnswer("call_1", "submit_review", "{\"is_bug\":false}")));
+
+    ChatResponse response = chat(fullRequest());
+
+    assertThat(response.toolCalls())
+        .containsExactly(new ToolCall("call_1", "submit_review", "{\"is_bug\":false}"));
+    assertThat(response.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
+  }
+
+  @Test
+  void reportsTruncatedTextAsLength() {
+    server.enqueue(ok(truncatedTextAnswer("import numpy as")));
+
+    ChatResponse response = chat();
+
+    assertThat(response.finishReason()).isEqualTo(FinishReason.LENGTH);
+    assertThat(response.text()).isEqualTo("import numpy as");
+  }
+
+  @Test
+  void reportsATruncatedToolCallAsLengthAndKeepsItsArgumentsAsReceived() {
+    server.enqueue(ok(truncatedToolCallAnswer("submit_review")));
+
+    ChatResponse response = chat(fullRequest());
+
+    assertThat(response.finishReason()).isEqualTo(FinishReason.LENGTH);
+    assertThat(response.toolCalls()).hasSize(1);
+    assertThat(response.toolCalls().get(0).name()).isEqualTo("submit_review");
+    assertThat(response.toolCalls().get(0).arguments()).isEqualTo(truncatedArguments());
+  }
+
+  @Test
+  void servesConcurrentCallsFromOneInstance() throws Exception {
+    server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            return ok(textAnswer("print(1)"));
+          }
+        });
+    LlmClient client = client(options());
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<ChatResponse>> futures = new ArrayList<>();
+      for (int i = 0; i < 16; i++) futures.add(pool.submit(() -> client.chat(minimalRequest())));
+      for (Future<ChatResponse> future : futures) {
+        assertThat(future.get(10, TimeUnit.SECONDS).text()).isEqualTo("print(1)");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(server.getRequestCount()).isEqualTo(16);
+  }
+
+  // ---- errors ----
+
+  @ParameterizedTest
+  @EnumSource(Failure.class)
+  void mapsEachProviderErrorToItsType(Failure failure) {
+    ErrorFixture fixture = fixture(failure);
+    for (int i = 0; i < 4; i++) server.enqueue(error(failure));
+
+    ProviderException e = catchThrowableOfType(ProviderException.class, this::chat);
+
+    assertThat(e).isInstanceOf(expectedType(failure));
+    assertThat(e.statusCode()).isEqualTo(fixture.status());
+    assertThat(e.errorType()).isEqualTo(fixture.type());
+    assertThat(e.errorCode()).isEqualTo(fixture.code());
+    assertThat(e.providerMessage()).isEqualTo(fixture.message());
+    assertThat(e.requestId()).isEqualTo("req_" + fixture.status());
+    assertThat(e.getMessage())
+        .contains(String.valueOf(fixture.status()))
+        .contains(fixture.message())
+        .contains("req_" + fixture.status());
+    boolean retryable =
+        failure == Failure.RATE_LIMIT
+            || failure == Failure.SERVER_ERROR
+            || failure == Failure.OVERLOADED;
+    boolean endsRun =
+        failure == Failure.AUTHENTICATION
+            || failure == Failure.PERMISSION
+            || failure == Failure.QUOTA;
+    assertThat(e.isRetryable()).isEqualTo(retryable);
+    assertThat(e.endsRun()).isEqualTo(endsRun);
+    assertThat(server.getRequestCount()).isEqualTo(retryable ? 4 : 1);
+  }
+
+  static Class<? extends ProviderException> expectedType(Failure failure) {
+    switch (failure) {
+      case AUTHENTICATION:
+      case PERMISSION:
+        return AuthenticationException.class;
+      case BAD_REQUEST:
+      case MODEL_NOT_FOUND:
+        return BadRequestException.class;
+      case CONTEXT_LENGTH:
+        return ContextLengthExceededException.class;
+      case UNSUPPORTED_PARAMETER:
+        return UnsupportedParameterException.class;
+      case QUOTA:
+        return QuotaExhaustedException.class;
+      case RATE_LIMIT:
+        return RateLimitedException.class;
+      default:
+        return ServerException.class;
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Failure.class,
+      names = {"AUTHENTICATION", "BAD_REQUEST", "QUOTA"})
+  void doesNotRetryWhatCannotSucceed(Failure failure) {
+    server.enqueue(error(failure));
+    server.enqueue(ok(textAnswer("never read")));
+
+    assertThatThrownBy(this::chat).isInstanceOf(expectedType(failure));
+
+    assertThat(server.getRequestCount()).isEqualTo(1);
+    assertThat(sleeper.waits).isEmpty();
+  }
+
+  @Test
+  void reportsATimeoutAfterRetryingIt() {
+    MockResponse slow =
+        new MockResponse.Builder(ok(textAnswer("late"))).headersDelay(1, TimeUnit.SECONDS).build();
+    server.enqueue(slow);
+    server.enqueue(slow);
+    Options options = options();
+    options.readTimeout = Duration.ofMillis(100);
+    options.maxRetries = 1;
+
+    RequestTimeoutException e =
+        catchThrowableOfType(
+            RequestTimeoutException.class, () -> client(options).chat(minimalRequest()));
+
+    assertThat(e.isRetryable()).isTrue();
+    assertThat(e.statusCode()).isZero();
+    assertThat(e.getMessage()).contains("gave up after 2 attempts");
+    assertThat(sleeper.waits).containsExactly(Duration.ofMillis(500));
+  }
+
+  @Test
+  void reportsAConnectionFailureAfterRetryingIt() throws Exception {
+    MockWebServer closed = new MockWebServer();
+    closed.start();
+    Options options = options();
+    options.baseUrl = baseUrl(closed);
+    closed.close();
+    options.maxRetries = 2;
+
+    ConnectionFailedException e =
+        catchThrowableOfType(
+            ConnectionFailedException.class, () -> client(options).chat(minimalRequest()));
+
+    assertThat(e.isRetryable()).isTrue();
+    assertThat(e.endsRun()).isFalse();
+    assertThat(e.getMessage()).contains("Could not reach").contains("gave up after 3 attempts");
+    assertThat(sleeper.waits).containsExactly(Duration.ofMillis(500), Duration.ofSeconds(1));
+  }
+
+  @Test
+  void reportsABodyThatIsNotJsonAsUnreadable() {
+    server.enqueue(new MockResponse.Builder().code(200).body("<html>Bad gateway</html>").build());
+
+    UnreadableResponseException e =
+        catchThrowableOfType(UnreadableResponseException.class, this::chat);
+
+    assertThat(e.statusCode()).isEqualTo(200);
+    assertThat(e.isRetryable()).isFalse();
+    assertThat(e.getMessage()).contains("not JSON").contains("<html>Bad gateway</html>");
+  }
+
+  @Test
+  void reportsASuccessfulStatusCarryingAnErrorAsUnreadable() {
+    server.enqueue(ok(errorBody("server_error", null, "Upstream model failed")));
+
+    UnreadableResponseException e =
+        catchThrowableOfType(UnreadableResponseException.class, this::chat);
+
+    assertThat(e.statusCode()).isEqualTo(200);
+    assertThat(e.errorType()).isEqualTo("server_error");
+    assertThat(e.providerMessage()).isEqualTo("Upstream model failed");
+    assertThat(e.requestId()).isEqualTo("req_200");
+    assertThat(server.getRequestCount()).isEqualTo(1);
+  }
+
+  // ---- retries ----
+
+  @Test
+  void retriesServerErrorsWithExponentialBackoff() {
+    for (int i = 0; i < 3; i++) server.enqueue(error(Failure.SERVER_ERROR));
+    server.enqueue(ok(textAnswer("print(1)")));
+
+    ChatResponse response = chat();
+
+    assertThat(response.text()).isEqualTo("print(1)");
+    assertThat(sleeper.waits)
+        .containsExactly(Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2));
+  }
+
+  @Test
+  void shortensBackoffByAJitterOfUpToAQuarter() {
+    server.enqueue(error(Failure.SERVER_ERROR));
+    server.enqueue(ok(textAnswer("x")));
+
+    client(withRandom(0.5)).chat(minimalRequest());
+
+    assertThat(sleeper.waits).containsExactly(Duration.ofNanos(437_500_000));
+  }
+
+  @Test
+  void capsBackoffAtEightSeconds() {
+    Options options = options();
+    options.maxRetries = 6;
+    for (int i = 0; i < 6; i++) server.enqueue(error(Failure.OVERLOADED));
+    server.enqueue(ok(textAnswer("x")));
+
+    client(options).chat(minimalRequest());
+
+    assertThat(sleeper.waits)
+        .extracting(Duration::toMillis)
+        .containsExactly(500L, 1000L, 2000L, 4000L, 8000L, 8000L);
+  }
+
+  @Test
+  void givesUpAfterMaxRetriesWithTheLastFailure() {
+    for (int i = 0; i < 4; i++) server.enqueue(error(Failure.OVERLOADED));
+    server.enqueue(ok(textAnswer("never read")));
+
+    ServerException e = catchThrowableOfType(ServerException.class, this::chat);
+
+    assertThat(e.getMessage()).contains("gave up after 4 attempts");
+    assertThat(server.getRequestCount()).isEqualTo(4);
+    assertThat(sleeper.waits).hasSize(3);
+  }
+
+  @Test
+  void honoursRetryAfterMs() {
+    server.enqueue(
+        new MockResponse.Builder(error(Failure.RATE_LIMIT))
+            .addHeader("retry-after-ms", "1500")
+            .build());
+    server.enqueue(ok(textAnswer("x")));
+
+    chat();
+
+    assertThat(sleeper.waits).containsExactly(Duration.ofMillis(1500));
+  }
+
+  @Test
+  void honoursRetryAfterSeconds() {
+    server.enqueue(
+        new MockResponse.Builder(error(Failure.RATE_LIMIT)).addHeader("retry-after", "2").build());
+    server.enqueue(ok(textAnswer("x")));
+
+    chat();
+
+    assertThat(sleeper.waits).containsExactly(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void prefersRetryAfterMsToRetryAfter() {
+    server.enqueue(
+        new MockResponse.Builder(error(Failure.RATE_LIMIT))
+            .addHeader("retry-after", "7")
+            .addHeader("retry-after-ms", "250")
+            .build());
+    server.enqueue(ok(textAnswer("x")));
+
+    chat();
+
+    assertThat(sleeper.waits).containsExactly(Duration.ofMillis(250));
+  }
+
+  @Test
+  void honoursRetryAfterAsAnHttpDate() {
+    String inFiveSeconds =
+        DateTimeFormatter.RFC_1123_DATE_TIME.format(
+            ZonedDateTime.ofInstant(NOW.plusSeconds(5), ZoneOffset.UTC));
+    server.enqueue(
+        new MockResponse.Builder(error(Failure.OVERLOADED))
+            .addHeader("retry-after", inFiveSeconds)
+            .build());
+    server.enqueue(ok(textAnswer("x")));
+
+    chat();
+
+    assertThat(sleeper.waits).containsExactly(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void capsRetryAfterAtSixtySeconds() {
+    server.enqueue(
+        new MockResponse.Builder(error(Failure.RATE_LIMIT))
+            .addHeader("retry-after", "120")
+            .build());
+    server.enqueue(ok(textAnswer("x")));
+
+    chat();
+
+    assertThat(sleeper.waits).containsExactly(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void retriesRequestTimeoutAndConflict() {
+    // OkHttp repeats a 408 once by itself unless it asks for a wait; this one asks for 1 s.
+    server.enqueue(
+        new MockResponse.Builder(json(408, errorBody("timeout_error", null, "Request timed out")))
+            .addHeader("retry-after", "1")
+            .build());
+    server.enqueue(json(409, errorBody("conflict_error", null, "Conflict")));
+    server.enqueue(ok(textAnswer("x")));
+
+    assertThat(chat().text()).isEqualTo("x");
+    assertThat(server.getRequestCount()).isEqualTo(3);
+    assertThat(sleeper.waits).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(1));
+  }
+
+  @Test
+  void doesNotRetryWhenRetriesAreOff() {
+    Options options = options();
+    options.maxRetries = 0;
+    server.enqueue(error(Failure.RATE_LIMIT));
+
+    RateLimitedException e =
+        catchThrowableOfType(
+            RateLimitedException.class, () -> client(options).chat(minimalRequest()));
+
+    assertThat(e.getMessage()).doesNotContain("gave up");
+    assertThat(sleeper.waits).isEmpty();
+  }
+
+  // ---- secrets ----
+
+  @Test
+  void keepsTheApiKeyOutOfMessagesToStringAndLogs() throws Exception {
+    server.enqueue(json(500, errorBody("server_error", null, "Failed for key " + SECRET)));
+    server.enqueue(json(401, errorBody("authentication_error", null, "Invalid key " + SECRET)));
+    LlmClient client = client(options());
+
+    ProviderException e =
+        catchThrowableOfType(ProviderException.class, () -> client.chat(minimalRequest()));
+
+    assertThat(e).isInstanceOf(AuthenticationException.class);
+    assertThat(e.getMessage()).doesNotContain(SECRET).contains("[redacted]");
+    assertThat(e.providerMessage()).doesNotContain(SECRET);
+    assertThat(e.toString()).doesNotContain(SECRET);
+    assertThat(client.toString()).doesNotContain(SECRET);
+
+    String logFile = System.getProperty("org.slf4j.simpleLogger.logFile");
+    Assumptions.assumeTrue(
+        logFile != null, "needs slf4j-simple writing to a file, as the Maven build sets it up");
+    String log = Files.readString(Path.of(logFile), StandardCharsets.UTF_8);
+    assertThat(log).contains("retrying in").contains("[redacted]").doesNotContain(SECRET);
+  }
+}
