@@ -1,0 +1,309 @@
+package dev.aide.llm;
+
+import dev.aide.core.llm.ChatMessage;
+import dev.aide.core.llm.ChatRequest;
+import dev.aide.core.llm.ChatResponse;
+import dev.aide.core.llm.FinishReason;
+import dev.aide.core.llm.LlmClient;
+import dev.aide.core.llm.TokenUsage;
+import dev.aide.core.llm.ToolCall;
+import dev.aide.core.llm.ToolChoice;
+import dev.aide.core.llm.ToolDefinition;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.DoubleSupplier;
+import okhttp3.HttpUrl;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An {@link LlmClient} for Anthropic's Messages API ({@code POST {baseUrl}/v1/messages}, headers
+ * {@code x-api-key} and {@code anthropic-version: 2023-06-01}).
+ *
+ * <pre>{@code
+ * LlmClient claude = AnthropicClient.builder().apiKey(System.getenv("ANTHROPIC_API_KEY")).build();
+ * }</pre>
+ *
+ * <p><b>The request</b>: system messages go, joined by blank lines, into the top-level {@code
+ * system}; the others into {@code messages}. {@code max_tokens}, which the API requires, is the
+ * request's output limit or else {@link Builder#defaultMaxTokens} ({@value #DEFAULT_MAX_TOKENS});
+ * {@code temperature}, {@code tools} (with {@code input_schema}) and {@code tool_choice} ({@code
+ * auto}, {@code any}, or {@code {"type": "tool", "name": ...}}) are sent only when set.
+ *
+ * <p><b>The answer</b>: the {@code text} blocks joined, {@code thinking} and {@code
+ * redacted_thinking} blocks skipped, and each {@code tool_use} block a {@link ToolCall} whose
+ * arguments are its {@code input} object written as JSON text. {@code stop_reason} {@code end_turn}
+ * and {@code stop_sequence} are {@link FinishReason#STOP}, {@code tool_use} is {@link
+ * FinishReason#TOOL_CALLS}, {@code max_tokens} and {@code model_context_window_exceeded} are {@link
+ * FinishReason#LENGTH} (a tool call cut off this way keeps whatever input came), {@code refusal} is
+ * {@link FinishReason#CONTENT_FILTER}. Usage: input is {@code input_tokens} plus both cache counts,
+ * so that it compares with OpenAI's {@code prompt_tokens}; cached input is {@code
+ * cache_read_input_tokens}; output is {@code output_tokens}, which includes thinking; the API does
+ * not count reasoning apart, so that stays 0. The request id comes from {@code request-id}.
+ *
+ * <p>Failures, retries and timeouts are as {@link ProviderException} and {@link Builder} describe.
+ * Instances are immutable and safe for use by several threads at once; share one: it holds one
+ * connection pool.
+ */
+public final class AnthropicClient implements LlmClient {
+  /** Anthropic's own API. */
+  public static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
+
+  /** The {@code max_tokens} sent when a request sets no output limit. */
+  public static final int DEFAULT_MAX_TOKENS = 8192;
+
+  /** The API version this client speaks. */
+  static final String API_VERSION = "2023-06-01";
+
+  private final HttpTransport transport;
+  private final HttpUrl endpoint;
+  private final int defaultMaxTokens;
+
+  private AnthropicClient(Builder builder) {
+    HttpUrl base = builder.settings.parsedBaseUrl();
+    this.endpoint = base.newBuilder().addPathSegments("v1/messages").build();
+    Map<String, String> fixed = new LinkedHashMap<>();
+    if (builder.settings.apiKey != null) fixed.put("x-api-key", builder.settings.apiKey);
+    fixed.put("anthropic-version", API_VERSION);
+    this.transport =
+        new HttpTransport(
+            builder.settings,
+            HttpTransport.providerName(base, "api.anthropic.com", "Anthropic"),
+            fixed);
+    this.defaultMaxTokens = builder.defaultMaxTokens;
+  }
+
+  /** Returns a builder with the defaults: Anthropic's API, 3 retries. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws ProviderException when the call fails; see its subclasses
+   */
+  @Override
+  public ChatResponse chat(ChatRequest request) {
+    Objects.requireNonNull(request, "request");
+    return response(transport.post(endpoint, body(request)));
+  }
+
+  private Map<String, Object> body(ChatRequest request) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("model", request.model());
+    Integer maxTokens = request.maxOutputTokens();
+    body.put("max_tokens", maxTokens != null ? maxTokens : defaultMaxTokens);
+    List<String> system = new ArrayList<>();
+    List<Object> messages = new ArrayList<>();
+    for (ChatMessage message : request.messages()) {
+      if (message.role() == ChatMessage.Role.SYSTEM) {
+        system.add(message.content());
+      } else {
+        String role = message.role() == ChatMessage.Role.USER ? "user" : "assistant";
+        messages.add(Json.obj("role", role, "content", message.content()));
+      }
+    }
+    if (!system.isEmpty()) body.put("system", String.join("\n\n", system));
+    body.put("messages", messages);
+    if (request.temperature() != null) body.put("temperature", request.temperature());
+    if (!request.tools().isEmpty()) {
+      List<Object> tools = new ArrayList<>();
+      for (ToolDefinition tool : request.tools()) {
+        tools.add(
+            Json.obj(
+                "name", tool.name(),
+                "description", tool.description(),
+                "input_schema", tool.parameters()));
+      }
+      body.put("tools", tools);
+    }
+    ToolChoice choice = request.toolChoice();
+    if (choice != null) {
+      switch (choice.mode()) {
+        case AUTO:
+          body.put("tool_choice", Json.obj("type", "auto"));
+          break;
+        case REQUIRED:
+          body.put("tool_choice", Json.obj("type", "any"));
+          break;
+        case TOOL:
+          body.put(
+              "tool_choice",
+              Json.obj("type", "tool", "name", Objects.requireNonNull(choice.toolName())));
+          break;
+      }
+    }
+    return body;
+  }
+
+  private ChatResponse response(HttpTransport.Answer answer) {
+    Object content = answer.body().get("content");
+    if (!(content instanceof List)) throw transport.unreadable(answer, "no content");
+    StringBuilder text = new StringBuilder();
+    List<ToolCall> calls = new ArrayList<>();
+    for (Object item : (List<?>) content) {
+      Map<String, Object> block = Json.object(item);
+      String type = Json.string(block, "type");
+      if ("text".equals(type)) {
+        String blockText = Json.string(block, "text");
+        if (blockText != null) text.append(blockText);
+      } else if ("tool_use".equals(type)) {
+        String name = Json.string(block, "name");
+        if (name == null) throw transport.unreadable(answer, "a tool_use block without a name");
+        Object input = block.get("input");
+        calls.add(
+            new ToolCall(
+                Json.string(block, "id"), name, Json.write(input == null ? Map.of() : input)));
+      }
+      // thinking, redacted_thinking and server tool blocks carry nothing for the caller
+    }
+    return new ChatResponse(
+        text.toString(),
+        calls,
+        finishReason(Json.string(answer.body(), "stop_reason"), !calls.isEmpty()),
+        usage(Json.object(answer.body(), "usage")),
+        answer.requestId());
+  }
+
+  private static FinishReason finishReason(@Nullable String reason, boolean hasToolCalls) {
+    if (reason == null) return hasToolCalls ? FinishReason.TOOL_CALLS : FinishReason.OTHER;
+    switch (reason) {
+      case "max_tokens":
+      case "model_context_window_exceeded":
+        return FinishReason.LENGTH;
+      case "refusal":
+        return FinishReason.CONTENT_FILTER;
+      case "tool_use":
+        return FinishReason.TOOL_CALLS;
+      case "end_turn":
+      case "stop_sequence":
+        return hasToolCalls ? FinishReason.TOOL_CALLS : FinishReason.STOP;
+      default:
+        return FinishReason.OTHER;
+    }
+  }
+
+  private static TokenUsage usage(@Nullable Map<String, Object> usage) {
+    long cacheRead = Json.count(usage, "cache_read_input_tokens");
+    long input =
+        Json.count(usage, "input_tokens")
+            + Json.count(usage, "cache_creation_input_tokens")
+            + cacheRead;
+    return new TokenUsage(input, Json.count(usage, "output_tokens"), cacheRead, 0);
+  }
+
+  @Override
+  public String toString() {
+    return "AnthropicClient{" + HttpTransport.safe(endpoint) + "}";
+  }
+
+  /**
+   * Configures an {@link AnthropicClient}. Not safe for use by several threads at once.
+   *
+   * <p>Defaults: {@value #DEFAULT_BASE_URL}, {@code max_tokens} {@value #DEFAULT_MAX_TOKENS} when a
+   * request sets none, connect timeout 30 s, read and whole-call timeouts 10 minutes (long
+   * generations), 3 retries.
+   */
+  public static final class Builder {
+    private final HttpTransport.Settings settings = new HttpTransport.Settings(DEFAULT_BASE_URL);
+    private int defaultMaxTokens = DEFAULT_MAX_TOKENS;
+
+    private Builder() {}
+
+    /** Sets the API key, sent as {@code x-api-key}. */
+    public Builder apiKey(String apiKey) {
+      Objects.requireNonNull(apiKey, "apiKey");
+      if (apiKey.isBlank()) throw new IllegalArgumentException("apiKey must not be blank");
+      settings.apiKey = apiKey;
+      return this;
+    }
+
+    /**
+     * Sets the URL the API's paths are resolved against, as {@code ANTHROPIC_BASE_URL} holds it:
+     * without {@code /v1}, which the client appends with {@code /messages}.
+     */
+    public Builder baseUrl(String baseUrl) {
+      settings.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+      return this;
+    }
+
+    /**
+     * Adds a header to every request, e.g. {@code anthropic-beta}; it replaces a header of the same
+     * name the client would send. Values of 12 characters or more are treated as secrets and cut
+     * out of messages.
+     */
+    public Builder header(String name, String value) {
+      settings.header(name, value);
+      return this;
+    }
+
+    /** Sets how long connecting may take; zero means no limit. Default 30 s. */
+    public Builder connectTimeout(Duration timeout) {
+      settings.connectTimeout = HttpTransport.Settings.timeout(timeout, "connectTimeout");
+      return this;
+    }
+
+    /**
+     * Sets how long the server may stay silent while answering; zero means no limit. Default 10
+     * min.
+     */
+    public Builder readTimeout(Duration timeout) {
+      settings.readTimeout = HttpTransport.Settings.timeout(timeout, "readTimeout");
+      return this;
+    }
+
+    /** Sets how long one attempt may take in all; zero means no limit. Default 10 min. */
+    public Builder callTimeout(Duration timeout) {
+      settings.callTimeout = HttpTransport.Settings.timeout(timeout, "callTimeout");
+      return this;
+    }
+
+    /** Sets how many times a retryable failure is retried; 0 turns retries off. Default 3. */
+    public Builder maxRetries(int maxRetries) {
+      settings.maxRetries = HttpTransport.Settings.maxRetries(maxRetries);
+      return this;
+    }
+
+    /**
+     * Sets the {@code max_tokens} sent when a request sets no output limit; the API requires one.
+     * Default {@value AnthropicClient#DEFAULT_MAX_TOKENS}.
+     */
+    public Builder defaultMaxTokens(int defaultMaxTokens) {
+      if (defaultMaxTokens <= 0) {
+        throw new IllegalArgumentException(
+            "defaultMaxTokens must be positive, was " + defaultMaxTokens);
+      }
+      this.defaultMaxTokens = defaultMaxTokens;
+      return this;
+    }
+
+    Builder sleeper(HttpTransport.Sleeper sleeper) {
+      settings.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
+    }
+
+    Builder clock(Clock clock) {
+      settings.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    Builder random(DoubleSupplier random) {
+      settings.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /**
+     * Returns the client.
+     *
+     * @throws IllegalArgumentException if the base URL is not an http or https URL
+     */
+    public AnthropicClient build() {
+      return new AnthropicClient(this);
+    }
+  }
+}
