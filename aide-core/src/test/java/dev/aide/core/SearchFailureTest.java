@@ -183,7 +183,8 @@ class SearchFailureTest {
         request -> {
           requests.add(request);
           if (!request.tools().isEmpty()) {
-            throw new LlmException("400 tools are not supported by this model");
+            throw new LlmException(
+                "tools are not supported by this model", null, false, false, 400, null);
           }
           String output = FakeWorld.section(FakeWorld.lastUser(request).content(), "Execution");
           String metric = output.substring(output.indexOf("metric: ") + 8).split("\\s")[0];
@@ -202,6 +203,26 @@ class SearchFailureTest {
     assertThat(requests.get(1).tools()).isEmpty();
     assertThat(FakeWorld.lastUser(requests.get(1)).content()).contains("Reply with only a JSON");
     assertThat(requests.get(2).tools()).isEmpty();
+  }
+
+  @Test
+  void reviewCallFailingForAnotherReasonKeepsTheFunction() {
+    List<ChatRequest> requests = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger calls = new AtomicInteger();
+    LlmClient flaky =
+        request -> {
+          requests.add(request);
+          if (calls.getAndIncrement() == 0) {
+            throw new LlmException("a 200 whose body held an error", null, false, false, 200, null);
+          }
+          return world.reviewer().chat(request);
+        };
+
+    Result result = aide().reviewer(flaky, "m").steps(2).build().run(task);
+
+    assertThat(result.journal().nodes().get(0).failure())
+        .contains("a 200 whose body held an error");
+    assertThat(requests).hasSize(2).allSatisfy(r -> assertThat(r.tools()).isNotEmpty());
   }
 
   @Test

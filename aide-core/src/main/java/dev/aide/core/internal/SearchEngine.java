@@ -606,7 +606,7 @@ public final class SearchEngine {
         response = config.reviewer().chat(request.build());
       } catch (LlmException e) {
         if (e.endsRun()) throw new FatalException(e);
-        if (withTool && !e.isRetryable()) {
+        if (withTool && !e.isRetryable() && e.statusCode() >= 400 && e.statusCode() < 500) {
           log.info(
               "The reviewer's backend refused the submit_review function ({}); asking for JSON"
                   + " text from now on",
