@@ -8,7 +8,11 @@ import dev.aide.core.exec.Executor;
 import dev.aide.core.search.GreedyPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -73,6 +77,26 @@ class StoppingTest {
   }
 
   @Test
+  void executorThatThrowsWhenInterruptedDoesNotTurnACancelIntoAFailure() throws Exception {
+    Executor throwing =
+        request -> {
+          blocked.countDown();
+          try {
+            Thread.sleep(TimeUnit.MINUTES.toMillis(5));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          throw new dev.aide.core.exec.ExecutorException("interrupted while running");
+        };
+    Search search = aide(throwing).build().start(task);
+    assertThat(blocked.await(30, TimeUnit.SECONDS)).isTrue();
+
+    search.cancel();
+
+    assertThat(search.await().stopReason()).isEqualTo(StopReason.CANCELLED);
+  }
+
+  @Test
   void interruptingTheCallingThreadCancelsTheSearch() throws Exception {
     Aide aide = aide(blockingAfter(2)).build();
     AtomicReference<Result> result = new AtomicReference<>();
@@ -95,12 +119,46 @@ class StoppingTest {
   }
 
   @Test
-  void timeLimitCancelsTheSearch() {
-    Result result = aide(blockingAfter(1)).timeLimit(Duration.ofMillis(300)).build().run(task);
+  void timeLimitCancelsTheSearch() throws Exception {
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    Search search =
+        aide(blockingAfter(1)).clock(clock).timeLimit(Duration.ofMinutes(30)).build().start(task);
+    assertThat(blocked.await(30, TimeUnit.SECONDS)).isTrue();
+
+    clock.advance(Duration.ofMinutes(31));
+    Result result = search.await();
 
     assertThat(result.stopReason()).isEqualTo(StopReason.TIME_LIMIT);
     assertThat(result.journal().size()).isEqualTo(1);
     assertThat(interrupted).isTrue();
+  }
+
+  /** A clock the test moves by hand. */
+  private static final class MutableClock extends Clock {
+    private volatile Instant now;
+
+    MutableClock(Instant now) {
+      this.now = now;
+    }
+
+    void advance(Duration duration) {
+      now = now.plus(duration);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
   }
 
   @Test

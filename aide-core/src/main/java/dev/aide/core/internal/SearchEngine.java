@@ -406,7 +406,8 @@ public final class SearchEngine {
       return step(id, action, startingSolution);
     } catch (FatalException e) {
       synchronized (lock) {
-        if (fatal == null) fatal = e.getCause();
+        if (fatal == null && !cancelled)
+          fatal = e.getCause(); // after a cancel, errors are expected
       }
       return null;
     } catch (RuntimeException | Error e) {
