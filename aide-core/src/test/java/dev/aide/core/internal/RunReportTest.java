@@ -1,0 +1,227 @@
+package dev.aide.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aide.core.Direction;
+import dev.aide.core.Journal;
+import dev.aide.core.Metric;
+import dev.aide.core.Node;
+import dev.aide.core.Stage;
+import dev.aide.core.StopReason;
+import dev.aide.core.Task;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RunReportTest {
+  private final Journal journal = ReportFixtures.journal();
+  private final String report =
+      RunReport.markdown(
+          ReportFixtures.TASK,
+          journal.nodes(),
+          journal.best(),
+          StopReason.STEPS_DONE,
+          Duration.ofMinutes(10));
+
+  @Test
+  void statesTheTaskAndHowItIsScored() {
+    assertThat(report)
+        .startsWith("# AIDE run report\n\n## Task\n\n> Classify the iris flowers by species\n")
+        .contains("- **Evaluation:** Accuracy on a held-out fifth of the data\n")
+        .contains("- **Language:** Python\n")
+        .contains("- **Direction:** higher is better (decided by the reviewer)\n");
+  }
+
+  @Test
+  void namesTheBestNodeAndItsLineageBackToTheDraft() {
+    assertThat(report)
+        .contains("- **Best metric:** 0.81 (higher is better), node 6 (CROSSOVER, step 6)\n")
+        .contains(
+            "- **Lineage:** node 0 DRAFT (0.7) → node 3 IMPROVE (0.78)"
+                + " → node 6 CROSSOVER with node 5 (0.81)\n")
+        .contains("- **Nodes:** 9 finished, 6 good, 3 buggy\n")
+        .contains("The reviewer on node 6:\n\n> Ran cleanly; accuracy 0.81.\n");
+  }
+
+  @Test
+  void tablesEachStepWhereTheBestImproved() {
+    assertThat(section(report, "How the best improved"))
+        .isEqualTo(
+            """
+            | Step | Node | Stage | Best metric | Change |
+            |---:|---:|---|---:|---:|
+            | 0 | 0 | DRAFT | 0.7 | first |
+            | 2 | 2 | DEBUG | 0.72 | +0.02 |
+            | 3 | 3 | IMPROVE | 0.78 | +0.06 |
+            | 6 | 6 | CROSSOVER | 0.81 | +0.03 |
+            """);
+  }
+
+  @Test
+  void listsTheTopFiveAttemptsBestFirstWithTheirPlans() {
+    String top = section(report, "Top attempts");
+
+    assertThat(headings(top))
+        .containsExactly(
+            "### 1. Node 6: 0.81 (CROSSOVER, step 6)",
+            "### 2. Node 7: 0.8 (IMPROVE, step 7)",
+            "### 3. Node 3: 0.78 (IMPROVE, step 3)",
+            "### 4. Node 5: 0.75 (IMPROVE, step 5)",
+            "### 5. Node 2: 0.72 (DEBUG, step 2)");
+    assertThat(top).contains("> Add polynomial features of degree 2\n");
+  }
+
+  @Test
+  void countsGoodAndBuggyNodesByStage() {
+    assertThat(section(report, "Nodes by stage"))
+        .isEqualTo(
+            """
+            | Stage | Good | Buggy | Total |
+            |---|---:|---:|---:|
+            | DRAFT | 1 | 1 | 2 |
+            | IMPROVE | 3 | 1 | 4 |
+            | DEBUG | 1 | 1 | 2 |
+            | CROSSOVER | 1 | 0 | 1 |
+            | **All** | 6 | 3 | 9 |
+            """);
+  }
+
+  @Test
+  void saysWhyNodesWereBuggy() {
+    assertThat(section(report, "Why nodes were buggy"))
+        .isEqualTo(
+            """
+            | Reason | Nodes |
+            |---|---:|
+            | raised ValueError | 1 |
+            | timed out | 1 |
+            | the coder returned no code \\| twice | 1 |
+            """);
+  }
+
+  @Test
+  void sumsTokensAndCost() {
+    assertThat(section(report, "Tokens and cost"))
+        .contains("| Input | 9,000 |\n")
+        .contains("| of which cached | 900 |\n")
+        .contains("| Output | 1,800 |\n")
+        .contains("| of which reasoning | 450 |\n")
+        .contains("| **Total** | 10,800 |\n")
+        .contains("**Cost:** $0.0900 ");
+  }
+
+  @Test
+  void reportsWallTimeNodeTimeAndRunTime() {
+    assertThat(section(report, "Time"))
+        .contains("| Wall time of the search | 10 min 0 s |\n")
+        .contains("| Nodes, summed (LLM calls and runs) | 4 min 30 s |\n")
+        .contains("| Runs of the code, summed | 1 min 20 s |\n")
+        .contains("| Mean per node | 30.0 s |\n");
+  }
+
+  @Test
+  void saysWhyTheSearchStoppedOrThatItIsStillRunning() {
+    assertThat(report)
+        .contains(
+            "- **Stopped:** the journal reached the number of steps the search was given"
+                + " (`STEPS_DONE`)\n");
+    String running =
+        RunReport.markdown(
+            ReportFixtures.TASK, journal.nodes(), journal.best(), null, Duration.ofSeconds(5));
+    assertThat(running).contains("- **Stopped:** not yet; the search was still running");
+  }
+
+  @Test
+  void escapesHtmlAndPipesFromTheLlm() {
+    String top = section(report, "Top attempts");
+
+    assertThat(top).contains("> Tune it | &lt;b>bold&lt;/b> & &lt;/script> more\n");
+    assertThat(report).doesNotContain("<b>", "</script>");
+  }
+
+  @Test
+  void ordersAttemptsByTheLowestMetricWhenLowerIsBetter() {
+    List<Node> nodes = new ArrayList<>();
+    double[] values = {5.0, 3.0, 4.0, 2.5};
+    for (int i = 0; i < values.length; i++) {
+      nodes.add(
+          ReportFixtures.good(i, Stage.DRAFT, List.of(), 1, "plan " + i)
+              .newBuilder()
+              .metric(Metric.of(values[i], Direction.MINIMIZE))
+              .build());
+    }
+    Task task = ReportFixtures.TASK.newBuilder().direction(Direction.MINIMIZE).build();
+
+    String md = RunReport.markdown(task, nodes, nodes.get(3), StopReason.CANCELLED, Duration.ZERO);
+
+    assertThat(md)
+        .contains("- **Direction:** lower is better (set by the task)\n")
+        .contains("- **Best metric:** 2.5 (lower is better), node 3 (DRAFT, step 3)\n")
+        .contains("- **Lineage:** node 3 DRAFT (2.5)\n");
+    assertThat(headings(section(md, "Top attempts")))
+        .extracting(h -> h.substring(0, h.indexOf(':')))
+        .containsExactly("### 1. Node 3", "### 2. Node 1", "### 3. Node 2", "### 4. Node 0");
+    assertThat(section(md, "How the best improved"))
+        .contains("| 1 | 1 | DRAFT | 3 | -2 |\n", "| 3 | 3 | DRAFT | 2.5 | -0.5 |\n");
+  }
+
+  @Test
+  void reportsARunWithNoNodes() {
+    String md =
+        RunReport.markdown(
+            ReportFixtures.TASK, List.of(), null, StopReason.CANCELLED, Duration.ofMillis(250));
+
+    assertThat(md)
+        .contains("- **Best metric:** none; no node finished\n")
+        .contains("- **Nodes:** 0 finished, 0 good, 0 buggy\n")
+        .contains("| Wall time of the search | 250 ms |\n")
+        .contains("| **Total** | 0 |\n")
+        .doesNotContain(
+            "## How the best improved",
+            "## Top attempts",
+            "## Nodes by stage",
+            "## Why nodes were buggy",
+            "Mean per node");
+  }
+
+  @Test
+  void reportsARunWhereNoNodeWasGood() {
+    List<Node> nodes = journal.buggyNodes();
+
+    String md =
+        RunReport.markdown(
+            ReportFixtures.TASK, nodes, null, StopReason.TOO_MANY_FAILURES, Duration.ofHours(2));
+
+    assertThat(md)
+        .contains("- **Best metric:** none; no node ran cleanly with a metric (3 buggy)\n")
+        .contains("too many nodes in a row were buggy (`TOO_MANY_FAILURES`)")
+        .contains("| Wall time of the search | 2 h 00 min |\n")
+        .contains("## Why nodes were buggy")
+        .doesNotContain("## How the best improved", "## Top attempts", "**Lineage:**");
+  }
+
+  @Test
+  void formatsDurationsTheWayAPersonReadsThem() {
+    assertThat(RunReport.duration(Duration.ofMillis(850))).isEqualTo("850 ms");
+    assertThat(RunReport.duration(Duration.ofMillis(4250))).isEqualTo("4.3 s");
+    assertThat(RunReport.duration(Duration.ofSeconds(192))).isEqualTo("3 min 12 s");
+    assertThat(RunReport.duration(Duration.ofMinutes(125))).isEqualTo("2 h 05 min");
+    assertThat(RunReport.duration(Duration.ofSeconds(-3))).isEqualTo("0 ms");
+  }
+
+  /** The body of the section headed {@code ## title}, up to the next blank line. */
+  private static String section(String md, String title) {
+    String heading = "## " + title + "\n\n";
+    int start = md.indexOf(heading);
+    assertThat(start).as("section " + title).isNotNegative();
+    int from = start + heading.length();
+    int end = md.indexOf("\n## ", from);
+    String body = end < 0 ? md.substring(from) : md.substring(from, end + 1);
+    return body.endsWith("\n\n") ? body.substring(0, body.length() - 1) : body;
+  }
+
+  private static List<String> headings(String text) {
+    return text.lines().filter(l -> l.startsWith("### ")).toList();
+  }
+}
