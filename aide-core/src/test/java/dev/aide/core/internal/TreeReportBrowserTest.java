@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,8 +33,8 @@ class TreeReportBrowserTest {
 
   @TempDir Path dir;
 
-  @BeforeAll
-  static void needsChromium() {
+  @BeforeEach // not @BeforeAll: Surefire then lists each test as skipped, with this message
+  void needsChromium() {
     Assumptions.assumeTrue(
         Files.isExecutable(CHROMIUM),
         "needs headless Chromium at /usr/bin/chromium: apt-get install chromium (Debian)");
