@@ -55,7 +55,7 @@ public final class TreeReport {
    * @param task the run's task, shown in the page's header
    * @param nodes the journal's nodes in the order they finished
    * @param best the best node, normally {@link dev.aide.core.Journal#best()}; null when there is
-   *     none. Ignored when it is not among {@code nodes}.
+   *     none. The node with its id among {@code nodes} is shown; none when there is no such node.
    * @param generatedAt when the page was written, shown in the header
    */
   public static String html(Task task, List<Node> nodes, @Nullable Node best, Instant generatedAt) {
@@ -92,7 +92,7 @@ public final class TreeReport {
     taskMap.put("language", task.language().name());
     data.put("task", taskMap);
 
-    Node shownBest = best != null && byId.get(best.id()) == best ? best : null;
+    Node shownBest = best == null ? null : byId.get(best.id());
     Direction direction = direction(nodes, shownBest);
     if (direction != null) data.put("direction", direction.name());
     if (shownBest != null) {
