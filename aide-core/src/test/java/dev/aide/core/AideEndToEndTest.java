@@ -100,6 +100,13 @@ class AideEndToEndTest {
         .contains("\"goal\": \"Predict y\"")
         .contains("\"seed\": 1")
         .contains("\"coderModel\": \"coder-model\"");
+    assertThat(Files.readString(out.resolve("tree.html")))
+        .startsWith("<!DOCTYPE html>")
+        .contains("Improve the parent by 0.1.");
+    assertThat(Files.readString(out.resolve("report.md")))
+        .contains("Predict y")
+        .contains("0.8")
+        .contains("STEPS_DONE");
     assertThat(out.resolve("workspaces/3/working")).isDirectory();
     assertThat(out.resolve("workspaces/3/input")).isDirectory();
   }

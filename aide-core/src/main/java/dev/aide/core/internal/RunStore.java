@@ -3,6 +3,7 @@ package dev.aide.core.internal;
 import dev.aide.core.AideException;
 import dev.aide.core.Journal;
 import dev.aide.core.Node;
+import dev.aide.core.StopReason;
 import dev.aide.core.Task;
 import dev.aide.core.exec.ExecutionResult;
 import java.io.Closeable;
@@ -22,6 +23,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,7 +37,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The files of one run in its output directory: {@code run.json}, {@code journal.jsonl}, {@code
- * best/} and {@code workspaces/}.
+ * best/}, {@code workspaces/}, {@code tree.html} and {@code report.md}.
  *
  * <p>Each finished node is appended to the journal file as one line and written through to the
  * operating system at once, so a process that dies loses no finished node; the cost of recording a
@@ -49,6 +51,8 @@ public final class RunStore implements Closeable {
   static final String JOURNAL_FILE = "journal.jsonl";
   static final String BEST_DIR = "best";
   static final String WORKSPACES_DIR = "workspaces";
+  static final String TREE_FILE = "tree.html";
+  static final String REPORT_FILE = "report.md";
 
   private final Path dir;
   private final Task task;
@@ -169,6 +173,24 @@ public final class RunStore implements Closeable {
       writeAtomically(best.resolve(solutionName), node.code());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + best, e);
+    }
+  }
+
+  /**
+   * Writes {@code tree.html} and {@code report.md} for the journal as it is, each replaced
+   * atomically.
+   *
+   * @param stopReason why the search stopped, or null while it runs
+   */
+  public void writeReports(@Nullable StopReason stopReason, Duration elapsed) {
+    List<Node> nodes = journal.nodes();
+    Node best = journal.best();
+    try {
+      writeAtomically(dir.resolve(TREE_FILE), TreeReport.html(task, nodes, best, Instant.now()));
+      writeAtomically(
+          dir.resolve(REPORT_FILE), RunReport.markdown(task, nodes, best, stopReason, elapsed));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the reports in " + dir, e);
     }
   }
 

@@ -62,6 +62,9 @@ public final class SearchEngine {
   /** How often the coder is asked again when its answer holds no code. */
   static final int CODER_RETRIES = 3;
 
+  /** The least time between two refreshes of tree.html and report.md while the search runs. */
+  static final Duration REPORT_INTERVAL = Duration.ofSeconds(5);
+
   /** How long a cancelled search waits for its workers to wind down before leaving them. */
   static final Duration CANCEL_GRACE = Duration.ofSeconds(10);
 
@@ -120,6 +123,8 @@ public final class SearchEngine {
   private long tokensSpent;
   private double costSpent;
   private int consecutiveFailures;
+  private long lastReportNanos;
+  private boolean reportedOnce;
 
   /**
    * Opens the run's output directory, resuming the run there if it holds one of the same task.
@@ -219,6 +224,9 @@ public final class SearchEngine {
                 config.outputDir(),
                 reason,
                 Duration.between(start, config.clock().instant()));
+      }
+      synchronized (lock) {
+        writeReports(result.stopReason());
       }
       log.info("Search finished: {}", result);
       synchronized (lock) {
@@ -453,7 +461,21 @@ public final class SearchEngine {
     } catch (RuntimeException e) {
       log.warn("The search policy failed to observe node {}", node.id(), e);
     }
+    if (!reportedOnce || System.nanoTime() - lastReportNanos >= REPORT_INTERVAL.toNanos()) {
+      writeReports(null);
+    }
     checkLimits();
+  }
+
+  /** Writes tree.html and report.md; a failure to write them is logged, never fatal. */
+  private void writeReports(@Nullable StopReason reason) {
+    reportedOnce = true;
+    lastReportNanos = System.nanoTime();
+    try {
+      store.writeReports(reason, Duration.between(runStartedAt, config.clock().instant()));
+    } catch (RuntimeException e) {
+      log.warn("Could not write tree.html and report.md in {}", config.outputDir(), e);
+    }
   }
 
   private Node step(int id, Action action, boolean startingSolution) {

@@ -1,0 +1,153 @@
+package dev.aide.examples.cli;
+
+import dev.aide.core.Node;
+import dev.aide.core.SearchEvent;
+import dev.aide.core.SearchListener;
+import dev.aide.core.Stage;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Shows a search's progress: on a terminal one status line redrawn in place (steps done of total,
+ * elapsed and estimated time left, best metric, good and buggy counts, what each node in flight is
+ * doing); elsewhere one plain line per event worth logging.
+ *
+ * <p>Events arrive one at a time (the engine delivers them in order), so no locking is needed.
+ */
+final class Progress implements SearchListener {
+  private final PrintStream out;
+  private final boolean terminal;
+  private final int totalSteps;
+  private final int alreadyDone;
+  private final Clock clock;
+  private final Instant start;
+  private final Map<Integer, String> inFlight = new TreeMap<>();
+  private int done;
+  private int good;
+  private int buggy;
+  private String best = "none";
+  private int lastLineLength;
+
+  Progress(PrintStream out, boolean terminal, int totalSteps, int alreadyDone, Clock clock) {
+    this.out = out;
+    this.terminal = terminal;
+    this.totalSteps = totalSteps;
+    this.alreadyDone = alreadyDone;
+    this.done = alreadyDone;
+    this.clock = clock;
+    this.start = clock.instant();
+  }
+
+  @Override
+  public void onEvent(SearchEvent event) {
+    if (event instanceof SearchEvent.NodeStarted started) {
+      inFlight.put(started.nodeId(), describe(started.stage(), started));
+      if (!terminal) {
+        out.printf(
+            Locale.ROOT, "node %d started: %s%n", started.nodeId(), inFlight.get(started.nodeId()));
+      }
+    } else if (event instanceof SearchEvent.NodeFinished finished) {
+      Node node = finished.node();
+      inFlight.remove(node.id());
+      done++;
+      if (node.isBuggy()) buggy++;
+      else good++;
+      if (!terminal) {
+        out.printf(
+            Locale.ROOT,
+            "node %d finished (%d/%d): %s%n",
+            node.id(),
+            done,
+            totalSteps,
+            node.isBuggy() ? "buggy" + reason(node) : "metric " + node.metric().value());
+      }
+    } else if (event instanceof SearchEvent.NewBest newBest) {
+      best = String.valueOf(newBest.node().metric().value());
+      if (!terminal) {
+        out.printf(Locale.ROOT, "new best: %s (node %d)%n", best, newBest.node().id());
+      }
+    } else if (event instanceof SearchEvent.SearchFinished) {
+      if (terminal) {
+        clearLine();
+      }
+      return;
+    }
+    if (terminal) redraw();
+  }
+
+  /** The status line, as the terminal shows it. */
+  String statusLine() {
+    Duration elapsed = Duration.between(start, clock.instant());
+    int doneHere = done - alreadyDone;
+    String eta = "?";
+    if (doneHere > 0) {
+      long left = elapsed.toMillis() * (totalSteps - done) / doneHere;
+      eta = format(Duration.ofMillis(Math.max(0, left)));
+    }
+    StringBuilder line =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "[%d/%d] %s elapsed, ~%s left | best %s | good %d, buggy %d",
+                done,
+                totalSteps,
+                format(elapsed),
+                eta,
+                best,
+                good,
+                buggy));
+    for (Map.Entry<Integer, String> entry : inFlight.entrySet()) {
+      line.append(" | #").append(entry.getKey()).append(' ').append(entry.getValue());
+    }
+    return line.toString();
+  }
+
+  private void redraw() {
+    String line = statusLine();
+    int pad = Math.max(0, lastLineLength - line.length());
+    out.print("\r" + line + " ".repeat(pad));
+    out.flush();
+    lastLineLength = line.length();
+  }
+
+  private void clearLine() {
+    out.print("\r" + " ".repeat(lastLineLength) + "\r");
+    out.flush();
+    lastLineLength = 0;
+  }
+
+  private static String describe(Stage stage, SearchEvent.NodeStarted started) {
+    String verb = stage.name().toLowerCase(Locale.ROOT);
+    if (started.parents().isEmpty()) return verb;
+    StringBuilder text = new StringBuilder(verb).append(" of ");
+    for (int i = 0; i < started.parents().size(); i++) {
+      if (i > 0) text.append(" + ");
+      text.append(started.parents().get(i));
+    }
+    return text.toString();
+  }
+
+  private static String reason(Node node) {
+    if (node.failure() != null) return " (" + abbreviate(node.failure()) + ")";
+    if (node.execution() != null && node.execution().errorType() != null) {
+      return " (" + node.execution().errorType() + ")";
+    }
+    return "";
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 80 ? text : text.substring(0, 77) + "...";
+  }
+
+  static String format(Duration d) {
+    long s = d.toSeconds();
+    if (s < 60) return s + "s";
+    if (s < 3600) return (s / 60) + "m" + String.format(Locale.ROOT, "%02d", s % 60) + "s";
+    return (s / 3600) + "h" + String.format(Locale.ROOT, "%02d", (s % 3600) / 60) + "m";
+  }
+}
