@@ -1,0 +1,575 @@
+package dev.aide.exec;
+
+import dev.aide.core.exec.ExecutionRequest;
+import dev.aide.core.exec.ExecutionResult;
+import dev.aide.core.exec.Executor;
+import dev.aide.core.exec.ExecutorException;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each solution as a local process in its workspace, optionally inside a bubblewrap sandbox.
+ *
+ * <pre>{@code
+ * Executor executor = ProcessExecutor.builder()
+ *     .interpreter("python3", "/opt/venv/bin/python")   // run this wherever a command says python3
+ *     .sandbox(ProcessExecutor.Sandbox.BEST_EFFORT)
+ *     .memoryLimit(8L << 30)
+ *     .build();
+ * }</pre>
+ *
+ * <p>For each request it writes the code to {@code workspace/fileName} and runs the command with
+ * the workspace as working directory. Standard output and error are read together, in the order
+ * written; only the first and last {@link Builder#maxOutputChars(int) maxOutputChars} characters
+ * are kept, and the result says how many were cut. Absolute paths into the workspace are shortened
+ * to relative ones ({@code solution.py}, {@code input/train.csv}), as the LLM should see them. When
+ * the run fails, the exception of the last Python traceback in the output becomes the result's
+ * error type and message.
+ *
+ * <p><b>Ending processes.</b> On Linux the program starts in its own session ({@code setsid}), and
+ * its environment carries an execution id. At the time limit every process of the run — found by
+ * its session or process group, its parentage, or that id, so also a child that forked and
+ * daemonised — gets SIGTERM, and after {@link Builder#killGrace(Duration) killGrace} SIGKILL. When
+ * the program exits by itself, whatever it left running is killed before {@code execute} returns. A
+ * shutdown hook kills the processes of runs still going when the JVM exits normally. Inside the
+ * sandbox the program has its own PID namespace, so ending the sandbox ends everything in it.
+ *
+ * <p><b>Environment.</b> The program's environment is built, not inherited: {@code PATH}, {@code
+ * LANG}, {@code LC_ALL}, {@code LC_CTYPE}, {@code TZ}, {@code CUDA_VISIBLE_DEVICES}, {@code
+ * PYTHONUSERBASE} and the thread-count variables ({@code OMP_NUM_THREADS}, {@code
+ * OPENBLAS_NUM_THREADS}, {@code MKL_NUM_THREADS}, {@code NUMEXPR_NUM_THREADS}, {@code
+ * VECLIB_MAXIMUM_THREADS}) are taken from the host; then come the variables set on the builder and
+ * those of the request. {@code HOME} and {@code TMPDIR} point at a scratch directory {@code tmp/}
+ * in the workspace, removed after the run; {@code PYTHONUNBUFFERED=1} keeps output in order. A
+ * variable whose name looks like a secret ({@code *_KEY}, {@code *_TOKEN}, {@code *SECRET*}, {@code
+ * *PASSWORD*}, ...) is never passed unless named in {@link Builder#allowSecret(String...)}.
+ *
+ * <p><b>Limits.</b> Memory (address space) and file size are limited with {@code prlimit} where it
+ * is installed (util-linux); thread pools are sized through the thread-count variables.
+ *
+ * <p>Instances are immutable and safe for use by many threads at once; share one.
+ */
+public final class ProcessExecutor implements Executor {
+  private static final Logger log = LoggerFactory.getLogger(ProcessExecutor.class);
+  private static final String SCRATCH_DIR = "tmp";
+  private static final int MAX_FILES = 10_000;
+
+  /** Whether and how strictly to run programs in a bubblewrap sandbox. */
+  public enum Sandbox {
+    /** Run programs as plain processes. */
+    OFF,
+    /** Run every program in the sandbox; {@link Builder#build()} fails where it cannot. */
+    REQUIRED,
+    /** Use the sandbox where it works, else run plain processes and log a warning once. */
+    BEST_EFFORT
+  }
+
+  private final Map<String, String> interpreters;
+  private final @Nullable Bubblewrap bubblewrap;
+  private final List<String> launcher;
+  private final ChildEnvironment environment;
+  private final int maxOutputChars;
+  private final Duration killGrace;
+
+  private ProcessExecutor(
+      Builder builder,
+      @Nullable Bubblewrap bubblewrap,
+      List<String> launcher,
+      ChildEnvironment environment) {
+    this.interpreters = Map.copyOf(builder.interpreters);
+    this.bubblewrap = bubblewrap;
+    this.launcher = List.copyOf(launcher);
+    this.environment = environment;
+    this.maxOutputChars = builder.maxOutputChars;
+    this.killGrace = builder.killGrace;
+  }
+
+  /** Returns a builder with the defaults: no sandbox, no limits, 50,000 characters of output. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Whether programs run in the bubblewrap sandbox. */
+  public boolean sandboxed() {
+    return bubblewrap != null;
+  }
+
+  /**
+   * Runs {@code request} and returns its outcome. A program that fails, raises or times out is an
+   * ordinary result.
+   *
+   * @throws ExecutorException when the workspace cannot be written, the command's program is not
+   *     found, or the process cannot start
+   */
+  @Override
+  public ExecutionResult execute(ExecutionRequest request) {
+    Objects.requireNonNull(request, "request");
+    Path workspace = prepareWorkspace(request);
+    Path scratch = workspace.resolve(SCRATCH_DIR);
+    try {
+      return run(request, workspace, scratch);
+    } finally {
+      deleteQuietly(scratch);
+    }
+  }
+
+  private ExecutionResult run(ExecutionRequest request, Path workspace, Path scratch) {
+    String executionId = UUID.randomUUID().toString();
+    List<String> command = command(request, workspace, scratch);
+    String scratchSeen = bubblewrap == null ? scratch.toString() : Bubblewrap.SCRATCH;
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(workspace.toFile()).redirectErrorStream(true);
+    builder.environment().clear();
+    builder
+        .environment()
+        .putAll(environment.forExecution(request.environment(), scratchSeen, executionId));
+
+    OutputBuffer output = new OutputBuffer(maxOutputChars);
+    long started = System.nanoTime();
+    ProcessTree tree;
+    try {
+      tree = ProcessTree.start(builder, executionId);
+    } catch (IOException e) {
+      throw new ExecutorException("Cannot start " + command + ": " + e.getMessage(), e);
+    }
+    Process process = tree.root();
+    Thread reader = startReader(process, output);
+    boolean timedOut;
+    long nanos;
+    try {
+      process.getOutputStream().close();
+      timedOut = !process.waitFor(saturatedNanos(request.timeout()), TimeUnit.NANOSECONDS);
+      if (timedOut) tree.terminate(killGrace);
+      // Bounded: a process stuck in the kernel may outlive SIGKILL for a while.
+      process.waitFor(10, TimeUnit.SECONDS);
+      nanos = System.nanoTime() - started;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ExecutorException("Interrupted while running " + command, e);
+    } catch (IOException e) {
+      throw new ExecutorException("Cannot talk to the process of " + command, e);
+    } finally {
+      tree.close();
+      awaitReader(reader);
+    }
+
+    int exitCode = process.isAlive() ? -1 : process.exitValue();
+    String text = shortenPaths(output.text(), workspace, request.workspace());
+    Traceback traceback = timedOut || exitCode != 0 ? Traceback.parse(text) : null;
+    return new ExecutionResult(
+        text,
+        output.truncatedChars(),
+        exitCode,
+        Duration.ofNanos(nanos),
+        timedOut,
+        traceback == null ? null : traceback.type(),
+        traceback == null ? null : traceback.message(),
+        listFiles(workspace.resolve("working")));
+  }
+
+  private static long saturatedNanos(Duration duration) {
+    try {
+      return duration.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private static Path prepareWorkspace(ExecutionRequest request) {
+    Path workspace = request.workspace().toAbsolutePath().normalize();
+    String fileName = request.fileName();
+    if (fileName.isBlank() || fileName.contains("/") || fileName.contains(File.separator)) {
+      throw new ExecutorException("fileName must be a plain file name, was '" + fileName + "'");
+    }
+    try {
+      if (!Files.isDirectory(workspace)) {
+        throw new ExecutorException("The workspace is not a directory: " + workspace);
+      }
+      Files.createDirectories(workspace.resolve("working"));
+      Files.createDirectories(workspace.resolve(SCRATCH_DIR));
+      Files.writeString(workspace.resolve(fileName), request.code(), StandardCharsets.UTF_8);
+      return workspace.toRealPath();
+    } catch (IOException e) {
+      throw new ExecutorException("Cannot write the workspace " + workspace + ": " + e, e);
+    }
+  }
+
+  /** The full command line: launcher, sandbox, and the request's command with its program found. */
+  private List<String> command(ExecutionRequest request, Path workspace, Path scratch) {
+    List<String> command = new ArrayList<>(request.command());
+    String name = command.get(0);
+    String program = interpreters.getOrDefault(name, name);
+    command.set(0, resolveProgram(name, program, workspace).toString());
+    List<String> full = new ArrayList<>(launcher);
+    if (bubblewrap == null) {
+      full.addAll(command);
+      return full;
+    }
+    Path input = null;
+    try {
+      input = workspace.resolve("input").toRealPath();
+    } catch (IOException e) {
+      log.debug("No input directory in {}", workspace, e);
+    }
+    try {
+      full.addAll(
+          bubblewrap.wrap(
+              workspace,
+              input,
+              workspace.resolve("working").toRealPath(),
+              scratch.toRealPath(),
+              command));
+    } catch (IOException e) {
+      throw new ExecutorException("Cannot resolve the workspace " + workspace + ": " + e, e);
+    }
+    return full;
+  }
+
+  private Path resolveProgram(String name, String program, Path workspace) {
+    if (program.contains("/")) {
+      Path path = workspace.resolve(program);
+      if (Files.isRegularFile(path) && Files.isExecutable(path)) return path;
+      throw new ExecutorException(
+          "Cannot run "
+              + program
+              + ": no executable file there. Install it, or point the executor at one with"
+              + " ProcessExecutor.builder().interpreter(\""
+              + name
+              + "\", \"/path/to/"
+              + name
+              + "\").");
+    }
+    Path found = findOnPath(program, environment.path());
+    if (found != null) return found;
+    throw new ExecutorException(
+        "Cannot run "
+            + program
+            + ": not found on PATH ("
+            + environment.path()
+            + "). Install it, or point the executor at it with"
+            + " ProcessExecutor.builder().interpreter(\""
+            + name
+            + "\", \"/path/to/"
+            + name
+            + "\").");
+  }
+
+  static @Nullable Path findOnPath(String program, String path) {
+    for (String dir : path.split(File.pathSeparator)) {
+      if (dir.isEmpty()) continue;
+      Path candidate = Path.of(dir, program);
+      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        return candidate.toAbsolutePath();
+      }
+    }
+    return null;
+  }
+
+  private static Thread startReader(Process process, OutputBuffer output) {
+    Thread reader =
+        new Thread(
+            () -> {
+              char[] buffer = new char[8192];
+              try (Reader in =
+                  new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)) {
+                for (int n; (n = in.read(buffer)) != -1; ) output.append(buffer, 0, n);
+              } catch (IOException e) {
+                log.debug("Stopped reading the output of pid {}", process.pid(), e);
+              }
+            },
+            "aide-exec-output-" + process.pid());
+    reader.setDaemon(true);
+    reader.start();
+    return reader;
+  }
+
+  /** Waits for the output to be read; a process that escaped the kill may hold the pipe open. */
+  private static void awaitReader(Thread reader) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      reader.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException e) {
+      interrupted = true;
+    } finally {
+      if (interrupted) Thread.currentThread().interrupt();
+    }
+    if (reader.isAlive()) {
+      log.warn("{}: the output pipe is still open after the run; keeping what was read", reader);
+    }
+  }
+
+  /** Replaces absolute paths into the workspace by relative ones, e.g. {@code solution.py}. */
+  static String shortenPaths(String text, Path... workspaces) {
+    for (Path workspace : workspaces) {
+      String prefix = workspace.toAbsolutePath().normalize().toString();
+      if (prefix.equals("/")) continue;
+      // The workspace itself becomes ".", a path in it loses the prefix; "/ws10" is not in "/ws1".
+      Matcher m = Pattern.compile(Pattern.quote(prefix) + "(/|(?![\\w.-]))").matcher(text);
+      text = m.replaceAll(r -> r.group(1).isEmpty() ? "." : "");
+    }
+    return text;
+  }
+
+  private static List<String> listFiles(Path working) {
+    try (Stream<Path> files = Files.walk(working)) {
+      List<String> list =
+          files
+              .filter(path -> Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS))
+              .map(path -> working.relativize(path).toString().replace(File.separatorChar, '/'))
+              .sorted(Comparator.naturalOrder())
+              .limit(MAX_FILES + 1L)
+              .collect(Collectors.toList());
+      if (list.size() > MAX_FILES) {
+        log.warn("{} holds more than {} files; listing the first", working, MAX_FILES);
+        return list.subList(0, MAX_FILES);
+      }
+      return list;
+    } catch (IOException | RuntimeException e) {
+      log.warn("Cannot list the files in {}", working, e);
+      return List.of();
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return;
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(ProcessExecutor::deleteOne);
+    } catch (IOException | RuntimeException e) {
+      log.debug("Cannot delete {}", dir, e);
+    }
+  }
+
+  private static void deleteOne(Path path) {
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException e) {
+      log.debug("Cannot delete {}", path, e);
+    }
+  }
+
+  /**
+   * Configures a {@link ProcessExecutor}.
+   *
+   * <p>Not thread-safe; {@link #build()} copies what it needs, so one builder can make several
+   * executors.
+   */
+  public static final class Builder {
+    private final Map<String, String> interpreters = new HashMap<>();
+    private final Map<String, String> fixedEnvironment = new LinkedHashMap<>();
+    private final Set<String> inherited = new LinkedHashSet<>();
+    private final Set<String> allowedSecrets = new LinkedHashSet<>();
+    private Map<String, String> hostEnvironment = System.getenv();
+    private Sandbox sandbox = Sandbox.OFF;
+    private int maxOutputChars = 50_000;
+    private Duration killGrace = Duration.ofSeconds(2);
+    private @Nullable Long memoryLimit;
+    private @Nullable Long fileSizeLimit;
+    private @Nullable Integer threads;
+
+    private Builder() {}
+
+    /**
+     * Runs {@code program} wherever a request's command starts with {@code name}, e.g. {@code
+     * interpreter("python3", "/opt/venv/bin/python")}. A program without a slash is looked up on
+     * PATH. By default a command's first word is looked up on PATH as it is.
+     */
+    public Builder interpreter(String name, String program) {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(program, "program");
+      if (name.isBlank() || program.isBlank()) {
+        throw new IllegalArgumentException("interpreter name and program must not be blank");
+      }
+      interpreters.put(name, program);
+      return this;
+    }
+
+    /** Sets whether programs run in a bubblewrap sandbox; default {@link Sandbox#OFF}. */
+    public Builder sandbox(Sandbox sandbox) {
+      this.sandbox = Objects.requireNonNull(sandbox, "sandbox");
+      return this;
+    }
+
+    /**
+     * Sets how many characters of output a result keeps at most, half from the start and half from
+     * the end; default 50,000.
+     */
+    public Builder maxOutputChars(int maxOutputChars) {
+      if (maxOutputChars < 100) {
+        throw new IllegalArgumentException(
+            "maxOutputChars must be at least 100: " + maxOutputChars);
+      }
+      this.maxOutputChars = maxOutputChars;
+      return this;
+    }
+
+    /**
+     * Sets how long processes have between SIGTERM and SIGKILL when a run times out; default 2 s.
+     */
+    public Builder killGrace(Duration killGrace) {
+      Objects.requireNonNull(killGrace, "killGrace");
+      if (killGrace.isNegative()) throw new IllegalArgumentException("killGrace < 0: " + killGrace);
+      this.killGrace = killGrace;
+      return this;
+    }
+
+    /**
+     * Limits each process's address space (virtual memory) to {@code bytes}; none by default.
+     * Allocations beyond it fail (Python raises {@code MemoryError}). Address space is larger than
+     * resident memory, notably for JVMs and GPU libraries: leave headroom. Needs {@code prlimit}.
+     */
+    public Builder memoryLimit(long bytes) {
+      if (bytes <= 0) throw new IllegalArgumentException("memoryLimit must be positive: " + bytes);
+      this.memoryLimit = bytes;
+      return this;
+    }
+
+    /**
+     * Limits the size of any file a process writes to {@code bytes}; none by default. Writing more
+     * fails (Python raises {@code OSError: File too large}). Needs {@code prlimit}.
+     */
+    public Builder fileSizeLimit(long bytes) {
+      if (bytes <= 0)
+        throw new IllegalArgumentException("fileSizeLimit must be positive: " + bytes);
+      this.fileSizeLimit = bytes;
+      return this;
+    }
+
+    /**
+     * Sets the thread-count variables ({@code OMP_NUM_THREADS} and the like) to {@code threads}; by
+     * default the host's values, if any, are passed.
+     */
+    public Builder threads(int threads) {
+      if (threads < 1) throw new IllegalArgumentException("threads must be positive: " + threads);
+      this.threads = threads;
+      return this;
+    }
+
+    /**
+     * Sets a variable in every program's environment.
+     *
+     * @throws IllegalArgumentException in {@link #build()} if the name looks like a secret and is
+     *     not named in {@link #allowSecret(String...)}
+     */
+    public Builder environment(String name, String value) {
+      fixedEnvironment.put(requireName(name), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * Passes these host variables, when set, to every program as well.
+     *
+     * @throws IllegalArgumentException in {@link #build()} if a name looks like a secret and is not
+     *     named in {@link #allowSecret(String...)}
+     */
+    public Builder inherit(String... names) {
+      for (String name : names) inherited.add(requireName(name));
+      return this;
+    }
+
+    /**
+     * Lets variables with these names through though they look like secrets, from the host (with
+     * {@link #inherit(String...)}), the builder or the request.
+     */
+    public Builder allowSecret(String... names) {
+      for (String name : names) allowedSecrets.add(requireName(name));
+      return this;
+    }
+
+    /** Replaces the host environment variables are taken from, for tests; default the JVM's. */
+    Builder hostEnvironment(Map<String, String> hostEnvironment) {
+      this.hostEnvironment = Map.copyOf(hostEnvironment);
+      return this;
+    }
+
+    /**
+     * Returns a new executor.
+     *
+     * @throws IllegalArgumentException if a variable set or inherited looks like a secret and was
+     *     not allowed
+     * @throws ExecutorException if an interpreter given as an absolute path is not there, or if the
+     *     sandbox is {@link Sandbox#REQUIRED} and bubblewrap is missing or cannot work here (the
+     *     message says how to install it)
+     */
+    public ProcessExecutor build() {
+      interpreters.forEach(
+          (name, program) -> {
+            Path path = Path.of(program);
+            if (path.isAbsolute() && !(Files.isRegularFile(path) && Files.isExecutable(path))) {
+              throw new ExecutorException(
+                  "interpreter(\"" + name + "\", \"" + program + "\"): no executable file there");
+            }
+          });
+      ChildEnvironment env =
+          new ChildEnvironment(
+              hostEnvironment, inherited, fixedEnvironment, threads, allowedSecrets);
+      String path = env.hostPath();
+      List<String> launcher = new ArrayList<>();
+      Path setsid = findOnPath("setsid", path);
+      if (setsid != null) {
+        launcher.add(setsid.toString());
+        launcher.add("--wait");
+      }
+      if (memoryLimit != null || fileSizeLimit != null) {
+        Path prlimit = findOnPath("prlimit", path);
+        if (prlimit == null) {
+          log.warn(
+              "prlimit (util-linux) is not installed: memory and file size limits are not applied");
+        } else {
+          launcher.add(prlimit.toString());
+          if (memoryLimit != null) launcher.add("--as=" + memoryLimit);
+          if (fileSizeLimit != null) launcher.add("--fsize=" + fileSizeLimit);
+        }
+      }
+      return new ProcessExecutor(this, bubblewrap(path), launcher, env);
+    }
+
+    private @Nullable Bubblewrap bubblewrap(String path) {
+      if (sandbox == Sandbox.OFF) return null;
+      Path bwrap = findOnPath("bwrap", path);
+      String problem =
+          bwrap == null
+              ? "bubblewrap (bwrap) is not installed. Install it, e.g. with `apt-get install"
+                  + " bubblewrap` (Debian, Ubuntu) or `dnf install bubblewrap` (Fedora)"
+              : new Bubblewrap(bwrap).probe();
+      if (problem == null) return new Bubblewrap(Objects.requireNonNull(bwrap));
+      if (sandbox == Sandbox.REQUIRED) {
+        throw new ExecutorException("The sandbox cannot work here: " + problem + ".");
+      }
+      log.warn("Running programs without a sandbox: {}.", problem);
+      return null;
+    }
+
+    private static String requireName(String name) {
+      Objects.requireNonNull(name, "name");
+      if (name.isEmpty() || name.contains("=") || name.indexOf('\0') >= 0) {
+        throw new IllegalArgumentException("not a variable name: '" + name + "'");
+      }
+      return name;
+    }
+  }
+}

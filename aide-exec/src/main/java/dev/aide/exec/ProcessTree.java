@@ -1,0 +1,253 @@
+package dev.aide.exec;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The processes of one execution, and the means to end them all: the process the executor started
+ * and every process started from it, found by process group or session, by parentage, or by the
+ * execution's id in their environment (which also finds a daemon that left the group and lost its
+ * parent). On systems without {@code /proc} only the started process and its descendants are found.
+ *
+ * <p>Thread-safe. Until {@link #close()}, a JVM shutdown hook kills the tree when the JVM exits.
+ */
+final class ProcessTree implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ProcessTree.class);
+  private static final Path PROC = Path.of("/proc");
+  private static final long SELF = ProcessHandle.current().pid();
+  private static final Set<ProcessTree> LIVE = ConcurrentHashMap.newKeySet();
+  private static final int MAX_KILL_ROUNDS = 200;
+
+  static {
+    try {
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(() -> LIVE.forEach(ProcessTree::kill), "aide-exec-shutdown-killer"));
+    } catch (IllegalStateException e) {
+      log.debug("The JVM is shutting down; no shutdown hook for processes", e);
+    }
+  }
+
+  private final Process root;
+  private final long rootPid;
+  private final byte[] marker;
+  private final long rootStart;
+
+  private ProcessTree(Process root, String executionId) {
+    this.root = root;
+    this.rootPid = root.pid();
+    this.marker =
+        (ChildEnvironment.EXECUTION_ID + "=" + executionId).getBytes(StandardCharsets.UTF_8);
+    Stat stat = Stat.read(rootPid);
+    this.rootStart = stat == null ? -1 : stat.start;
+  }
+
+  /**
+   * Starts {@code builder}'s process, whose environment carries {@code executionId}, and tracks it.
+   */
+  static ProcessTree start(ProcessBuilder builder, String executionId) throws IOException {
+    ProcessTree tree = new ProcessTree(builder.start(), executionId);
+    LIVE.add(tree);
+    return tree;
+  }
+
+  Process root() {
+    return root;
+  }
+
+  /** Asks every process to stop (SIGTERM), waits up to {@code grace}, then kills what is left. */
+  void terminate(Duration grace) {
+    List<ProcessHandle> members = members();
+    members.forEach(ProcessHandle::destroy);
+    long deadline = System.nanoTime() + grace.toNanos();
+    while (!members.isEmpty() && System.nanoTime() < deadline) {
+      sleepUninterruptibly(20);
+      members = members();
+    }
+    kill();
+  }
+
+  /** Kills (SIGKILL) every process of the tree, again and again until none is left. */
+  void kill() {
+    for (int round = 0; round < MAX_KILL_ROUNDS; round++) {
+      List<ProcessHandle> members = members();
+      if (members.isEmpty()) return;
+      members.forEach(ProcessHandle::destroyForcibly);
+      sleepUninterruptibly(5);
+    }
+    log.warn("Processes of the run started as pid {} survived {} kills", rootPid, MAX_KILL_ROUNDS);
+  }
+
+  /** Kills what is left of the tree and stops tracking it. */
+  @Override
+  public void close() {
+    try {
+      kill();
+    } finally {
+      LIVE.remove(this);
+    }
+  }
+
+  /** The live (not zombie) processes of the tree. */
+  List<ProcessHandle> members() {
+    Map<Long, Stat> stats = new HashMap<>();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, ProcessTree::isPidDir)) {
+      for (Path dir : dirs) {
+        long pid = Long.parseLong(dir.getFileName().toString());
+        if (pid == SELF) continue;
+        Stat stat = Stat.read(pid);
+        if (stat != null && stat.start >= rootStart) stats.put(pid, stat);
+      }
+    } catch (IOException | RuntimeException e) {
+      return descendantsWithoutProc();
+    }
+    Set<Long> descendants = descendants(stats);
+    List<ProcessHandle> members = new ArrayList<>();
+    for (Stat stat : stats.values()) {
+      if (stat.dead()) continue;
+      if (descendants.contains(stat.pid)
+          || stat.group == rootPid
+          || stat.session == rootPid
+          || carriesMarker(stat.pid)) {
+        ProcessHandle.of(stat.pid).ifPresent(members::add);
+      }
+    }
+    return members;
+  }
+
+  private static boolean isPidDir(Path path) {
+    String name = path.getFileName().toString();
+    return !name.isEmpty() && name.chars().allMatch(c -> c >= '0' && c <= '9');
+  }
+
+  private Set<Long> descendants(Map<Long, Stat> stats) {
+    Stat rootStat = stats.get(rootPid);
+    // Once the root is gone its children belong to another parent, and its pid may be reused.
+    if (rootStat == null || rootStat.start != rootStart) return Set.of();
+    Map<Long, List<Long>> children = new HashMap<>();
+    for (Stat stat : stats.values()) {
+      children.computeIfAbsent(stat.parent, k -> new ArrayList<>()).add(stat.pid);
+    }
+    Set<Long> found = new HashSet<>();
+    ArrayDeque<Long> queue = new ArrayDeque<>(List.of(rootPid));
+    while (!queue.isEmpty()) {
+      long pid = queue.remove();
+      if (found.add(pid)) queue.addAll(children.getOrDefault(pid, List.of()));
+    }
+    return found;
+  }
+
+  private boolean carriesMarker(long pid) {
+    byte[] environ;
+    try {
+      environ = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("environ"));
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+    for (int start = 0; start + marker.length <= environ.length; ) {
+      if (matchesAt(environ, start)
+          && (start + marker.length == environ.length || environ[start + marker.length] == 0)) {
+        return true;
+      }
+      int end = start;
+      while (end < environ.length && environ[end] != 0) end++;
+      start = end + 1;
+    }
+    return false;
+  }
+
+  private boolean matchesAt(byte[] environ, int start) {
+    for (int i = 0; i < marker.length; i++) {
+      if (environ[start + i] != marker[i]) return false;
+    }
+    return true;
+  }
+
+  private List<ProcessHandle> descendantsWithoutProc() {
+    List<ProcessHandle> members = new ArrayList<>();
+    if (root.isAlive()) members.add(root.toHandle());
+    root.descendants().filter(ProcessHandle::isAlive).forEach(members::add);
+    return members;
+  }
+
+  private static void sleepUninterruptibly(long millis) {
+    boolean interrupted = false;
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    try {
+      while (true) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) return;
+        try {
+          TimeUnit.NANOSECONDS.sleep(left);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * The fields of {@code /proc/<pid>/stat} used here; {@code start} is in clock ticks since boot.
+   */
+  private static final class Stat {
+    final long pid;
+    final char state;
+    final long parent;
+    final long group;
+    final long session;
+    final long start;
+
+    private Stat(long pid, char state, long parent, long group, long session, long start) {
+      this.pid = pid;
+      this.state = state;
+      this.parent = parent;
+      this.group = group;
+      this.session = session;
+      this.start = start;
+    }
+
+    /** Reads a process's stat, or returns null when it is gone or unreadable. */
+    static @Nullable Stat read(long pid) {
+      String text;
+      try {
+        text =
+            Files.readString(
+                PROC.resolve(Long.toString(pid)).resolve("stat"), StandardCharsets.ISO_8859_1);
+      } catch (IOException | RuntimeException e) {
+        return null;
+      }
+      // "pid (command) state ppid pgrp session ..."; the command may hold spaces and parentheses.
+      String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+      if (fields.length < 20) return null;
+      return new Stat(
+          pid,
+          fields[0].charAt(0),
+          Long.parseLong(fields[1]),
+          Long.parseLong(fields[2]),
+          Long.parseLong(fields[3]),
+          Long.parseLong(fields[19]));
+    }
+
+    boolean dead() {
+      return state == 'Z' || state == 'X' || state == 'x';
+    }
+  }
+}

@@ -1,0 +1,223 @@
+package dev.aide.exec;
+
+import static dev.aide.exec.TestSupport.python;
+import static dev.aide.exec.TestSupport.workspace;
+import static dev.aide.exec.TestSupport.workspaceWithData;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.aide.core.exec.ExecutionResult;
+import dev.aide.core.exec.ExecutorException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class SandboxTest {
+  private static ProcessExecutor sandboxed;
+
+  @TempDir Path root;
+
+  @BeforeAll
+  static void needsBubblewrapAndPython() {
+    TestSupport.assumePython();
+    Path bwrap = ProcessExecutor.findOnPath("bwrap", TestSupport.pathOrDefault());
+    assumeTrue(bwrap != null, "this test needs bubblewrap: apt-get install bubblewrap");
+    String problem = new Bubblewrap(bwrap).probe();
+    assumeTrue(problem == null, () -> "this test needs a working bubblewrap: " + problem);
+    sandboxed =
+        ProcessExecutor.builder()
+            .sandbox(ProcessExecutor.Sandbox.REQUIRED)
+            .killGrace(Duration.ofMillis(200))
+            .build();
+    assertThat(sandboxed.sandboxed()).isTrue();
+  }
+
+  @Test
+  void readsInputWritesWorkingAndReportsLikeThePlainProcess() throws IOException {
+    Path data = Files.createDirectories(root.resolve("data"));
+    Files.writeString(data.resolve("train.csv"), "x,y\n1,2\n");
+    Path ws = workspaceWithData(root, data);
+    ExecutionResult result =
+        sandboxed.execute(
+            python(
+                "import os\n"
+                    + "print(open('input/train.csv').read().splitlines()[1])\n"
+                    + "open('working/submission.csv', 'w').write('ok')\n"
+                    + "print(os.environ['HOME'], os.environ['TMPDIR'])\n"
+                    + "raise ValueError('done')\n",
+                ws));
+    assertThat(result.output()).startsWith("1,2\n/tmp /tmp\nTraceback");
+    assertThat(result.output())
+        .contains("File \"solution.py\", line 5")
+        .doesNotContain(root.toString());
+    assertThat(result.errorType()).isEqualTo("ValueError");
+    assertThat(result.files()).containsExactly("submission.csv");
+    assertThat(ws.resolve("working/submission.csv")).hasContent("ok");
+  }
+
+  @Test
+  void cannotWriteOutsideWorking() throws IOException {
+    Path data = Files.createDirectories(root.resolve("data"));
+    Path outside = Files.createDirectories(root.resolve("outside"));
+    Path ws = workspaceWithData(root, data);
+    String code =
+        "import os\n"
+            + "for path in ['solution_copy.py', 'input/new.csv', '"
+            + outside.resolve("escaped.txt")
+            + "', '/etc/aide-was-here', '/tmp/private.txt', 'working/fine.txt']:\n"
+            + "    try:\n"
+            + "        open(path, 'w').write('x')\n"
+            + "        print(path, 'written')\n"
+            + "    except OSError as e:\n"
+            + "        print(path, 'refused')\n";
+    ExecutionResult result = sandboxed.execute(python(code, ws));
+    assertThat(result.output())
+        .contains("solution_copy.py refused\n")
+        .contains("input/new.csv refused\n")
+        .contains("escaped.txt refused\n")
+        .contains("/etc/aide-was-here refused\n")
+        .contains("/tmp/private.txt written\n")
+        .contains("working/fine.txt written\n");
+    assertThat(ws.resolve("solution_copy.py")).doesNotExist();
+    assertThat(data.resolve("new.csv")).doesNotExist();
+    assertThat(outside.resolve("escaped.txt")).doesNotExist();
+    assertThat(Path.of("/etc/aide-was-here")).doesNotExist();
+    assertThat(result.files()).containsExactly("fine.txt");
+  }
+
+  @Test
+  void hasNoNetwork() throws IOException {
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread acceptor =
+          new Thread(
+              () -> {
+                while (!server.isClosed()) {
+                  try {
+                    server.accept().close();
+                  } catch (IOException e) {
+                    return;
+                  }
+                }
+              });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      String code =
+          "import socket\n"
+              + "for host, port in [('127.0.0.1', "
+              + server.getLocalPort()
+              + "), ('1.1.1.1', 53)]:\n"
+              + "    try:\n"
+              + "        socket.create_connection((host, port), timeout=5).close()\n"
+              + "        print(host, 'connected')\n"
+              + "    except OSError as e:\n"
+              + "        print(host, 'blocked')\n";
+
+      ExecutionResult plain =
+          ProcessExecutor.builder().build().execute(python(code, workspace(root)));
+      assertThat(plain.output()).as("the control run").contains("127.0.0.1 connected");
+
+      ExecutionResult result = sandboxed.execute(python(code, workspace(root)));
+      assertThat(result.output()).isEqualTo("127.0.0.1 blocked\n1.1.1.1 blocked\n");
+    }
+  }
+
+  @Test
+  void runsInItsOwnPidNamespaceAndEndsEverythingInItAtTheTimeLimit() {
+    // A daemon that leaves the session and drops the environment, so that only the PID namespace
+    // can end it; its unusual sleep time finds it from the host.
+    String sleep = "600." + ProcessHandle.current().pid() + System.nanoTime() % 1000;
+    ExecutionResult result =
+        sandboxed.execute(
+            python(
+                "import os, subprocess, time\n"
+                    + "print('pids', len([p for p in os.listdir('/proc') if p.isdigit()]))\n"
+                    + "subprocess.Popen(['/bin/sh', '-c', 'sleep "
+                    + sleep
+                    + " & echo started'], env={}, start_new_session=True,"
+                    + " stdout=subprocess.PIPE).stdout.readline()\n"
+                    + "print('ready', flush=True)\n"
+                    + "time.sleep(600)\n",
+                workspace(root),
+                Duration.ofSeconds(3)));
+    assertThat(result.timedOut()).isTrue();
+    // pid 1 is bubblewrap's init and pid 2 the program: nothing of the host is visible.
+    assertThat(result.output()).startsWith("pids 2\nready\n");
+    assertThat(processesRunning("sleep\0" + sleep)).isEmpty();
+  }
+
+  private static List<Long> processesRunning(String commandLine) {
+    List<Long> found = new ArrayList<>();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(Path.of("/proc"))) {
+      for (Path dir : dirs) {
+        String name = dir.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) continue;
+        try {
+          String cmdline = new String(Files.readAllBytes(dir.resolve("cmdline")), UTF_8);
+          if (cmdline.contains(commandLine) && TestSupport.running(Long.parseLong(name))) {
+            found.add(Long.parseLong(name));
+          }
+        } catch (IOException e) {
+          // Gone meanwhile.
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return found;
+  }
+
+  @Test
+  void requiredSandboxWithoutBubblewrapSaysHowToInstallIt() {
+    Map<String, String> host = Map.of("PATH", root.toString());
+    assertThatThrownBy(
+            () ->
+                ProcessExecutor.builder()
+                    .hostEnvironment(host)
+                    .sandbox(ProcessExecutor.Sandbox.REQUIRED)
+                    .build())
+        .isInstanceOf(ExecutorException.class)
+        .hasMessageContaining("apt-get install bubblewrap");
+  }
+
+  @Test
+  void bestEffortSandboxWithoutBubblewrapRunsThePlainProcess() throws Exception {
+    Path bin = Files.createDirectories(root.resolve("bin"));
+    Path python3 = bin.resolve("python3");
+    Files.writeString(python3, "#!/bin/sh\nexec '" + pythonExecutable() + "' \"$@\"\n");
+    assertThat(python3.toFile().setExecutable(true)).isTrue();
+    ProcessExecutor executor =
+        ProcessExecutor.builder()
+            .hostEnvironment(Map.of("PATH", bin.toString()))
+            .sandbox(ProcessExecutor.Sandbox.BEST_EFFORT)
+            .build();
+    assertThat(executor.sandboxed()).isFalse();
+    ExecutionResult result = executor.execute(python("print('plain')", workspace(root)));
+    assertThat(result.output()).isEqualTo("plain\n");
+  }
+
+  /** The python3 binary itself, not a wrapper script such as a pyenv shim. */
+  private static String pythonExecutable() throws IOException, InterruptedException {
+    Process process =
+        new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)")
+            .redirectErrorStream(true)
+            .start();
+    String path = new String(process.getInputStream().readAllBytes(), UTF_8).strip();
+    assertThat(process.waitFor()).isZero();
+    return path;
+  }
+}

@@ -1,0 +1,97 @@
+package dev.aide.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.aide.core.exec.ExecutionRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Workspaces laid out as the engine lays them out, requests, and process checks. */
+final class TestSupport {
+  private static final AtomicInteger NEXT = new AtomicInteger();
+
+  private TestSupport() {}
+
+  static void assumePython() {
+    assumeTrue(
+        ProcessExecutor.findOnPath("python3", pathOrDefault()) != null,
+        "this test needs python3 on PATH");
+  }
+
+  static String pathOrDefault() {
+    String path = System.getenv("PATH");
+    return path == null ? "/usr/bin:/bin" : path;
+  }
+
+  /** Makes {@code root/<n>/} with {@code working/} and an empty {@code input/}. */
+  static Path workspace(Path root) {
+    try {
+      Path workspace = root.resolve("ws" + NEXT.incrementAndGet());
+      Files.createDirectories(workspace.resolve("working"));
+      Files.createDirectories(workspace.resolve("input"));
+      return workspace;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Makes a workspace whose {@code input} is a symbolic link to {@code data}, as the engine does.
+   */
+  static Path workspaceWithData(Path root, Path data) {
+    try {
+      Path workspace = root.resolve("ws" + NEXT.incrementAndGet());
+      Files.createDirectories(workspace.resolve("working"));
+      Files.createSymbolicLink(workspace.resolve("input"), data);
+      return workspace;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static ExecutionRequest python(String code, Path workspace) {
+    return python(code, workspace, Duration.ofSeconds(30));
+  }
+
+  static ExecutionRequest python(String code, Path workspace, Duration timeout) {
+    return new ExecutionRequest(
+        code, "solution.py", List.of("python3", "solution.py"), workspace, timeout, Map.of());
+  }
+
+  static long readPid(Path file) {
+    try {
+      return Long.parseLong(Files.readString(file, StandardCharsets.UTF_8).strip());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Whether a process runs. A zombie does not: where PID 1 does not reap orphans (some containers),
+   * a killed orphan stays a zombie.
+   */
+  static boolean running(long pid) {
+    if (ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isEmpty()) return false;
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      char state = stat.charAt(stat.lastIndexOf(')') + 2);
+      return state != 'Z' && state != 'X';
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  static void assertGone(Path pidFile) {
+    assertThat(pidFile).as("the program wrote %s", pidFile.getFileName()).exists();
+    long pid = readPid(pidFile);
+    assertThat(running(pid)).as("process %d still runs", pid).isFalse();
+  }
+}
