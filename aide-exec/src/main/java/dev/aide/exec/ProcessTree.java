@@ -1,8 +1,8 @@
 package dev.aide.exec;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +54,7 @@ final class ProcessTree implements AutoCloseable {
     this.rootPid = root.pid();
     this.marker =
         (ChildEnvironment.EXECUTION_ID + "=" + executionId).getBytes(StandardCharsets.UTF_8);
-    Stat stat = Stat.read(rootPid);
+    Stat stat = Stat.read(rootPid, new byte[1024]);
     this.rootStart = stat == null ? -1 : stat.start;
   }
 
@@ -106,16 +106,21 @@ final class ProcessTree implements AutoCloseable {
 
   /** The live (not zombie) processes of the tree. */
   List<ProcessHandle> members() {
+    String[] names = PROC.toFile().list();
+    if (names == null) return descendantsWithoutProc();
     Map<Long, Stat> stats = new HashMap<>();
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, ProcessTree::isPidDir)) {
-      for (Path dir : dirs) {
-        long pid = Long.parseLong(dir.getFileName().toString());
-        if (pid == SELF) continue;
-        Stat stat = Stat.read(pid);
-        if (stat != null && stat.start >= rootStart) stats.put(pid, stat);
+    byte[] buffer = new byte[1024];
+    for (String name : names) {
+      if (name.isEmpty() || !Character.isDigit(name.charAt(0))) continue;
+      long pid;
+      try {
+        pid = Long.parseLong(name);
+      } catch (NumberFormatException e) {
+        continue;
       }
-    } catch (IOException | RuntimeException e) {
-      return descendantsWithoutProc();
+      if (pid == SELF) continue;
+      Stat stat = Stat.read(pid, buffer);
+      if (stat != null && stat.start >= rootStart) stats.put(pid, stat);
     }
     Set<Long> descendants = descendants(stats);
     List<ProcessHandle> members = new ArrayList<>();
@@ -129,11 +134,6 @@ final class ProcessTree implements AutoCloseable {
       }
     }
     return members;
-  }
-
-  private static boolean isPidDir(Path path) {
-    String name = path.getFileName().toString();
-    return !name.isEmpty() && name.chars().allMatch(c -> c >= '0' && c <= '9');
   }
 
   private Set<Long> descendants(Map<Long, Stat> stats) {
@@ -156,7 +156,7 @@ final class ProcessTree implements AutoCloseable {
   private boolean carriesMarker(long pid) {
     byte[] environ;
     try {
-      environ = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("environ"));
+      environ = Files.readAllBytes(Path.of("/proc/" + pid + "/environ"));
     } catch (IOException | RuntimeException e) {
       return false;
     }
@@ -225,25 +225,28 @@ final class ProcessTree implements AutoCloseable {
     }
 
     /** Reads a process's stat, or returns null when it is gone or unreadable. */
-    static @Nullable Stat read(long pid) {
-      String text;
-      try {
-        text =
-            Files.readString(
-                PROC.resolve(Long.toString(pid)).resolve("stat"), StandardCharsets.ISO_8859_1);
+    static @Nullable Stat read(long pid, byte[] buffer) {
+      int length;
+      try (FileInputStream in = new FileInputStream("/proc/" + pid + "/stat")) {
+        length = in.readNBytes(buffer, 0, buffer.length);
       } catch (IOException | RuntimeException e) {
         return null;
       }
+      String text = new String(buffer, 0, length, StandardCharsets.ISO_8859_1);
       // "pid (command) state ppid pgrp session ..."; the command may hold spaces and parentheses.
       String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
       if (fields.length < 20) return null;
-      return new Stat(
-          pid,
-          fields[0].charAt(0),
-          Long.parseLong(fields[1]),
-          Long.parseLong(fields[2]),
-          Long.parseLong(fields[3]),
-          Long.parseLong(fields[19]));
+      try {
+        return new Stat(
+            pid,
+            fields[0].charAt(0),
+            Long.parseLong(fields[1]),
+            Long.parseLong(fields[2]),
+            Long.parseLong(fields[3]),
+            Long.parseLong(fields[19]));
+      } catch (RuntimeException e) {
+        return null;
+      }
     }
 
     boolean dead() {
