@@ -92,11 +92,6 @@ final class ChildEnvironment {
     return path == null ? DEFAULT_PATH : path;
   }
 
-  /** The PATH the program sees. */
-  String path() {
-    return base.get("PATH");
-  }
-
   /**
    * Returns the environment for one execution: the base, then the request's variables (secret-like
    * ones dropped with a warning unless allowed), then HOME and TMPDIR at {@code scratch} and the

@@ -56,8 +56,16 @@ import org.slf4j.LoggerFactory;
  * its session or process group, its parentage, or that id, so also a child that forked and
  * daemonised — gets SIGTERM, and after {@link Builder#killGrace(Duration) killGrace} SIGKILL. When
  * the program exits by itself, whatever it left running is killed before {@code execute} returns. A
- * shutdown hook kills the processes of runs still going when the JVM exits normally. Inside the
- * sandbox the program has its own PID namespace, so ending the sandbox ends everything in it.
+ * shutdown hook kills the processes of runs still going when the JVM exits normally. A process that
+ * both leaves the session and clears its environment escapes a plain run; the sandbox has no such
+ * gap, since ending it ends its PID namespace and everything in it.
+ *
+ * <p><b>Sandbox.</b> With {@link Sandbox#REQUIRED} or {@link Sandbox#BEST_EFFORT} the same command
+ * runs under bubblewrap ({@code bwrap}, Linux): no network, its own PID, IPC and UTS namespaces, no
+ * capabilities, a read-only view of the host's file system, the workspace and {@code input/}
+ * read-only, only {@code working/} and a private {@code /tmp} (the scratch directory, also HOME and
+ * TMPDIR) writable; it dies with the JVM. An interpreter kept under the host's {@code /tmp} is not
+ * visible inside.
  *
  * <p><b>Environment.</b> The program's environment is built, not inherited: {@code PATH}, {@code
  * LANG}, {@code LC_ALL}, {@code LC_CTYPE}, {@code TZ}, {@code CUDA_VISIBLE_DEVICES}, {@code
@@ -79,7 +87,7 @@ public final class ProcessExecutor implements Executor {
   private static final String SCRATCH_DIR = "tmp";
   private static final int MAX_FILES = 10_000;
 
-  /** Whether and how strictly to run programs in a bubblewrap sandbox. */
+  /** Whether and how strictly to run programs in a bubblewrap sandbox. Immutable. */
   public enum Sandbox {
     /** Run programs as plain processes. */
     OFF,
@@ -140,14 +148,14 @@ public final class ProcessExecutor implements Executor {
 
   private ExecutionResult run(ExecutionRequest request, Path workspace, Path scratch) {
     String executionId = UUID.randomUUID().toString();
-    List<String> command = command(request, workspace, scratch);
     String scratchSeen = bubblewrap == null ? scratch.toString() : Bubblewrap.SCRATCH;
+    Map<String, String> env =
+        environment.forExecution(request.environment(), scratchSeen, executionId);
+    List<String> command = command(request, workspace, scratch, env.get("PATH"));
     ProcessBuilder builder =
         new ProcessBuilder(command).directory(workspace.toFile()).redirectErrorStream(true);
     builder.environment().clear();
-    builder
-        .environment()
-        .putAll(environment.forExecution(request.environment(), scratchSeen, executionId));
+    builder.environment().putAll(env);
 
     OutputBuffer output = new OutputBuffer(maxOutputChars);
     long started = System.nanoTime();
@@ -220,11 +228,12 @@ public final class ProcessExecutor implements Executor {
   }
 
   /** The full command line: launcher, sandbox, and the request's command with its program found. */
-  private List<String> command(ExecutionRequest request, Path workspace, Path scratch) {
+  private List<String> command(
+      ExecutionRequest request, Path workspace, Path scratch, @Nullable String path) {
     List<String> command = new ArrayList<>(request.command());
     String name = command.get(0);
     String program = interpreters.getOrDefault(name, name);
-    command.set(0, resolveProgram(name, program, workspace).toString());
+    command.set(0, resolveProgram(name, program, workspace, path == null ? "" : path).toString());
     List<String> full = new ArrayList<>(launcher);
     if (bubblewrap == null) {
       full.addAll(command);
@@ -250,10 +259,10 @@ public final class ProcessExecutor implements Executor {
     return full;
   }
 
-  private Path resolveProgram(String name, String program, Path workspace) {
+  private static Path resolveProgram(String name, String program, Path workspace, String path) {
     if (program.contains("/")) {
-      Path path = workspace.resolve(program);
-      if (Files.isRegularFile(path) && Files.isExecutable(path)) return path;
+      Path file = workspace.resolve(program);
+      if (Files.isRegularFile(file) && Files.isExecutable(file)) return file;
       throw new ExecutorException(
           "Cannot run "
               + program
@@ -264,13 +273,13 @@ public final class ProcessExecutor implements Executor {
               + name
               + "\").");
     }
-    Path found = findOnPath(program, environment.path());
+    Path found = findOnPath(program, path);
     if (found != null) return found;
     throw new ExecutorException(
         "Cannot run "
             + program
             + ": not found on PATH ("
-            + environment.path()
+            + path
             + "). Install it, or point the executor at it with"
             + " ProcessExecutor.builder().interpreter(\""
             + name

@@ -178,7 +178,7 @@ class ProcessExecutorTest {
                         + "print('ready', flush=True)\n"
                         + "time.sleep(600)\n",
                     ws,
-                    Duration.ofSeconds(3)));
+                    Duration.ofSeconds(5)));
     assertThat(result.timedOut()).isTrue();
     assertThat(result.failed()).isTrue();
     assertThat(result.output()).contains("ready");
@@ -204,7 +204,7 @@ class ProcessExecutorTest {
                         + "print('ready', flush=True)\n"
                         + "while True: time.sleep(1)\n",
                     ws,
-                    Duration.ofSeconds(2)));
+                    Duration.ofSeconds(5)));
     assertThat(result.timedOut()).isTrue();
     assertThat(result.output()).contains("ready");
     assertGone(ws.resolve("working/main.pid"));

@@ -153,7 +153,7 @@ class SandboxTest {
                     + "print('ready', flush=True)\n"
                     + "time.sleep(600)\n",
                 workspace(root),
-                Duration.ofSeconds(3)));
+                Duration.ofSeconds(5)));
     assertThat(result.timedOut()).isTrue();
     // pid 1 is bubblewrap's init and pid 2 the program: nothing of the host is visible.
     assertThat(result.output()).startsWith("pids 2\nready\n");
