@@ -23,6 +23,8 @@ import java.util.ServiceLoader;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
@@ -231,6 +233,40 @@ class ProcessExecutorTest {
     assertThat(result.output()).isEqualTo("bye\n");
     assertGone(ws.resolve("working/a.pid"));
     assertGone(ws.resolve("working/b.pid"));
+  }
+
+  @Test
+  void anInterruptEndsTheRunAndThrows() throws Exception {
+    Path ws = workspace(root);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      AtomicReference<@Nullable Throwable> thrown = new AtomicReference<>();
+      Future<?> run =
+          pool.submit(
+              () -> {
+                try {
+                  executor.execute(
+                      python(
+                          "import os, time\n"
+                              + "open('working/main.pid', 'w').write(str(os.getpid()))\n"
+                              + "time.sleep(600)\n",
+                          ws));
+                } catch (RuntimeException e) {
+                  thrown.set(e);
+                }
+              });
+      Path pid = ws.resolve("working/main.pid");
+      while (!Files.exists(pid)) Thread.sleep(10);
+      run.cancel(true);
+      pool.shutdown();
+      assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(thrown.get())
+          .isInstanceOf(ExecutorException.class)
+          .hasMessageContaining("Interrupted");
+      assertGone(pid);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
