@@ -11,4 +11,13 @@ public final class SearchPolicies {
   public static SearchPolicy greedy() {
     return GreedyPolicy.builder().build();
   }
+
+  /**
+   * Returns Monte Carlo tree search as in AIRA-dojo with its defaults (UCT constant 0.25, 5
+   * children per expansion, 3 fixes for a buggy child). Use {@link MctsPolicy#builder()} to change
+   * them.
+   */
+  public static SearchPolicy mcts() {
+    return MctsPolicy.builder().build();
+  }
 }
