@@ -20,4 +20,13 @@ public final class SearchPolicies {
   public static SearchPolicy mcts() {
     return MctsPolicy.builder().build();
   }
+
+  /**
+   * Returns the evolutionary policy with its defaults (5 seed drafts, a population of 10,
+   * temperature 0.5, crossover probability 0.5, 3 fixes for a buggy child). Use {@link
+   * EvolutionaryPolicy#builder()} to change them.
+   */
+  public static SearchPolicy evolutionary() {
+    return EvolutionaryPolicy.builder().build();
+  }
 }
