@@ -99,4 +99,31 @@ class KillAndResumeTest {
   private String log() throws IOException {
     return Files.readString(tmp.resolve("child.log"));
   }
+
+  @Test
+  void resumedRunDecidesAsAnUninterruptedOneWould() throws IOException {
+    java.time.Clock clock =
+        java.time.Clock.fixed(
+            java.time.Instant.parse("2026-01-01T00:00:00Z"), java.time.ZoneOffset.UTC);
+    FakeWorld straight = new FakeWorld(List.of("bug", "0.5", "bug", "0.4", "0.6"), true);
+    FakeWorld interrupted = new FakeWorld(List.of("bug", "0.5", "bug", "0.4", "0.6"), true);
+
+    aide(straight, tmp.resolve("a"), 16).clock(clock).build().run(KillableRun.TASK);
+    aide(interrupted, tmp.resolve("b"), 7).clock(clock).build().run(KillableRun.TASK);
+    aide(interrupted, tmp.resolve("b"), 16).clock(clock).build().run(KillableRun.TASK);
+
+    String a = Files.readString(tmp.resolve("a/journal.jsonl"));
+    assertThat(Files.readString(tmp.resolve("b/journal.jsonl"))).isEqualTo(a);
+    assertThat(a).contains("\"stage\":\"DEBUG\"").contains("\"stage\":\"IMPROVE\"");
+  }
+
+  private static Aide.Builder aide(FakeWorld world, Path dir, int steps) {
+    return Aide.builder()
+        .coder(world.coder(), "m")
+        .reviewer(world.reviewer(), "m")
+        .executor(world.executor())
+        .steps(steps)
+        .seed(9)
+        .outputDir(dir);
+  }
 }

@@ -111,7 +111,6 @@ public final class SearchEngine {
   private final AtomicBoolean reviewToolsUnsupported = new AtomicBoolean();
   private final RunStore store;
   private final Prompts prompts;
-  private final RandomGenerator random;
   private final long seed;
   private Instant runStartedAt = Instant.EPOCH;
 
@@ -139,7 +138,6 @@ public final class SearchEngine {
     this.store = RunStore.open(config.outputDir(), task, settings(newSeed));
     Long stored = store.storedSeed();
     this.seed = configured != null ? configured : stored != null ? stored : newSeed;
-    this.random = new SplittableRandom(seed);
     Journal journal = store.journal();
     this.nextId = journal.maxId() + 1;
     for (Node node : journal.nodes()) {
@@ -676,7 +674,9 @@ public final class SearchEngine {
   private SearchState state() {
     List<Action> actions = List.copyOf(inFlight.values());
     Journal journal = store.journal();
-    RandomGenerator rng = random;
+    // Each step draws from a generator seeded by the run's seed and the id of the next node, so a
+    // resumed run draws what an uninterrupted one would have drawn at the same step.
+    RandomGenerator rng = new SplittableRandom(seed ^ (nextId * 0x9E3779B97F4A7C15L));
     return new SearchState() {
       @Override
       public Task task() {
