@@ -1,0 +1,487 @@
+package dev.aide.examples.cli;
+
+import dev.aide.core.Aide;
+import dev.aide.core.AideException;
+import dev.aide.core.Direction;
+import dev.aide.core.MetricReader;
+import dev.aide.core.Node;
+import dev.aide.core.Result;
+import dev.aide.core.Search;
+import dev.aide.core.Task;
+import dev.aide.core.exec.Executor;
+import dev.aide.core.llm.LlmClientProvider;
+import dev.aide.core.search.SearchPolicies;
+import dev.aide.core.search.SearchPolicy;
+import dev.aide.exec.ProcessExecutor;
+import dev.aide.llm.EnvironmentLlmClientProvider;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code aide} command: runs a search from the command line. */
+@Command(
+    name = "aide",
+    mixinStandardHelpOptions = true,
+    version = "aide 0.1.0",
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "Searches for a solution to a task with an LLM: drafts programs, runs them, has the output"
+          + " reviewed and scored, and keeps debugging and improving the best.",
+      "",
+      "The LLM comes from the environment: OPENAI_API_KEY, ANTHROPIC_API_KEY, OPENAI_BASE_URL"
+          + " (any OpenAI-compatible server) or a local Ollama; AIDE_MODEL names the model.",
+      ""
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  aide --example breast-cancer",
+      "  aide --data data/prices --goal \"Predict price for test.csv\" --direction min",
+      "  aide --resume aide-runs/20261126-101500"
+    })
+public final class AideCommand implements Callable<Integer> {
+  static final int EXIT_USAGE = 2;
+  static final int EXIT_SETUP = 3;
+  static final int EXIT_FAILED = 4;
+  static final int EXIT_INTERRUPTED = 130;
+
+  @Option(
+      names = "--example",
+      paramLabel = "NAME",
+      description = "Run a shipped example task: breast-cancer (scikit-learn) or speedup.")
+  @Nullable String example;
+
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      description = "The task's data directory (solutions see it as their input folder).")
+  @Nullable Path data;
+
+  @Option(names = "--goal", paramLabel = "TEXT", description = "What the solution should do.")
+  @Nullable String goal;
+
+  @Option(names = "--eval", paramLabel = "TEXT", description = "How a solution is scored.")
+  @Nullable String evaluation;
+
+  @Option(
+      names = "--direction",
+      paramLabel = "max|min",
+      description = "Whether a larger or smaller metric is better (default: the reviewer says).")
+  @Nullable String direction;
+
+  @Option(
+      names = "--metric-line",
+      paramLabel = "NAME",
+      description = "Read the metric from an output line `NAME: <number>` instead of the review.")
+  @Nullable String metricLine;
+
+  @Option(
+      names = "--steps",
+      paramLabel = "N",
+      description = "Nodes in the journal when the search ends (default: 20).")
+  @Nullable Integer steps;
+
+  @Option(
+      names = "--workers",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Nodes worked on at once (default: ${DEFAULT-VALUE}).")
+  int workers;
+
+  @Option(
+      names = "--policy",
+      paramLabel = "NAME",
+      defaultValue = "greedy",
+      description = "greedy, mcts or evolutionary (default: ${DEFAULT-VALUE}).")
+  String policy = "greedy";
+
+  @Option(
+      names = "--model",
+      paramLabel = "MODEL",
+      description = "The model for coder and reviewer (default: AIDE_MODEL or the backend's).")
+  @Nullable String model;
+
+  @Option(names = "--coder-model", paramLabel = "MODEL", description = "The coder's model.")
+  @Nullable String coderModel;
+
+  @Option(names = "--reviewer-model", paramLabel = "MODEL", description = "The reviewer's model.")
+  @Nullable String reviewerModel;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      description = "Longest one execution may run, e.g. 90s, 10m, 1h (default: 1h).")
+  @Nullable String timeout;
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Where the run is written (default: aide-runs/<date-time>).")
+  @Nullable Path outputDir;
+
+  @Option(names = "--seed", paramLabel = "N", description = "Seed of the search's random choices.")
+  @Nullable Long seed;
+
+  @Option(
+      names = "--resume",
+      paramLabel = "DIR",
+      description = "Resume the run in DIR with the task and settings recorded in DIR/run.json.")
+  @Nullable Path resume;
+
+  @Option(
+      names = "--python",
+      paramLabel = "PATH",
+      description = "The Python to run solutions with (default: one that has scikit-learn).")
+  @Nullable String python;
+
+  @Option(
+      names = "--sandbox",
+      paramLabel = "MODE",
+      defaultValue = "off",
+      description = "off, best-effort or required: run solutions under bubblewrap.")
+  String sandbox = "off";
+
+  private final Map<String, String> environment;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final boolean terminal;
+
+  AideCommand(Map<String, String> environment, PrintStream out, PrintStream err, boolean terminal) {
+    this.environment = environment;
+    this.out = out;
+    this.err = err;
+    this.terminal = terminal;
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.getenv(), System.out, System.err, System.console() != null));
+  }
+
+  /** Runs the command and returns its exit code. */
+  static int run(
+      String[] args,
+      Map<String, String> environment,
+      PrintStream out,
+      PrintStream err,
+      boolean terminal) {
+    CommandLine commandLine = new CommandLine(new AideCommand(environment, out, err, terminal));
+    commandLine.setOut(new java.io.PrintWriter(out, true));
+    commandLine.setErr(new java.io.PrintWriter(err, true));
+    // picocli exits with 2 (EXIT_USAGE) on options it cannot parse
+    return commandLine.execute(args);
+  }
+
+  @Override
+  public Integer call() {
+    try {
+      return search();
+    } catch (UsageException e) {
+      err.println("aide: " + e.getMessage());
+      err.println("Run `aide --help` for the options.");
+      return EXIT_USAGE;
+    } catch (SetupException e) {
+      err.println("aide: " + e.getMessage());
+      return EXIT_SETUP;
+    } catch (AideException e) {
+      err.println();
+      err.println("aide: " + e.getMessage());
+      return EXIT_FAILED;
+    }
+  }
+
+  private int search() {
+    LlmClientProvider.Configured llm = llm();
+    RunPlan plan = plan();
+    Task task = plan.task;
+    Executor executor = executor(plan.python);
+
+    Search search;
+    try {
+      Aide.Builder builder =
+          Aide.builder()
+              .coder(llm.client(), firstNonNull(coderModel, model, llm.model()))
+              .reviewer(llm.client(), firstNonNull(reviewerModel, model, llm.model()))
+              .executor(executor)
+              .policy(policy(policy))
+              .steps(plan.steps)
+              .workers(workers)
+              .outputDir(plan.outputDir);
+      Long chosenSeed = seed != null ? seed : plan.seed;
+      if (chosenSeed != null) builder.seed(chosenSeed);
+      Progress progress =
+          new Progress(out, terminal, plan.steps, alreadyDone(plan.outputDir), Clock.systemUTC());
+      search = builder.listener(progress).build().start(task);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    out.printf(
+        Locale.ROOT,
+        "Searching with %s (coder %s, reviewer %s), %d steps, %d worker(s); writing to %s%n",
+        llm.client().getClass().getSimpleName(),
+        firstNonNull(coderModel, model, llm.model()),
+        firstNonNull(reviewerModel, model, llm.model()),
+        plan.steps,
+        workers,
+        search.outputDir());
+
+    AtomicBoolean interrupted = new AtomicBoolean();
+    Thread hook =
+        new Thread(
+            () -> {
+              interrupted.set(true);
+              search.cancel();
+              search.await();
+              err.printf(
+                  Locale.ROOT,
+                  "%nStopped. The %d finished node(s) are saved in %s.%nResume with: aide"
+                      + " --resume %s%n",
+                  search.journal().size(),
+                  search.outputDir(),
+                  search.outputDir());
+            },
+            "aide-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    Result result;
+    try {
+      result = search.await();
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the JVM is already shutting down: the hook reports
+      }
+    }
+    if (interrupted.get()) return EXIT_INTERRUPTED;
+    summarize(result);
+    return 0;
+  }
+
+  private void summarize(Result result) {
+    Node best = result.best();
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "Done (%s): %d nodes, %d good, %d buggy, %d tokens.%n",
+        result.stopReason(),
+        result.journal().size(),
+        result.journal().goodNodes().size(),
+        result.journal().buggyNodes().size(),
+        result.usage().total());
+    if (best == null) {
+      out.println("No solution ran cleanly with a metric; see report.md for why.");
+    } else {
+      out.printf(
+          Locale.ROOT,
+          "Best metric %s (node %d, %s).%n",
+          best.metric(),
+          best.id(),
+          best.stage().name().toLowerCase(Locale.ROOT));
+    }
+    Path dir = result.outputDir();
+    out.println("Best solution: " + dir.resolve("best"));
+    out.println("Tree:          " + dir.resolve("tree.html"));
+    out.println("Report:        " + dir.resolve("report.md"));
+  }
+
+  /** What to run: the task, where, and with which settings. */
+  private record RunPlan(
+      Task task, Path outputDir, int steps, @Nullable Long seed, @Nullable String python) {}
+
+  private RunPlan plan() {
+    if (resume != null) {
+      if (example != null || data != null || goal != null) {
+        throw new UsageException("--resume takes the task from run.json; drop --example/--goal");
+      }
+      RunFile run = RunFile.read(resume);
+      Task task = withOverrides(run.task());
+      return new RunPlan(task, resume, steps != null ? steps : run.steps(), run.seed(), python);
+    }
+    Task task;
+    String chosenPython = python;
+    Path dir = outputDir != null ? outputDir : defaultOutputDir();
+    if (example != null) {
+      if (goal != null || data != null) {
+        throw new UsageException("--example brings its own goal and data; drop --goal/--data");
+      }
+      try {
+        task = ExampleTasks.task(example, dir.resolve("data"));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
+      if (ExampleTasks.needsScientificPython(example)) {
+        chosenPython = findPython();
+      }
+      task = withOverrides(task);
+    } else {
+      if (goal == null) {
+        throw new UsageException("say what to do: --goal TEXT (with --data DIR), or --example");
+      }
+      Task.Builder b = Task.builder().goal(goal).evaluation(evaluation).dataDir(data);
+      try {
+        task = withOverrides(b.build());
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
+    }
+    return new RunPlan(task, dir, steps != null ? steps : 20, null, chosenPython);
+  }
+
+  private Task withOverrides(Task task) {
+    Task.Builder b = task.newBuilder();
+    if (evaluation != null) b.evaluation(evaluation);
+    if (direction != null) b.direction(direction(direction));
+    if (metricLine != null) b.metricReader(MetricReader.line(metricLine));
+    if (timeout != null) b.timeout(duration(timeout));
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+
+  private String findPython() {
+    try {
+      return Pythons.find(python, environment);
+    } catch (IllegalStateException e) {
+      throw new SetupException(e.getMessage());
+    }
+  }
+
+  private LlmClientProvider.Configured llm() {
+    Map<String, String> env = new HashMap<>(environment);
+    if (model != null) env.put("AIDE_MODEL", model);
+    EnvironmentLlmClientProvider provider = new EnvironmentLlmClientProvider();
+    Optional<LlmClientProvider.Configured> configured = provider.configure(env);
+    if (configured.isPresent()) return configured.get();
+    throw new SetupException(
+        String.join(
+            "\n",
+            "no LLM is configured. Set one of these, then run again:",
+            "  export OPENAI_API_KEY=sk-...                     # OpenAI (model gpt-4.1)",
+            "  export ANTHROPIC_API_KEY=sk-ant-...              # Anthropic (model"
+                + " claude-sonnet-4-5)",
+            "  export OPENAI_BASE_URL=http://localhost:8000/v1  # an OpenAI-compatible server"
+                + " (vLLM, LM Studio, ...)",
+            "  ollama serve && export AIDE_MODEL=qwen2.5-coder  # a local Ollama on port 11434",
+            "  export AIDE_MODEL=...                            # optional: the model to use",
+            "What was tried: " + provider.requirements()));
+  }
+
+  private Executor executor(@Nullable String pythonPath) {
+    ProcessExecutor.Builder b = ProcessExecutor.builder();
+    if (pythonPath != null) b.interpreter("python3", pythonPath);
+    switch (sandbox.toLowerCase(Locale.ROOT)) {
+      case "off":
+        b.sandbox(ProcessExecutor.Sandbox.OFF);
+        break;
+      case "best-effort":
+        b.sandbox(ProcessExecutor.Sandbox.BEST_EFFORT);
+        break;
+      case "required":
+        b.sandbox(ProcessExecutor.Sandbox.REQUIRED);
+        break;
+      default:
+        throw new UsageException("--sandbox must be off, best-effort or required, was " + sandbox);
+    }
+    try {
+      return b.build();
+    } catch (RuntimeException e) {
+      throw new SetupException(e.getMessage());
+    }
+  }
+
+  static SearchPolicy policy(String name) {
+    switch (name.toLowerCase(Locale.ROOT)) {
+      case "greedy":
+        return SearchPolicies.greedy();
+      case "mcts":
+        return SearchPolicies.mcts();
+      case "evolutionary":
+        return SearchPolicies.evolutionary();
+      default:
+        throw new UsageException("--policy must be greedy, mcts or evolutionary, was " + name);
+    }
+  }
+
+  static Direction direction(String text) {
+    switch (text.toLowerCase(Locale.ROOT)) {
+      case "max":
+      case "maximize":
+        return Direction.MAXIMIZE;
+      case "min":
+      case "minimize":
+        return Direction.MINIMIZE;
+      default:
+        throw new UsageException("--direction must be max or min, was " + text);
+    }
+  }
+
+  /** Reads 90s, 10m, 1h, 1h30m or an ISO-8601 duration such as PT10M. */
+  static Duration duration(String text) {
+    String t = text.strip().toUpperCase(Locale.ROOT);
+    try {
+      if (t.startsWith("P")) return Duration.parse(t);
+      if (t.matches("\\d+")) return Duration.ofSeconds(Long.parseLong(t));
+      String iso = t.contains("D") ? "P" + t.replace("D", "DT") : "PT" + t;
+      if (iso.endsWith("T")) iso = iso.substring(0, iso.length() - 1);
+      return Duration.parse(iso);
+    } catch (DateTimeParseException e) {
+      throw new UsageException("--timeout must look like 90s, 10m or 1h, was " + text);
+    }
+  }
+
+  private static int alreadyDone(Path dir) {
+    Path journal = dir.resolve("journal.jsonl");
+    if (!Files.exists(journal)) return 0;
+    try (var lines = Files.lines(journal)) {
+      return (int) lines.filter(line -> !line.isBlank()).count();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return 0;
+    }
+  }
+
+  private static Path defaultOutputDir() {
+    return Path.of(
+        "aide-runs",
+        LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+  }
+
+  private static String firstNonNull(@Nullable String a, @Nullable String b, String c) {
+    return a != null ? a : b != null ? b : c;
+  }
+
+  /** Bad options: exit 2 with the message and a pointer to --help. */
+  static final class UsageException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  /** Something the machine lacks (an LLM, a Python): exit 3 with what to do. */
+  static final class SetupException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    SetupException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package dev.aide.examples.cli;
+
+import dev.aide.core.Direction;
+import dev.aide.core.MetricReader;
+import dev.aide.core.Task;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/** The example tasks the command line can run with {@code --example NAME}. */
+final class ExampleTasks {
+  static final String BREAST_CANCER = "breast-cancer";
+  static final String SPEEDUP = "speedup";
+  static final List<String> NAMES = List.of(BREAST_CANCER, SPEEDUP);
+
+  /** Whether the example needs a Python with numpy, pandas and scikit-learn. */
+  static boolean needsScientificPython(String name) {
+    return name.equals(BREAST_CANCER);
+  }
+
+  private ExampleTasks() {}
+
+  /**
+   * Returns the example task {@code name}, unpacking its data to {@code dataDir}.
+   *
+   * @throws IllegalArgumentException for an unknown name
+   */
+  static Task task(String name, Path dataDir) {
+    switch (name) {
+      case BREAST_CANCER:
+        return Task.builder()
+            .goal(
+                "Predict whether each breast mass in test.csv is malignant (column `malignant`,"
+                    + " 1 = malignant, 0 = benign) from the 30 image features. train.csv has the"
+                    + " labels. Write the predicted probability of malignancy for each id of"
+                    + " test.csv to ./working/submission.csv with columns id,malignant.")
+            .evaluation(
+                "ROC AUC on a held-out validation part of train.csv (stratified, at least 20% of"
+                    + " the rows, or 5-fold cross-validation). Print it as `metric: <auc>`.")
+            .dataDir(unpack(name, List.of("train.csv", "test.csv", "README.md"), dataDir))
+            .direction(Direction.MAXIMIZE)
+            .metricReader(MetricReader.line("metric"))
+            .timeout(Duration.ofMinutes(10))
+            .build();
+      case SPEEDUP:
+        return Task.builder()
+            .goal(
+                "Make count_primes(n) as fast as possible while keeping it correct. The program"
+                    + " must define count_primes(n) (the number of primes below n), check that"
+                    + " count_primes(10**6) == 78498 and count_primes(2) == 0, raise an error if"
+                    + " not, then time count_primes(2 * 10**6) with time.perf_counter() (best of"
+                    + " 3 runs) and print the seconds as `metric: <seconds>`. Use only the Python"
+                    + " standard library.")
+            .evaluation("Seconds for count_primes(2 * 10**6), best of 3; lower is better.")
+            .direction(Direction.MINIMIZE)
+            .metricReader(MetricReader.line("metric"))
+            .startingSolution(SLOW_PRIMES)
+            .timeout(Duration.ofMinutes(2))
+            .build();
+      default:
+        throw new IllegalArgumentException(
+            "unknown example " + name + "; choose one of " + String.join(", ", NAMES));
+    }
+  }
+
+  /** A correct but slow starting point for the speed-up example. */
+  static final String SLOW_PRIMES =
+      """
+      import time
+
+
+      def is_prime(k):
+          if k < 2:
+              return False
+          for d in range(2, k):
+              if d * d > k:
+                  break
+              if k % d == 0:
+                  return False
+          return True
+
+
+      def count_primes(n):
+          return sum(1 for k in range(n) if is_prime(k))
+
+
+      assert count_primes(10**6) == 78498, "wrong count below 10**6"
+      assert count_primes(2) == 0, "wrong count below 2"
+
+      best = min(
+          (lambda t: (count_primes(2 * 10**6), time.perf_counter() - t)[1])(time.perf_counter())
+          for _ in range(3)
+      )
+      print(f"metric: {best}")
+      """;
+
+  private static Path unpack(String name, List<String> files, Path dir) {
+    try {
+      Files.createDirectories(dir);
+      for (String file : files) {
+        Path target = dir.resolve(file);
+        if (Files.exists(target)) continue;
+        try (InputStream in =
+            Objects.requireNonNull(
+                ExampleTasks.class.getResourceAsStream("/dev/aide/examples/" + name + "/" + file),
+                "missing resource " + file)) {
+          Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot unpack the example data to " + dir, e);
+    }
+  }
+}

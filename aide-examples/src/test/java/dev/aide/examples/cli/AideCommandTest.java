@@ -1,0 +1,181 @@
+package dev.aide.examples.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.junit5.StartStop;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AideCommandTest {
+  @TempDir Path tmp;
+  @StartStop final MockWebServer server = new MockWebServer();
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(Map<String, String> env, String... args) {
+    return AideCommand.run(
+        args, env, new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8), false);
+  }
+
+  private Map<String, String> scriptedLlm() {
+    server.setDispatcher(new ScriptedOpenAiServer());
+    Map<String, String> env = new HashMap<>();
+    env.put("OPENAI_API_KEY", "sk-test");
+    env.put("OPENAI_BASE_URL", server.url("/v1").toString());
+    env.put("AIDE_MODEL", "scripted");
+    env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    return env;
+  }
+
+  private static String scientificPython() {
+    for (String python : List.of("python3", "/usr/bin/python3")) {
+      if (Pythons.check(python) == null) return python;
+    }
+    assumeTrue(
+        false,
+        "needs a python3 with numpy, pandas and scikit-learn:"
+            + " apt-get install python3-sklearn python3-pandas");
+    return "";
+  }
+
+  @Test
+  void mainJobRunsRealScikitLearnCodeAndWritesTheTreeReportAndBestSolution() throws Exception {
+    String python = scientificPython();
+    Path dir = tmp.resolve("run");
+
+    int exit =
+        run(
+            scriptedLlm(),
+            "--example",
+            "breast-cancer",
+            "--steps",
+            "7",
+            "--seed",
+            "2",
+            "--python",
+            python,
+            "--out",
+            dir.toString());
+
+    assertThat(exit).as("stderr: %s", err).isZero();
+    List<String> journal = Files.readAllLines(dir.resolve("journal.jsonl"));
+    assertThat(journal).hasSize(7);
+    assertThat(journal.get(1)).contains("\"buggy\":true").contains("KeyError");
+    assertThat(String.join("\n", journal)).contains("\"stage\":\"DEBUG\"");
+    assertThat(Files.readString(dir.resolve("best/solution.py"))).contains("roc_auc_score");
+    List<String> submission = Files.readAllLines(dir.resolve("best/submission.csv"));
+    assertThat(submission).hasSize(115).first().isEqualTo("id,malignant");
+    assertThat(Files.readString(dir.resolve("tree.html"))).contains("<svg");
+    assertThat(Files.readString(dir.resolve("report.md"))).contains("breast mass");
+    assertThat(out.toString(UTF_8))
+        .containsPattern("Best metric (0\\.9|1\\.0)")
+        .contains("node 5 started: debug of 1")
+        .contains("Tree:")
+        .contains(dir.resolve("tree.html").toString());
+  }
+
+  @Test
+  void resumeContinuesARunFromItsDirectory() throws Exception {
+    String python = scientificPython();
+    Path dir = tmp.resolve("run");
+    Map<String, String> env = scriptedLlm();
+    assertThat(
+            run(
+                env,
+                "--example",
+                "breast-cancer",
+                "--steps",
+                "2",
+                "--python",
+                python,
+                "--out",
+                dir.toString()))
+        .isZero();
+
+    int exit = run(env, "--resume", dir.toString(), "--steps", "3", "--python", python);
+
+    assertThat(exit).as("stderr: %s", err).isZero();
+    assertThat(Files.readAllLines(dir.resolve("journal.jsonl"))).hasSize(3);
+  }
+
+  @Test
+  void withoutAnLlmItExitsAtOnceAndSaysWhatToSet() {
+    int exit = run(Map.of("PATH", "/usr/bin:/bin"), "--example", "speedup");
+
+    assertThat(exit).isEqualTo(AideCommand.EXIT_SETUP);
+    assertThat(err.toString(UTF_8))
+        .contains("no LLM is configured")
+        .contains("export OPENAI_API_KEY=")
+        .contains("export ANTHROPIC_API_KEY=")
+        .contains("OPENAI_BASE_URL=")
+        .contains("ollama")
+        .doesNotContain("Exception");
+  }
+
+  @Test
+  void badOptionsGiveAClearMessageAndExitCode2() {
+    Map<String, String> env = scriptedLlm();
+    assertThat(run(env, "--bogus")).isEqualTo(2);
+    assertThat(err.toString(UTF_8)).contains("Unknown option: '--bogus'");
+
+    for (String[] args :
+        List.of(
+            new String[] {"--goal", "x", "--policy", "random"},
+            new String[] {"--goal", "x", "--direction", "up"},
+            new String[] {"--goal", "x", "--timeout", "soon"},
+            new String[] {"--goal", "x", "--data", tmp.resolve("missing").toString()},
+            new String[] {"--example", "nope"},
+            new String[] {"--steps", "3"},
+            new String[] {"--goal", "x", "--steps", "0"})) {
+      err.reset();
+      assertThat(run(env, args)).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(err.toString(UTF_8)).as(String.join(" ", args)).startsWith("aide: ");
+    }
+  }
+
+  @Test
+  void helpDocumentsEveryOption() {
+    assertThat(run(Map.of(), "--help")).isZero();
+
+    assertThat(out.toString(UTF_8))
+        .contains(
+            "--example",
+            "--data",
+            "--goal",
+            "--eval",
+            "--direction",
+            "--metric-line",
+            "--steps",
+            "--workers",
+            "--policy",
+            "--model",
+            "--coder-model",
+            "--reviewer-model",
+            "--timeout",
+            "--out",
+            "--seed",
+            "--resume",
+            "--python",
+            "--sandbox");
+  }
+
+  @Test
+  void durationsAcceptTheShortForms() {
+    assertThat(AideCommand.duration("90s")).hasSeconds(90);
+    assertThat(AideCommand.duration("10m")).hasMinutes(10);
+    assertThat(AideCommand.duration("1h30m")).hasMinutes(90);
+    assertThat(AideCommand.duration("45")).hasSeconds(45);
+    assertThat(AideCommand.duration("PT2M")).hasMinutes(2);
+  }
+}
