@@ -28,6 +28,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
@@ -213,6 +216,7 @@ public final class AideCommand implements Callable<Integer> {
     Executor executor = executor(plan.python);
 
     Search search;
+    Progress progress;
     try {
       Aide.Builder builder =
           Aide.builder()
@@ -225,7 +229,7 @@ public final class AideCommand implements Callable<Integer> {
               .outputDir(plan.outputDir);
       Long chosenSeed = seed != null ? seed : plan.seed;
       if (chosenSeed != null) builder.seed(chosenSeed);
-      Progress progress =
+      progress =
           new Progress(out, terminal, plan.steps, alreadyDone(plan.outputDir), Clock.systemUTC());
       search = builder.listener(progress).build().start(task);
     } catch (IllegalArgumentException e) {
@@ -258,10 +262,19 @@ public final class AideCommand implements Callable<Integer> {
             },
             "aide-stop");
     Runtime.getRuntime().addShutdownHook(hook);
+    ScheduledExecutorService ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, "aide-progress");
+              thread.setDaemon(true);
+              return thread;
+            });
+    if (terminal) ticker.scheduleAtFixedRate(progress::tick, 1, 1, TimeUnit.SECONDS);
     Result result;
     try {
       result = search.await();
     } finally {
+      ticker.shutdownNow();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException e) {

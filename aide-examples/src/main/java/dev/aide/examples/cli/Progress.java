@@ -17,7 +17,8 @@ import java.util.TreeMap;
  * elapsed and estimated time left, best metric, good and buggy counts, what each node in flight is
  * doing); elsewhere one plain line per event worth logging.
  *
- * <p>Events arrive one at a time (the engine delivers them in order), so no locking is needed.
+ * <p>Safe for use by several threads at once: events come from the search, {@link #tick} from a
+ * timer that keeps the elapsed time moving between events.
  */
 final class Progress implements SearchListener {
   private final PrintStream out;
@@ -32,6 +33,7 @@ final class Progress implements SearchListener {
   private int buggy;
   private String best = "none";
   private int lastLineLength;
+  private boolean finished;
 
   Progress(PrintStream out, boolean terminal, int totalSteps, int alreadyDone, Clock clock) {
     this.out = out;
@@ -43,8 +45,13 @@ final class Progress implements SearchListener {
     this.start = clock.instant();
   }
 
+  /** Redraws the status line on a terminal, so the elapsed time moves between events. */
+  synchronized void tick() {
+    if (terminal && !finished) redraw();
+  }
+
   @Override
-  public void onEvent(SearchEvent event) {
+  public synchronized void onEvent(SearchEvent event) {
     if (event instanceof SearchEvent.NodeStarted started) {
       inFlight.put(started.nodeId(), describe(started.stage(), started));
       if (!terminal) {
@@ -72,6 +79,7 @@ final class Progress implements SearchListener {
         out.printf(Locale.ROOT, "new best: %s (node %d)%n", best, newBest.node().id());
       }
     } else if (event instanceof SearchEvent.SearchFinished) {
+      finished = true;
       if (terminal) {
         clearLine();
       }
@@ -81,7 +89,7 @@ final class Progress implements SearchListener {
   }
 
   /** The status line, as the terminal shows it. */
-  String statusLine() {
+  synchronized String statusLine() {
     Duration elapsed = Duration.between(start, clock.instant());
     int doneHere = done - alreadyDone;
     String eta = "?";
