@@ -86,6 +86,23 @@ class AideCommandTest {
   }
 
   @Test
+  void speedupExampleRunsItsStartingSolutionFirst() throws Exception {
+    Path dir = tmp.resolve("speedup");
+    ScriptedOpenAiServer llm = new ScriptedOpenAiServer();
+    Map<String, String> env = scriptedLlm();
+    server.setDispatcher(llm);
+
+    int exit = run(env, "--example", "speedup", "--steps", "1", "--out", dir.toString());
+
+    assertThat(exit).as("stderr: %s", err).isZero();
+    assertThat(llm.coderCalls).hasValue(0);
+    String line = Files.readAllLines(dir.resolve("journal.jsonl")).get(0);
+    assertThat(line).contains("\"buggy\":false").contains("\"direction\":\"MINIMIZE\"");
+    assertThat(Files.readString(dir.resolve("best/solution.py")))
+        .isEqualTo(ExampleTasks.SLOW_PRIMES);
+  }
+
+  @Test
   void resumeContinuesARunFromItsDirectory() throws Exception {
     String python = scientificPython();
     Path dir = tmp.resolve("run");
