@@ -73,4 +73,38 @@ class ParallelSearchTest {
   private static List<Integer> range(int n) {
     return java.util.stream.IntStream.range(0, n).boxed().toList();
   }
+
+  @Test
+  void workersWithSlowFakesRespectATokenBudget() {
+    FakeWorld world = new FakeWorld(List.of("0.5", "bug", "0.6"), true);
+    Executor slow =
+        request -> {
+          try {
+            Thread.sleep(20);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return FakeWorld.run(request);
+        };
+    int workers = 4;
+
+    Result result =
+        Aide.builder()
+            .coder(world.coder(), "m")
+            .reviewer(world.reviewer(), "m")
+            .executor(slow)
+            .workers(workers)
+            .steps(200)
+            .tokenBudget(3_000)
+            .seed(8)
+            .outputDir(tmp.resolve("budget"))
+            .build()
+            .run(Task.builder().goal("Predict y").build());
+
+    // 180 tokens a node: the budget is spent after 17 nodes; the nodes in flight then finish.
+    assertThat(result.stopReason()).isEqualTo(StopReason.TOKEN_BUDGET);
+    assertThat(result.journal().size()).isBetween(17, 17 + workers - 1);
+    assertThat(result.usage().total()).isLessThan(3_000 + workers * 180L);
+    assertThat(result.journal().nodes()).extracting(Node::id).doesNotHaveDuplicates();
+  }
 }
