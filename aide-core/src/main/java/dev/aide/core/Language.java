@@ -15,6 +15,8 @@ import java.util.Objects;
  *     List.of("javascript", "js"));
  * }</pre>
  *
+ * <p>Instances are immutable and safe to share.
+ *
  * @param name the name prompts use, e.g. "Python"
  * @param fileName the file the code is saved to in the node's workspace, e.g. "solution.py"
  * @param command the command an executor runs in the workspace, e.g. {@code [python3, solution.py]}

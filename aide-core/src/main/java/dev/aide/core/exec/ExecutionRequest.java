@@ -14,6 +14,8 @@ import java.util.Objects;
  * possible) and {@code working/} (this node's own files). The executor writes {@code code} to
  * {@code workspace/fileName} and runs {@code command} with the workspace as working directory.
  *
+ * <p>Instances are immutable and safe to share.
+ *
  * @param code the source code to save and run
  * @param fileName the file name to save it under, e.g. {@code solution.py}
  * @param command the command to run in the workspace, e.g. {@code [python3, solution.py]}

@@ -8,6 +8,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * What a run did.
  *
+ * <p>Instances are immutable and safe to share.
+ *
  * @param output stdout and stderr together in the order written, bounded by the executor
  * @param truncatedChars how many characters of output were cut to bound it (0 when none)
  * @param exitCode the process's exit code; meaningless when {@code timedOut}

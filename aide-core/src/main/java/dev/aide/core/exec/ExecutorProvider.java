@@ -5,6 +5,9 @@ package dev.aide.core.exec;
  *
  * <p>Found through {@link java.util.ServiceLoader}: a module registers an implementation in {@code
  * META-INF/services/dev.aide.core.exec.ExecutorProvider}. aide-exec registers its process executor.
+ *
+ * <p>{@code Aide.Builder.build()} calls it once per configuration; implementations need not be safe
+ * for use by several threads at once, but the executor they return must be.
  */
 @FunctionalInterface
 public interface ExecutorProvider {

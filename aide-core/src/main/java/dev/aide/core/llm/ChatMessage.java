@@ -5,6 +5,8 @@ import java.util.Objects;
 /**
  * One message of a conversation.
  *
+ * <p>Instances are immutable and safe to share.
+ *
  * @param role who speaks
  * @param content the text
  */

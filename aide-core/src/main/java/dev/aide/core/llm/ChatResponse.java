@@ -7,6 +7,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A model's answer.
  *
+ * <p>Instances are immutable and safe to share.
+ *
  * @param text the answer's text, empty when there is none
  * @param toolCalls the tool calls in the answer, empty when there are none
  * @param finishReason why the model stopped; {@link FinishReason#LENGTH} means the text or a tool

@@ -10,6 +10,9 @@ import java.util.Optional;
  * <p>Found through {@link java.util.ServiceLoader}: a module registers an implementation in {@code
  * META-INF/services/dev.aide.core.llm.LlmClientProvider}. aide-llm registers one that reads {@code
  * OPENAI_API_KEY}, {@code ANTHROPIC_API_KEY} and similar variables.
+ *
+ * <p>{@code Aide.Builder.build()} calls it once per configuration; implementations need not be safe
+ * for use by several threads at once, but the client they return must be.
  */
 public interface LlmClientProvider {
   /**

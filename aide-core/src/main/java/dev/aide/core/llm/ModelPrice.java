@@ -8,6 +8,8 @@ package dev.aide.core.llm;
  * Aide.builder().price("gpt-4.1", new ModelPrice(2.00, 8.00, 0.50))
  * }</pre>
  *
+ * <p>Instances are immutable and safe to share.
+ *
  * @param inputPerMillion the price of a million prompt tokens not served from the cache
  * @param outputPerMillion the price of a million generated tokens, reasoning included
  * @param cachedInputPerMillion the price of a million prompt tokens served from the cache

@@ -3,6 +3,8 @@ package dev.aide.core.llm;
 /**
  * Tokens spent on LLM calls, normalised across providers.
  *
+ * <p>Instances are immutable and safe to share.
+ *
  * @param input prompt tokens, including cached ones
  * @param output generated tokens, including reasoning ones
  * @param cachedInput the part of {@code input} served from the provider's prompt cache

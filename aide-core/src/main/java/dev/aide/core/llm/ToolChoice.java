@@ -7,6 +7,8 @@ import org.jspecify.annotations.Nullable;
  * Whether the model must call a tool: {@link #auto()}, {@link #required()} or one named tool
  * ({@link #tool(String)}).
  *
+ * <p>Instances are immutable and safe to share.
+ *
  * @param mode how tools are chosen
  * @param toolName the tool that must be called when the mode is {@link Mode#TOOL}, else null
  */

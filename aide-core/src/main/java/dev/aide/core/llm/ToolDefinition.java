@@ -6,6 +6,8 @@ import java.util.Objects;
 /**
  * A function the model may call.
  *
+ * <p>Instances are immutable and safe to share.
+ *
  * @param name the function's name, e.g. {@code submit_review}
  * @param description what the function is for, shown to the model
  * @param parameters the JSON schema of the arguments, as nested maps, lists, strings, numbers and

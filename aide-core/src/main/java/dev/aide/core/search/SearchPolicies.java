@@ -1,6 +1,10 @@
 package dev.aide.core.search;
 
-/** The built-in search policies. */
+/**
+ * The built-in search policies. *
+ *
+ * <p>Each call returns a new policy; the class holds no state.
+ */
 public final class SearchPolicies {
   private SearchPolicies() {}
 

@@ -10,6 +10,8 @@ import java.util.random.RandomGenerator;
  * actions still in flight, and the search's seeded random generator.
  *
  * <p>A state is valid only during the call it is passed to.
+ *
+ * <p>The engine calls policies under its lock, so a state is never used by two threads at once.
  */
 public interface SearchState {
   Task task();
