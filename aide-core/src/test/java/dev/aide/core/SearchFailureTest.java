@@ -206,6 +206,24 @@ class SearchFailureTest {
   }
 
   @Test
+  void reviewerClientWithoutHttpStatusesThatRefusesFunctionsIsAskedForJsonText() {
+    List<ChatRequest> requests = Collections.synchronizedList(new ArrayList<>());
+    LlmClient noTools =
+        request -> {
+          requests.add(request);
+          if (!request.tools().isEmpty()) throw new LlmException("this client has no tools");
+          return ChatResponse.ofText(
+              "{\"is_bug\": false, \"summary\": \"ok\", \"metric\": 0.5,"
+                  + " \"lower_is_better\": false}");
+        };
+
+    Result result = aide().reviewer(noTools, "m").steps(1).build().run(task);
+
+    assertThat(result.journal().goodNodes()).hasSize(1);
+    assertThat(requests).extracting(r -> r.tools().isEmpty()).containsExactly(false, true);
+  }
+
+  @Test
   void reviewCallFailingForAnotherReasonKeepsTheFunction() {
     List<ChatRequest> requests = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger calls = new AtomicInteger();

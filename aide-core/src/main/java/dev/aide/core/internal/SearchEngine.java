@@ -627,7 +627,9 @@ public final class SearchEngine {
         response = config.reviewer().chat(request.build());
       } catch (LlmException e) {
         if (e.endsRun()) throw new FatalException(e);
-        if (withTool && !e.isRetryable() && e.statusCode() >= 400 && e.statusCode() < 500) {
+        // A refusal is a 4xx from an HTTP backend, or any failure from a client without statuses.
+        boolean refused = e.statusCode() == 0 || (e.statusCode() >= 400 && e.statusCode() < 500);
+        if (withTool && !e.isRetryable() && refused) {
           log.info(
               "The reviewer's backend refused the submit_review function ({}); asking for JSON"
                   + " text from now on",
