@@ -42,36 +42,43 @@ public final class NodeJson {
     map.put("plan", node.plan());
     map.put("code", node.code());
     ExecutionResult e = node.execution();
-    if (e != null) {
-      Map<String, @Nullable Object> exec = new LinkedHashMap<>();
-      exec.put("output", e.output());
-      exec.put("truncatedChars", e.truncatedChars());
-      exec.put("exitCode", e.exitCode());
-      exec.put("durationMillis", e.duration().toMillis());
-      exec.put("timedOut", e.timedOut());
-      exec.put("errorType", e.errorType());
-      exec.put("errorMessage", e.errorMessage());
-      exec.put("files", e.files());
-      map.put("execution", exec);
-    }
+    if (e != null) map.put("execution", execution(e, e.output()));
     map.put("analysis", node.analysis());
     if (!node.metric().isWorst()) map.put("metric", node.metric().value());
     map.put("direction", node.metric().direction().name());
     map.put("buggy", node.isBuggy());
     map.put("debugDepth", node.debugDepth());
-    TokenUsage u = node.usage();
-    Map<String, Object> usage = new LinkedHashMap<>();
-    usage.put("input", u.input());
-    usage.put("output", u.output());
-    usage.put("cachedInput", u.cachedInput());
-    usage.put("reasoning", u.reasoning());
-    map.put("usage", usage);
+    map.put("usage", usage(node.usage()));
     if (node.cost() > 0) map.put("cost", node.cost());
     map.put("startedAt", node.startedAt().toString());
     map.put("finishedAt", node.finishedAt().toString());
     map.put("failure", node.failure());
     if (!node.warnings().isEmpty()) map.put("warnings", node.warnings());
     return JSON.toJson(map);
+  }
+
+  /** Returns an execution result as a JSON map, with {@code output} in place of its output. */
+  static Map<String, @Nullable Object> execution(ExecutionResult e, String output) {
+    Map<String, @Nullable Object> exec = new LinkedHashMap<>();
+    exec.put("output", output);
+    exec.put("truncatedChars", e.truncatedChars());
+    exec.put("exitCode", e.exitCode());
+    exec.put("durationMillis", e.duration().toMillis());
+    exec.put("timedOut", e.timedOut());
+    exec.put("errorType", e.errorType());
+    exec.put("errorMessage", e.errorMessage());
+    exec.put("files", e.files());
+    return exec;
+  }
+
+  /** Returns token usage as a JSON map. */
+  static Map<String, Object> usage(TokenUsage u) {
+    Map<String, Object> usage = new LinkedHashMap<>();
+    usage.put("input", u.input());
+    usage.put("output", u.output());
+    usage.put("cachedInput", u.cachedInput());
+    usage.put("reasoning", u.reasoning());
+    return usage;
   }
 
   /**

@@ -4,7 +4,6 @@ import dev.aide.core.Direction;
 import dev.aide.core.Node;
 import dev.aide.core.Task;
 import dev.aide.core.exec.ExecutionResult;
-import dev.aide.core.llm.TokenUsage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -148,28 +147,13 @@ public final class TreeReport {
     map.put("code", node.code());
     ExecutionResult e = node.execution();
     if (e != null) {
-      Map<String, Object> exec = new LinkedHashMap<>();
-      exec.put("output", Text.headAndTail(e.output(), MAX_OUTPUT_CHARS));
-      exec.put("truncatedChars", e.truncatedChars());
-      exec.put("exitCode", e.exitCode());
-      exec.put("durationMillis", e.duration().toMillis());
-      exec.put("timedOut", e.timedOut());
-      if (e.errorType() != null) exec.put("errorType", e.errorType());
-      if (e.errorMessage() != null) exec.put("errorMessage", e.errorMessage());
-      exec.put("files", e.files());
-      map.put("execution", exec);
+      map.put("execution", NodeJson.execution(e, Text.headAndTail(e.output(), MAX_OUTPUT_CHARS)));
     }
     map.put("analysis", node.analysis());
     if (node.failure() != null) map.put("failure", node.failure());
     map.put("warnings", node.warnings());
     map.put("debugDepth", node.debugDepth());
-    TokenUsage u = node.usage();
-    Map<String, Object> usage = new LinkedHashMap<>();
-    usage.put("input", u.input());
-    usage.put("output", u.output());
-    usage.put("cachedInput", u.cachedInput());
-    usage.put("reasoning", u.reasoning());
-    map.put("usage", usage);
+    map.put("usage", NodeJson.usage(node.usage()));
     map.put("cost", node.cost());
     map.put("startedAt", node.startedAt().toString());
     map.put("finishedAt", node.finishedAt().toString());
