@@ -21,7 +21,8 @@ final class Bubblewrap {
   /** Where the sandboxed program sees its scratch directory (its HOME and TMPDIR). */
   static final String SCRATCH = "/tmp";
 
-  private static final List<String> ISOLATION =
+  /** The isolation every sandboxed run gets, before the workspace's mounts. */
+  static final List<String> ISOLATION =
       List.of(
           "--unshare-net",
           "--unshare-pid",

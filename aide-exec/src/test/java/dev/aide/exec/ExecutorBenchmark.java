@@ -1,8 +1,7 @@
-package dev.aide.exec.bench;
+package dev.aide.exec;
 
 import dev.aide.core.exec.ExecutionRequest;
 import dev.aide.core.exec.ExecutionResult;
-import dev.aide.exec.ProcessExecutor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,29 +27,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * ./mvnw -B -q -pl aide-exec test-compile exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=dev.aide.exec.bench.ExecutorBenchmark [-Dexec.args=ROUNDS]
+ *     -Dexec.mainClass=dev.aide.exec.ExecutorBenchmark [-Dexec.args=ROUNDS]
  * </pre>
  */
 public final class ExecutorBenchmark {
   private static final int WARMUP = 20;
-
-  /** The isolation ProcessExecutor asks of bubblewrap, without the workspace's mounts. */
-  private static final List<String> SANDBOX =
-      List.of(
-          "--unshare-net",
-          "--unshare-pid",
-          "--unshare-ipc",
-          "--unshare-uts",
-          "--die-with-parent",
-          "--cap-drop",
-          "ALL",
-          "--ro-bind",
-          "/",
-          "/",
-          "--dev",
-          "/dev",
-          "--proc",
-          "/proc");
 
   private ExecutorBenchmark() {}
 
@@ -74,7 +55,7 @@ public final class ExecutorBenchmark {
       String bwrap = onPath("bwrap");
       if (bwrap != null) {
         List<String> command = new ArrayList<>(List.of(bwrap));
-        command.addAll(SANDBOX);
+        command.addAll(Bubblewrap.ISOLATION);
         command.addAll(List.of(python, "-c", "pass"));
         modes.put("`bwrap ... python3 -c pass` started directly", () -> run(command));
         ProcessExecutor sandboxed =
