@@ -24,7 +24,7 @@ public final class CodeBlocks {
    */
   public record Parsed(String plan, @Nullable String code) {}
 
-  private record Block(String tag, String body, int startLine) {}
+  private record Block(String tag, String body) {}
 
   private CodeBlocks() {}
 
@@ -47,14 +47,13 @@ public final class CodeBlocks {
       int space = tag.indexOf(' ');
       if (space >= 0) tag = tag.substring(0, space);
       StringBuilder body = new StringBuilder();
-      int start = i;
       i++;
       while (i < lines.length && !isClosingFence(lines[i], fence)) {
         body.append(lines[i]).append('\n');
         i++;
       }
       i++; // skip the closing fence, if any
-      blocks.add(new Block(tag.toLowerCase(Locale.ROOT), body.toString(), start));
+      blocks.add(new Block(tag.toLowerCase(Locale.ROOT), body.toString()));
     }
 
     List<String> code = new ArrayList<>();

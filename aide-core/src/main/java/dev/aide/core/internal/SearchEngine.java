@@ -517,12 +517,7 @@ public final class SearchEngine {
     if (review == null) return draft.finish();
     draft.analysis = review.summary();
 
-    Direction direction = task.direction();
-    if (direction == null) direction = store.journal().direction();
-    if (direction == null && review.lowerIsBetter() != null) {
-      direction = Direction.fromLowerIsBetter(review.lowerIsBetter());
-    }
-    if (direction == null) direction = Direction.MAXIMIZE;
+    Direction direction = direction(review.lowerIsBetter());
     draft.direction = direction;
 
     Double metric = review.metric();
@@ -548,6 +543,17 @@ public final class SearchEngine {
     boolean buggy = review.isBug() || execution.failed() || metric == null;
     if (!buggy) draft.metric = Metric.of(metric, direction);
     return draft.finish();
+  }
+
+  /**
+   * The metric's direction: the task's when set, else the one the first good node fixed, else the
+   * reviewer's answer, else larger is better.
+   */
+  private Direction direction(@Nullable Boolean lowerIsBetter) {
+    if (task.direction() != null) return task.direction();
+    Direction established = store.journal().direction();
+    if (established != null) return established;
+    return lowerIsBetter == null ? Direction.MAXIMIZE : Direction.fromLowerIsBetter(lowerIsBetter);
   }
 
   private static boolean closeEnough(double a, double b) {
@@ -764,10 +770,7 @@ public final class SearchEngine {
     }
 
     Node finish() {
-      Direction d = direction;
-      if (d == null) d = task.direction();
-      if (d == null) d = store.journal().direction();
-      if (d == null) d = Direction.MAXIMIZE;
+      Direction d = direction != null ? direction : direction(null);
       return Node.builder()
           .id(id)
           .parents(parents.stream().map(Node::id).toList())
