@@ -25,6 +25,23 @@ class ParallelSearchTest {
     CountDownLatch allFourRunning = new CountDownLatch(4);
     AtomicBoolean overlapped = new AtomicBoolean(true);
     AtomicInteger executions = new AtomicInteger();
+    // Events arrive under the engine's lock, so this listener sees starts and finishes in order.
+    AtomicInteger draftsStarted = new AtomicInteger();
+    AtomicInteger goodRecorded = new AtomicInteger();
+    List<Integer> extraDraftsWhileAGoodNodeExisted =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    SearchListener draftWatcher =
+        event -> {
+          if (event instanceof SearchEvent.NodeStarted started
+              && started.stage() == Stage.DRAFT
+              && draftsStarted.getAndIncrement() >= 5
+              && goodRecorded.get() > 0) {
+            extraDraftsWhileAGoodNodeExisted.add(started.nodeId());
+          }
+          if (event instanceof SearchEvent.NodeFinished finished && !finished.node().isBuggy()) {
+            goodRecorded.incrementAndGet();
+          }
+        };
     Executor gated =
         request -> {
           if (executions.getAndIncrement() < 4) {
@@ -46,6 +63,7 @@ class ParallelSearchTest {
             .workers(4)
             .steps(40)
             .seed(5)
+            .listener(draftWatcher)
             .outputDir(tmp.resolve("run"))
             .build()
             .run(Task.builder().goal("Predict y").build());
@@ -55,8 +73,10 @@ class ParallelSearchTest {
     assertThat(nodes).hasSize(40);
     assertThat(nodes).extracting(Node::id).doesNotHaveDuplicates().allMatch(id -> id < 40);
     assertThat(nodes).extracting(Node::step).containsExactlyElementsOf(range(40));
-    // drafts in flight count toward the five drafts
-    assertThat(result.journal().drafts()).hasSize(5);
+    // Drafts in flight count toward the five drafts: a sixth draft may start only while no good
+    // node is recorded yet (the greedy rule drafts when there is nothing to improve), never after.
+    assertThat(result.journal().drafts()).hasSizeGreaterThanOrEqualTo(5);
+    assertThat(extraDraftsWhileAGoodNodeExisted).isEmpty();
     // no buggy node was debugged twice (a node being debugged is not picked again)
     Map<Integer, Long> debugsPerParent =
         nodes.stream()
