@@ -8,9 +8,16 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
+import okhttp3.Call;
+import okhttp3.Callback;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.Headers;
@@ -42,6 +49,23 @@ final class HttpTransport {
   private static final Duration INITIAL_BACKOFF = Duration.ofMillis(500);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
   private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
+
+  /**
+   * Runs the calls of every client: threads are made on demand and end after a minute idle. They
+   * are daemons, so an idle client never keeps the JVM from exiting.
+   */
+  private static final ExecutorService DISPATCHER_THREADS =
+      new ThreadPoolExecutor(
+          0,
+          Integer.MAX_VALUE,
+          60,
+          TimeUnit.SECONDS,
+          new SynchronousQueue<>(),
+          runnable -> {
+            Thread thread = new Thread(runnable, "aide-llm-http");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   /** Waits between attempts; tests record the waits instead. */
   @FunctionalInterface
@@ -117,10 +141,12 @@ final class HttpTransport {
    *     them
    */
   HttpTransport(Settings settings, String provider, Map<String, String> fixedHeaders) {
-    Dispatcher dispatcher = new Dispatcher();
-    // Limits calls made with enqueue(); this class calls execute(), which the number of workers
-    // bounds. Kept for anyone who builds on the client with newBuilder().
-    dispatcher.setMaxRequestsPerHost(16);
+    // Calls run on the dispatcher's threads so that the calling thread waits interruptibly (see
+    // exchange). The search's workers bound the number of calls; these limits only queue a call
+    // beyond 64.
+    Dispatcher dispatcher = new Dispatcher(DISPATCHER_THREADS);
+    dispatcher.setMaxRequests(64);
+    dispatcher.setMaxRequestsPerHost(64);
     this.http =
         new OkHttpClient.Builder()
             .connectTimeout(settings.connectTimeout)
@@ -173,11 +199,12 @@ final class HttpTransport {
       int attemptsSoFar = attempt > maxRetries ? attempt : 1; // said in a message only on giving up
       log.debug("{}: POST {} (attempt {} of {})", provider, where, attempt, maxRetries + 1);
       long start = System.nanoTime();
-      try (Response response = http.newCall(request).execute()) {
+      try {
+        Exchange response = exchange(request);
         String requestId = requestId(response.headers());
-        String text = response.body().string();
-        int status = response.code();
-        if (response.isSuccessful()) {
+        String text = response.text();
+        int status = response.status();
+        if (status >= 200 && status < 300) {
           log.debug(
               "{}: HTTP {} in {} ms [request id {}]",
               provider,
@@ -191,7 +218,6 @@ final class HttpTransport {
                 provider, status, ErrorInfo.parse(text, requestId, secrets), attemptsSoFar);
         asked = retryAfter(response.headers());
       } catch (IOException e) {
-        if (Thread.currentThread().isInterrupted()) throw interrupted(e);
         failure = Errors.forIoFailure(provider, where, e, secrets, attemptsSoFar);
       }
       if (!failure.isRetryable() || attempt > maxRetries) throw failure;
@@ -208,6 +234,49 @@ final class HttpTransport {
         Thread.currentThread().interrupt();
         throw interrupted(e);
       }
+    }
+  }
+
+  /** What came back for one attempt: the status, the headers and the whole body. */
+  private record Exchange(int status, Headers headers, String text) {}
+
+  /**
+   * Sends {@code request} once and reads the whole answer on one of OkHttp's threads while this
+   * thread waits, so that an interrupt abandons the call: OkHttp's own {@code execute()} blocks in
+   * a socket read that ignores interrupts, for up to the read timeout.
+   *
+   * @throws LlmException when this thread is interrupted; the call is cancelled
+   */
+  private Exchange exchange(Request request) throws IOException {
+    Call call = http.newCall(request);
+    CompletableFuture<Exchange> result = new CompletableFuture<>();
+    call.enqueue(
+        new Callback() {
+          @Override
+          public void onResponse(Call call, Response response) {
+            try (response) {
+              result.complete(
+                  new Exchange(response.code(), response.headers(), response.body().string()));
+            } catch (IOException | RuntimeException e) {
+              result.completeExceptionally(e);
+            }
+          }
+
+          @Override
+          public void onFailure(Call call, IOException e) {
+            result.completeExceptionally(e);
+          }
+        });
+    try {
+      return result.get();
+    } catch (InterruptedException e) {
+      call.cancel();
+      throw interrupted(e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException) throw (IOException) cause;
+      if (cause instanceof RuntimeException) throw (RuntimeException) cause;
+      throw new IOException(cause);
     }
   }
 

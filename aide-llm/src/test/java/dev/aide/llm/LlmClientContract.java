@@ -9,6 +9,7 @@ import dev.aide.core.llm.ChatRequest;
 import dev.aide.core.llm.ChatResponse;
 import dev.aide.core.llm.FinishReason;
 import dev.aide.core.llm.LlmClient;
+import dev.aide.core.llm.LlmException;
 import dev.aide.core.llm.TokenUsage;
 import dev.aide.core.llm.ToolCall;
 import dev.aide.core.llm.ToolChoice;
@@ -30,6 +31,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -400,6 +403,38 @@ abstract class LlmClientContract {
     assertThat(e.statusCode()).isZero();
     assertThat(e.getMessage()).contains("gave up after 2 attempts");
     assertThat(sleeper.waits).containsExactly(Duration.ofMillis(500));
+  }
+
+  @Test
+  void anInterruptAbandonsACallThatIsWaitingForTheServer() throws Exception {
+    // The server takes a minute to answer; the read timeout is ten minutes.
+    server.enqueue(
+        new MockResponse.Builder(ok(textAnswer("late"))).headersDelay(1, TimeUnit.MINUTES).build());
+    LlmClient client = client(options());
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    AtomicBoolean stillInterrupted = new AtomicBoolean();
+    Thread caller =
+        new Thread(
+            () -> {
+              try {
+                client.chat(minimalRequest());
+              } catch (Throwable t) {
+                thrown.set(t);
+              }
+              stillInterrupted.set(Thread.currentThread().isInterrupted());
+            });
+    caller.start();
+    server.takeRequest(); // the request has reached the server, so the caller is waiting
+    caller.interrupt();
+    caller.join(TimeUnit.SECONDS.toMillis(30));
+
+    assertThat(caller.isAlive()).as("the interrupted call still waits for the server").isFalse();
+    assertThat(thrown.get())
+        .isInstanceOf(LlmException.class)
+        .hasMessageContaining("Interrupted while calling");
+    assertThat(((LlmException) thrown.get()).isRetryable()).isFalse();
+    assertThat(stillInterrupted).as("the interrupt flag is kept for the caller").isTrue();
+    assertThat(server.getRequestCount()).isEqualTo(1);
   }
 
   @Test
