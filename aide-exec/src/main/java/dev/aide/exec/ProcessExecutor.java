@@ -65,7 +65,11 @@ import org.slf4j.LoggerFactory;
  * capabilities, a read-only view of the host's file system, the workspace and {@code input/}
  * read-only, only {@code working/} and a private {@code /tmp} (the scratch directory, also HOME and
  * TMPDIR) writable; it dies with the JVM. An interpreter kept under the host's {@code /tmp} is not
- * visible inside.
+ * visible inside. The users' homes ({@code /home}, {@code /root} and the JVM user's home) are
+ * hidden, so that generated code cannot read keys or credentials there and print them into output
+ * that the LLM reads; the installation of the program a command runs stays visible (the virtualenv
+ * of {@code ~/venv/bin/python}, the pyenv of {@code ~/.pyenv/shims/python3}), and {@link
+ * Builder#sandboxReadable(Path...)} shows more.
  *
  * <p><b>Environment.</b> The program's environment is built, not inherited: {@code PATH}, {@code
  * LANG}, {@code LC_ALL}, {@code LC_CTYPE}, {@code TZ}, {@code CUDA_VISIBLE_DEVICES}, {@code
@@ -394,6 +398,7 @@ public final class ProcessExecutor implements Executor {
     private final Set<String> allowedSecrets = new LinkedHashSet<>();
     private Map<String, String> hostEnvironment = System.getenv();
     private Sandbox sandbox = Sandbox.OFF;
+    private final List<Path> sandboxReadable = new ArrayList<>();
     private int maxOutputChars = 50_000;
     private Duration killGrace = Duration.ofSeconds(2);
     private @Nullable Long memoryLimit;
@@ -420,6 +425,17 @@ public final class ProcessExecutor implements Executor {
     /** Sets whether programs run in a bubblewrap sandbox; default {@link Sandbox#OFF}. */
     public Builder sandbox(Sandbox sandbox) {
       this.sandbox = Objects.requireNonNull(sandbox, "sandbox");
+      return this;
+    }
+
+    /**
+     * Lets sandboxed programs read {@code paths} although they lie in a home directory, which the
+     * sandbox hides: a model cache such as {@code ~/.cache/huggingface}, or packages installed with
+     * {@code pip install --user}. Paths outside the homes are readable anyway. Each call adds to
+     * the list; the paths must exist when {@link #build()} is called.
+     */
+    public Builder sandboxReadable(Path... paths) {
+      for (Path path : paths) sandboxReadable.add(Objects.requireNonNull(path, "path"));
       return this;
     }
 
@@ -520,9 +536,10 @@ public final class ProcessExecutor implements Executor {
      *
      * @throws IllegalArgumentException if a variable set or inherited looks like a secret and was
      *     not allowed
-     * @throws ExecutorException if an interpreter given as an absolute path is not there, or if the
-     *     sandbox is {@link Sandbox#REQUIRED} and bubblewrap is missing or cannot work here (the
-     *     message says how to install it)
+     * @throws ExecutorException if an interpreter given as an absolute path or a {@linkplain
+     *     #sandboxReadable(Path...) readable path} is not there, or if the sandbox is {@link
+     *     Sandbox#REQUIRED} and bubblewrap is missing or cannot work here (the message says how to
+     *     install it)
      */
     public ProcessExecutor build() {
       interpreters.forEach(
@@ -533,6 +550,7 @@ public final class ProcessExecutor implements Executor {
                   "interpreter(\"" + name + "\", \"" + program + "\"): no executable file there");
             }
           });
+      List<Path> readable = realPaths(sandboxReadable);
       ChildEnvironment env =
           new ChildEnvironment(
               hostEnvironment, inherited, fixedEnvironment, threads, allowedSecrets);
@@ -554,10 +572,10 @@ public final class ProcessExecutor implements Executor {
           if (fileSizeLimit != null) launcher.add("--fsize=" + fileSizeLimit);
         }
       }
-      return new ProcessExecutor(this, bubblewrap(path), launcher, env);
+      return new ProcessExecutor(this, bubblewrap(path, readable), launcher, env);
     }
 
-    private @Nullable Bubblewrap bubblewrap(String path) {
+    private @Nullable Bubblewrap bubblewrap(String path, List<Path> readable) {
       if (sandbox == Sandbox.OFF) return null;
       Path bwrap = findOnPath("bwrap", path);
       String problem =
@@ -565,12 +583,28 @@ public final class ProcessExecutor implements Executor {
               ? "bubblewrap (bwrap) is not installed. Install it, e.g. with `apt-get install"
                   + " bubblewrap` (Debian, Ubuntu) or `dnf install bubblewrap` (Fedora)"
               : new Bubblewrap(bwrap).probe();
-      if (problem == null) return new Bubblewrap(Objects.requireNonNull(bwrap));
+      if (problem == null) {
+        return new Bubblewrap(
+            Objects.requireNonNull(bwrap), Path.of(System.getProperty("user.home", "/")), readable);
+      }
       if (sandbox == Sandbox.REQUIRED) {
         throw new ExecutorException("The sandbox cannot work here: " + problem + ".");
       }
       log.warn("Running programs without a sandbox: {}.", problem);
       return null;
+    }
+
+    private static List<Path> realPaths(List<Path> paths) {
+      List<Path> real = new ArrayList<>();
+      for (Path path : paths) {
+        try {
+          real.add(path.toRealPath());
+        } catch (IOException e) {
+          throw new ExecutorException(
+              "sandboxReadable(" + path + "): no such file or directory", e);
+        }
+      }
+      return real;
     }
 
     private static String requireName(String name) {

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.aide.core.exec.ExecutionRequest;
 import dev.aide.core.exec.ExecutionResult;
 import dev.aide.core.exec.ExecutorException;
 import java.io.IOException;
@@ -98,6 +99,79 @@ class SandboxTest {
     assertThat(outside.resolve("escaped.txt")).doesNotExist();
     assertThat(Path.of("/etc/aide-was-here")).doesNotExist();
     assertThat(result.files()).containsExactly("fine.txt");
+  }
+
+  @Test
+  void hidesTheHomesButShowsTheProgramAndWhatTheUserAllows() throws IOException {
+    // The test needs files in the real home of this user, the one the sandbox hides.
+    Path home = Path.of(System.getProperty("user.home")).toRealPath();
+    Path dir = Files.createTempDirectory(home, "aide-sandbox-test-");
+    try {
+      Path secret = Files.writeString(dir.resolve("credentials"), "s3cr3t\n");
+      Path cache = Files.createDirectories(dir.resolve("cache"));
+      Files.writeString(cache.resolve("model.txt"), "weights\n");
+      // A tool installed in the home that reads its own files, as a virtualenv's python does.
+      Path greet = dir.resolve("tool/bin/greet");
+      Files.createDirectories(greet.getParent());
+      Files.createDirectories(dir.resolve("tool/share"));
+      Files.writeString(dir.resolve("tool/share/greeting.txt"), "hello from the tool\n");
+      Files.writeString(
+          greet,
+          "#!/bin/sh\n"
+              + "cat \"$(dirname \"$0\")/../share/greeting.txt\"\n"
+              + "cat '"
+              + secret
+              + "' 2>/dev/null || echo 'credentials hidden'\n"
+              + "cat '"
+              + cache.resolve("model.txt")
+              + "' 2>/dev/null || echo 'cache hidden'\n");
+      assertThat(greet.toFile().setExecutable(true)).isTrue();
+      ExecutionRequest request =
+          new ExecutionRequest(
+              "",
+              "unused.txt",
+              List.of("greet"),
+              workspace(root),
+              Duration.ofSeconds(30),
+              Map.of());
+
+      ExecutionResult plain =
+          ProcessExecutor.builder().interpreter("greet", greet.toString()).build().execute(request);
+      assertThat(plain.output()).as("the control run").contains("s3cr3t\n");
+
+      ExecutionResult hidden =
+          ProcessExecutor.builder()
+              .interpreter("greet", greet.toString())
+              .sandbox(ProcessExecutor.Sandbox.REQUIRED)
+              .build()
+              .execute(request);
+      assertThat(hidden.output())
+          .isEqualTo("hello from the tool\ncredentials hidden\ncache hidden\n");
+
+      ExecutionResult shown =
+          ProcessExecutor.builder()
+              .interpreter("greet", greet.toString())
+              .sandbox(ProcessExecutor.Sandbox.REQUIRED)
+              .sandboxReadable(cache)
+              .build()
+              .execute(request);
+      assertThat(shown.output()).isEqualTo("hello from the tool\ncredentials hidden\nweights\n");
+    } finally {
+      TestSupport.deleteRecursively(dir);
+    }
+  }
+
+  @Test
+  void aMissingReadablePathIsAnErrorEvenWithoutTheSandbox() {
+    Path missing = root.resolve("missing");
+    assertThatThrownBy(
+            () ->
+                ProcessExecutor.builder()
+                    .sandbox(ProcessExecutor.Sandbox.OFF)
+                    .sandboxReadable(missing)
+                    .build())
+        .isInstanceOf(ExecutorException.class)
+        .hasMessage("sandboxReadable(" + missing + "): no such file or directory");
   }
 
   @Test

@@ -94,4 +94,14 @@ final class TestSupport {
     long pid = readPid(pidFile);
     assertThat(running(pid)).as("process %d still runs", pid).isFalse();
   }
+
+  /** Deletes {@code dir} and everything in it, if it exists. */
+  static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) return;
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
 }

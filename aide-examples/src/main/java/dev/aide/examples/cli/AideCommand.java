@@ -23,7 +23,9 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -160,6 +162,14 @@ public final class AideCommand implements Callable<Integer> {
       defaultValue = "off",
       description = "off, best-effort or required: run solutions under bubblewrap.")
   String sandbox = "off";
+
+  @Option(
+      names = "--sandbox-readable",
+      paramLabel = "PATH",
+      description =
+          "A path in a home directory that sandboxed solutions may read (the sandbox hides the"
+              + " homes), e.g. ~/.local/lib for packages from pip install --user. Repeatable.")
+  List<Path> sandboxReadable = new ArrayList<>();
 
   private final Map<String, String> environment;
   private final PrintStream out;
@@ -413,6 +423,11 @@ public final class AideCommand implements Callable<Integer> {
       default:
         throw new UsageException("--sandbox must be off, best-effort or required, was " + sandbox);
     }
+    for (Path path : sandboxReadable) {
+      if (!Files.exists(path))
+        throw new UsageException("--sandbox-readable " + path + ": no such file");
+    }
+    b.sandboxReadable(sandboxReadable.toArray(Path[]::new));
     try {
       return b.build();
     } catch (RuntimeException e) {

@@ -153,6 +153,7 @@ class AideCommandTest {
             new String[] {"--goal", "x", "--timeout", "soon"},
             new String[] {"--goal", "x", "--data", tmp.resolve("missing").toString()},
             new String[] {"--example", "nope"},
+            new String[] {"--goal", "x", "--sandbox-readable", tmp.resolve("missing").toString()},
             new String[] {"--steps", "3"},
             new String[] {"--goal", "x", "--steps", "0"})) {
       err.reset();
@@ -184,7 +185,8 @@ class AideCommandTest {
             "--seed",
             "--resume",
             "--python",
-            "--sandbox");
+            "--sandbox",
+            "--sandbox-readable");
   }
 
   @Test

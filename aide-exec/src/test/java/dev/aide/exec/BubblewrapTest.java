@@ -1,0 +1,112 @@
+package dev.aide.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The sandbox's command line; needs no bubblewrap. SandboxTest runs it. */
+class BubblewrapTest {
+  @TempDir Path root;
+  private Path home;
+
+  @BeforeEach
+  void makeHome() throws IOException {
+    home = Files.createDirectories(root.resolve("alice")).toRealPath();
+  }
+
+  @Test
+  void hidesTheUsersHomeAndTheSystemsHomes() {
+    Bubblewrap sandbox = new Bubblewrap(Path.of("/usr/bin/bwrap"), home, List.of());
+
+    assertThat(sandbox.hidden()).contains(home);
+    if (Files.isDirectory(Path.of("/root")))
+      assertThat(sandbox.hidden()).contains(Path.of("/root"));
+    List<String> args = wrap(sandbox, "/usr/bin/python3");
+    assertThat(mounted(args, "--tmpfs")).containsExactlyElementsOf(sandbox.hidden());
+    assertThat(args.indexOf("--tmpfs"))
+        .as("after the read-only view of /")
+        .isGreaterThan(args.indexOf("--proc"));
+    assertThat(mounted(args, "--ro-bind")).containsOnly(Path.of("/"), root.resolve("ws"));
+  }
+
+  @Test
+  void aHomeInsideAnotherIsHiddenOnce() {
+    assertThat(Bubblewrap.homes(home.resolve("missing"))).doesNotContain(home.resolve("missing"));
+    List<Path> homes = Bubblewrap.homes(home);
+    assertThat(homes).doesNotHaveDuplicates();
+    for (Path a : homes) {
+      for (Path b : homes) {
+        if (!a.equals(b)) assertThat(a.startsWith(b)).as(a + " inside " + b).isFalse();
+      }
+    }
+  }
+
+  @Test
+  void showsTheInstallationOfAProgramInAHome() throws IOException {
+    Path real = executable(home.resolve("opt/python3.12/bin/python3.12"));
+    Path venvPython = Files.createDirectories(home.resolve("venv/bin")).resolve("python");
+    Files.createSymbolicLink(venvPython, real);
+    Bubblewrap sandbox = new Bubblewrap(Path.of("/usr/bin/bwrap"), home, List.of());
+
+    assertThat(sandbox.installation(venvPython))
+        .containsExactly(home.resolve("venv"), home.resolve("opt/python3.12"));
+    List<String> args = wrap(sandbox, venvPython.toString());
+    assertThat(mounted(args, "--ro-bind"))
+        .containsSubsequence(home.resolve("venv"), home.resolve("opt/python3.12"));
+    assertThat(args.indexOf(home.toString()))
+        .as("the home is hidden before its parts are shown again")
+        .isLessThan(args.indexOf(home.resolve("venv").toString()));
+  }
+
+  @Test
+  void aProgramDirectlyInAHomeShowsItsDirectoryNotTheHome() throws IOException {
+    Path tool = executable(home.resolve("bin/tool"));
+    Bubblewrap sandbox = new Bubblewrap(Path.of("/usr/bin/bwrap"), home, List.of());
+
+    assertThat(sandbox.installation(tool)).containsExactly(home.resolve("bin"));
+    assertThat(sandbox.installation(Path.of("/home/someone/bin/tool")))
+        .containsExactly(Path.of("/home/someone/bin"));
+    assertThat(mounted(wrap(sandbox, tool.toString()), "--ro-bind"))
+        .contains(home.resolve("bin"))
+        .doesNotContain(home);
+  }
+
+  @Test
+  void showsTheReadablePathsInAHomeOnly() throws IOException {
+    Path cache = Files.createDirectories(home.resolve(".cache/models"));
+    Bubblewrap sandbox =
+        new Bubblewrap(Path.of("/usr/bin/bwrap"), home, List.of(cache, Path.of("/usr/share")));
+
+    assertThat(mounted(wrap(sandbox, "/usr/bin/python3"), "--ro-bind"))
+        .contains(cache)
+        .doesNotContain(Path.of("/usr/share"));
+  }
+
+  private List<String> wrap(Bubblewrap sandbox, String program) {
+    Path ws = root.resolve("ws");
+    return sandbox.wrap(
+        ws, ws.resolve("input"), ws.resolve("working"), ws.resolve("tmp"), List.of(program, "x"));
+  }
+
+  /** The sources of the mounts of kind {@code how} ({@code --ro-bind}, {@code --tmpfs}...). */
+  private static List<Path> mounted(List<String> args, String how) {
+    List<Path> sources = new java.util.ArrayList<>();
+    for (int i = 0; i < args.size() - 1; i++) {
+      if (args.get(i).equals(how)) sources.add(Path.of(args.get(i + 1)));
+    }
+    return sources;
+  }
+
+  private static Path executable(Path file) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, "#!/bin/sh\n");
+    assertThat(file.toFile().setExecutable(true)).isTrue();
+    return file;
+  }
+}
