@@ -209,12 +209,12 @@ public final class EvolutionaryPolicy implements SearchPolicy {
     for (TreeSet<Node> population : idx.populations) {
       if (population.isEmpty()) empty++;
     }
-    if (empty == islands || draftsInFlight < empty) return -1;
+    if (draftsInFlight < empty) return -1;
     for (int d = 1; d < islands; d++) {
       int island = (turn + d) % islands;
       if (!idx.populations.get(island).isEmpty()) return island;
     }
-    return -1; // not reached: some island is not empty
+    return -1; // every island is empty
   }
 
   /** Whether the node with id {@code nextId} is made in a migration round. */
