@@ -34,6 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -66,6 +67,9 @@ public final class AideCommand implements Callable<Integer> {
   static final int EXIT_SETUP = 3;
   static final int EXIT_FAILED = 4;
   static final int EXIT_INTERRUPTED = 130;
+
+  /** Arguments a POSIX shell takes as they are; others are quoted in the resume command. */
+  private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_./:=@%+,-]+");
 
   @Option(
       names = "--example",
@@ -264,11 +268,10 @@ public final class AideCommand implements Callable<Integer> {
               search.await();
               err.printf(
                   Locale.ROOT,
-                  "%nStopped. The %d finished node(s) are saved in %s.%nResume with: aide"
-                      + " --resume %s%n",
+                  "%nStopped. The %d finished node(s) are saved in %s.%nResume with: %s%n",
                   search.journal().size(),
                   search.outputDir(),
-                  search.outputDir());
+                  resumeCommand(search.outputDir()));
             },
             "aide-stop");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -321,6 +324,30 @@ public final class AideCommand implements Callable<Integer> {
     out.println("Best solution: " + dir.resolve("best"));
     out.println("Tree:          " + dir.resolve("tree.html"));
     out.println("Report:        " + dir.resolve("report.md"));
+  }
+
+  /**
+   * Returns the command that resumes the run in {@code dir}: {@code --resume} with the options that
+   * run.json does not record (workers, policy, models, Python, sandbox), so that a sandboxed run is
+   * not resumed without its sandbox.
+   */
+  String resumeCommand(Path dir) {
+    List<String> args = new ArrayList<>(List.of("aide", "--resume", dir.toString()));
+    if (workers != 1) args.addAll(List.of("--workers", Integer.toString(workers)));
+    if (!policy.equalsIgnoreCase("greedy")) args.addAll(List.of("--policy", policy));
+    if (model != null) args.addAll(List.of("--model", model));
+    if (coderModel != null) args.addAll(List.of("--coder-model", coderModel));
+    if (reviewerModel != null) args.addAll(List.of("--reviewer-model", reviewerModel));
+    if (python != null) args.addAll(List.of("--python", python));
+    if (!sandbox.equalsIgnoreCase("off")) args.addAll(List.of("--sandbox", sandbox));
+    for (Path path : sandboxReadable) args.addAll(List.of("--sandbox-readable", path.toString()));
+    StringBuilder command = new StringBuilder();
+    for (String arg : args) {
+      if (command.length() > 0) command.append(' ');
+      command.append(
+          SHELL_SAFE.matcher(arg).matches() ? arg : "'" + arg.replace("'", "'\\''") + "'");
+    }
+    return command.toString();
   }
 
   /** What to run: the task, where, and with which settings. */

@@ -190,6 +190,42 @@ class AideCommandTest {
   }
 
   @Test
+  void theResumeCommandKeepsTheOptionsThatRunJsonDoesNotRecord() {
+    AideCommand plain = parse("--goal", "x");
+    assertThat(plain.resumeCommand(Path.of("runs/a"))).isEqualTo("aide --resume runs/a");
+
+    AideCommand full =
+        parse(
+            "--goal",
+            "x",
+            "--workers",
+            "4",
+            "--policy",
+            "mcts",
+            "--model",
+            "gpt-4.1",
+            "--python",
+            "/opt/venv/bin/python",
+            "--sandbox",
+            "required",
+            "--sandbox-readable",
+            "/home/me/.cache/it's here",
+            "--steps",
+            "50");
+    assertThat(full.resumeCommand(Path.of("/tmp/my runs/b")))
+        .isEqualTo(
+            "aide --resume '/tmp/my runs/b' --workers 4 --policy mcts --model gpt-4.1"
+                + " --python /opt/venv/bin/python --sandbox required"
+                + " --sandbox-readable '/home/me/.cache/it'\\''s here'");
+  }
+
+  private static AideCommand parse(String... args) {
+    AideCommand command = new AideCommand(Map.of(), System.out, System.err, false);
+    new picocli.CommandLine(command).parseArgs(args);
+    return command;
+  }
+
+  @Test
   void durationsAcceptTheShortForms() {
     assertThat(AideCommand.duration("90s")).hasSeconds(90);
     assertThat(AideCommand.duration("10m")).hasMinutes(10);
