@@ -29,17 +29,28 @@ class EnvironmentLlmClientProviderTest {
                 {"id": "llama3.2:latest", "object": "model", "created": 1745000000, "owned_by": "library"}]}
       """;
 
+  /**
+   * The probe timeout where a probe must succeed: a bound on a hang, never reached by a server that
+   * answers, even on a busy machine where a first request in a cold JVM takes a second.
+   */
+  private static final Duration ANSWERS_IN_TIME = Duration.ofSeconds(30);
+
   /** A provider whose local probe goes to a port where nothing listens. */
   private static EnvironmentLlmClientProvider withNothingLocal() throws IOException {
+    return withNothingLocal(Duration.ofMillis(200));
+  }
+
+  private static EnvironmentLlmClientProvider withNothingLocal(Duration probeTimeout)
+      throws IOException {
     MockWebServer closed = new MockWebServer();
     closed.start();
     String url = closed.url("/v1").toString();
     closed.close();
-    return new EnvironmentLlmClientProvider(url, Duration.ofMillis(200));
+    return new EnvironmentLlmClientProvider(url, probeTimeout);
   }
 
   private EnvironmentLlmClientProvider withLocalServer() {
-    return new EnvironmentLlmClientProvider(server.url("/v1").toString(), Duration.ofMillis(500));
+    return new EnvironmentLlmClientProvider(server.url("/v1").toString(), ANSWERS_IN_TIME);
   }
 
   private static ChatRequest hello(String model) {
@@ -176,7 +187,8 @@ class EnvironmentLlmClientProviderTest {
     server.enqueue(new MockResponse.Builder().body(OLLAMA_MODELS).build());
 
     Optional<Configured> configured =
-        withNothingLocal().configure(Map.of("OPENAI_BASE_URL", server.url("/v1").toString()));
+        withNothingLocal(ANSWERS_IN_TIME)
+            .configure(Map.of("OPENAI_BASE_URL", server.url("/v1").toString()));
 
     assertThat(configured).map(Configured::model).contains("qwen3:8b");
   }
