@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,14 +36,32 @@ final class ProcessTree implements AutoCloseable {
   private static final Set<ProcessTree> LIVE = ConcurrentHashMap.newKeySet();
   private static final int MAX_KILL_ROUNDS = 200;
 
+  /**
+   * Held for reading from a process's start until it is in {@link #LIVE}, and for writing by the
+   * shutdown hook, so that the hook sees every process started before it and none starts after.
+   */
+  private static final ReadWriteLock STARTS = new ReentrantReadWriteLock();
+
+  // Guarded by STARTS.
+  private static boolean shuttingDown;
+
   static {
     try {
       Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(() -> LIVE.forEach(ProcessTree::kill), "aide-exec-shutdown-killer"));
+          .addShutdownHook(new Thread(ProcessTree::killAllAtExit, "aide-exec-shutdown-killer"));
     } catch (IllegalStateException e) {
       log.debug("The JVM is shutting down; no shutdown hook for processes", e);
     }
+  }
+
+  private static void killAllAtExit() {
+    STARTS.writeLock().lock();
+    try {
+      shuttingDown = true;
+    } finally {
+      STARTS.writeLock().unlock();
+    }
+    LIVE.forEach(ProcessTree::kill);
   }
 
   private final Process root;
@@ -60,11 +80,19 @@ final class ProcessTree implements AutoCloseable {
 
   /**
    * Starts {@code builder}'s process, whose environment carries {@code executionId}, and tracks it.
+   *
+   * @throws IOException if the process cannot start, or the JVM is shutting down
    */
   static ProcessTree start(ProcessBuilder builder, String executionId) throws IOException {
-    ProcessTree tree = new ProcessTree(builder.start(), executionId);
-    LIVE.add(tree);
-    return tree;
+    STARTS.readLock().lock();
+    try {
+      if (shuttingDown) throw new IOException("the JVM is shutting down");
+      ProcessTree tree = new ProcessTree(builder.start(), executionId);
+      LIVE.add(tree);
+      return tree;
+    } finally {
+      STARTS.readLock().unlock();
+    }
   }
 
   Process root() {
