@@ -1,6 +1,5 @@
 package dev.aide.exec;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -24,15 +23,15 @@ public final class ExitDuringRun {
                                 + "child = subprocess.Popen([sys.executable, '-c',"
                                 + " 'import time; time.sleep(600)'])\n"
                                 + "open('working/child.pid', 'w').write(str(child.pid))\n"
-                                + "open('working/main.pid', 'w').write(str(os.getpid()))\n"
+                                + "open('working/main.pid', 'w').write(f'{os.getpid()}\\n')\n"
                                 + "time.sleep(600)\n",
                             workspace,
                             Duration.ofMinutes(10))));
     run.setDaemon(true);
     run.start();
+    // main.pid's line is written after child.pid is closed, so then both pids can be read.
     Path pid = workspace.resolve("working/main.pid");
-    for (int i = 0; i < 3000 && !Files.exists(pid); i++) Thread.sleep(10);
-    Thread.sleep(100);
-    System.exit(Files.exists(pid) ? 0 : 1);
+    for (int i = 0; i < 3000 && !TestSupport.hasPidLine(pid); i++) Thread.sleep(10);
+    System.exit(TestSupport.hasPidLine(pid) ? 0 : 1);
   }
 }

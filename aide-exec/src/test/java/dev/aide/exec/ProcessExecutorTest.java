@@ -248,7 +248,7 @@ class ProcessExecutorTest {
                   executor.execute(
                       python(
                           "import os, time\n"
-                              + "open('working/main.pid', 'w').write(str(os.getpid()))\n"
+                              + "open('working/main.pid', 'w').write(f'{os.getpid()}\\n')\n"
                               + "time.sleep(600)\n",
                           ws));
                 } catch (RuntimeException e) {
@@ -256,7 +256,7 @@ class ProcessExecutorTest {
                 }
               });
       Path pid = ws.resolve("working/main.pid");
-      while (!Files.exists(pid)) Thread.sleep(10);
+      TestSupport.awaitPidLine(pid);
       run.cancel(true);
       pool.shutdown();
       assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();

@@ -66,6 +66,24 @@ final class TestSupport {
         code, "solution.py", List.of("python3", "solution.py"), workspace, timeout, Map.of());
   }
 
+  /**
+   * Whether a running program has written its whole pid line to {@code file}. A program opens the
+   * file before it writes to it, so a file that exists may still be empty: a program ended at that
+   * moment leaves no pid to check.
+   */
+  static boolean hasPidLine(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8).endsWith("\n");
+    } catch (IOException e) {
+      return false; // not there yet
+    }
+  }
+
+  /** Waits until {@link #hasPidLine}; the test's timeout bounds the wait. */
+  static void awaitPidLine(Path file) throws InterruptedException {
+    while (!hasPidLine(file)) Thread.sleep(10);
+  }
+
   static long readPid(Path file) {
     try {
       return Long.parseLong(Files.readString(file, StandardCharsets.UTF_8).strip());
