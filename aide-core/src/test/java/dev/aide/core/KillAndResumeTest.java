@@ -32,7 +32,8 @@ class KillAndResumeTest {
                 KillableRun.class.getName(),
                 dir.toString(),
                 "40",
-                "150")
+                "150",
+                "10")
             .redirectErrorStream(true)
             .redirectOutput(tmp.resolve("child.log").toFile())
             .start();
@@ -48,7 +49,8 @@ class KillAndResumeTest {
       child.waitFor(30, TimeUnit.SECONDS);
     }
     List<String> before = lines(journalFile);
-    assertThat(before.size()).isBetween(4, 39);
+    // The child's 11th execution never ends, so it is killed mid-way however slow this thread is.
+    assertThat(before.size()).isBetween(4, 10);
     // A process killed while writing leaves a torn last line.
     Files.writeString(
         journalFile, "{\"id\":99,\"parents\":[],\"st", UTF_8, StandardOpenOption.APPEND);
