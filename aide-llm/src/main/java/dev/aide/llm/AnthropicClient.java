@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.DoubleSupplier;
 import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -266,6 +267,18 @@ public final class AnthropicClient implements LlmClient {
     /** Sets how many times a retryable failure is retried; 0 turns retries off. Default 3. */
     public Builder maxRetries(int maxRetries) {
       settings.maxRetries = HttpTransport.Settings.maxRetries(maxRetries);
+      return this;
+    }
+
+    /**
+     * Sends requests through a copy of {@code client} (made with {@link OkHttpClient#newBuilder()},
+     * so it shares the client's connection pool, interceptors, proxy, authenticator and TLS
+     * settings), for example to log traffic or reach the API through a corporate proxy. The copy
+     * takes this builder's timeouts and its own dispatcher (daemon threads, up to 64 calls, which
+     * lets an interrupt abandon a call); {@code client} itself is not changed.
+     */
+    public Builder okHttpClient(OkHttpClient client) {
+      settings.base = Objects.requireNonNull(client, "client");
       return this;
     }
 

@@ -82,6 +82,7 @@ final class HttpTransport {
     Duration readTimeout = Duration.ofMinutes(10);
     Duration callTimeout = Duration.ofMinutes(10);
     int maxRetries = 3;
+    @Nullable OkHttpClient base;
     Sleeper sleeper = duration -> Thread.sleep(duration.toMillis());
     Clock clock = Clock.systemUTC();
     DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
@@ -147,12 +148,16 @@ final class HttpTransport {
     Dispatcher dispatcher = new Dispatcher(DISPATCHER_THREADS);
     dispatcher.setMaxRequests(64);
     dispatcher.setMaxRequestsPerHost(64);
+    OkHttpClient.Builder http;
+    if (settings.base != null) {
+      http = settings.base.newBuilder(); // shares its pool, interceptors, proxy and TLS
+    } else {
+      http = new OkHttpClient.Builder().connectionPool(new ConnectionPool(16, 5, TimeUnit.MINUTES));
+    }
     this.http =
-        new OkHttpClient.Builder()
-            .connectTimeout(settings.connectTimeout)
+        http.connectTimeout(settings.connectTimeout)
             .readTimeout(settings.readTimeout)
             .callTimeout(settings.callTimeout)
-            .connectionPool(new ConnectionPool(16, 5, TimeUnit.MINUTES))
             .dispatcher(dispatcher)
             .build();
     Headers.Builder all = new Headers.Builder();

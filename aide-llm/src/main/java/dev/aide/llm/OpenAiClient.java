@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.function.DoubleSupplier;
 import java.util.function.Predicate;
 import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -299,6 +300,18 @@ public final class OpenAiClient implements LlmClient {
     /** Sets how many times a retryable failure is retried; 0 turns retries off. Default 3. */
     public Builder maxRetries(int maxRetries) {
       settings.maxRetries = HttpTransport.Settings.maxRetries(maxRetries);
+      return this;
+    }
+
+    /**
+     * Sends requests through a copy of {@code client} (made with {@link OkHttpClient#newBuilder()},
+     * so it shares the client's connection pool, interceptors, proxy, authenticator and TLS
+     * settings), for example to log traffic or reach the API through a corporate proxy. The copy
+     * takes this builder's timeouts and its own dispatcher (daemon threads, up to 64 calls, which
+     * lets an interrupt abandon a call); {@code client} itself is not changed.
+     */
+    public Builder okHttpClient(OkHttpClient client) {
+      settings.base = Objects.requireNonNull(client, "client");
       return this;
     }
 

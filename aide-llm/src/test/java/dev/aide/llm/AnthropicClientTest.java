@@ -36,6 +36,7 @@ class AnthropicClientTest extends LlmClientContract {
             .clock(clock())
             .random(() -> options.random);
     if (options.readTimeout != null) builder.readTimeout(options.readTimeout);
+    if (options.okHttpClient != null) builder.okHttpClient(options.okHttpClient);
     return builder.build();
   }
 

@@ -38,6 +38,7 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
+import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -78,6 +79,7 @@ abstract class LlmClientContract {
     @Nullable Duration readTimeout;
     double random;
     String baseUrl = "";
+    @Nullable OkHttpClient okHttpClient;
   }
 
   // ---- what a backend supplies ----
@@ -403,6 +405,28 @@ abstract class LlmClientContract {
     assertThat(e.statusCode()).isZero();
     assertThat(e.getMessage()).contains("gave up after 2 attempts");
     assertThat(sleeper.waits).containsExactly(Duration.ofMillis(500));
+  }
+
+  @Test
+  void sendsThroughACopyOfTheUsersOkHttpClient() throws Exception {
+    server.enqueue(ok(textAnswer("hi")));
+    OkHttpClient users =
+        new OkHttpClient.Builder()
+            .addInterceptor(
+                chain ->
+                    chain.proceed(chain.request().newBuilder().header("X-Traced", "yes").build()))
+            .readTimeout(Duration.ofSeconds(7))
+            .build();
+    Options options = options();
+    options.okHttpClient = users;
+
+    ChatResponse response = client(options).chat(minimalRequest());
+
+    assertThat(response.text()).isEqualTo("hi");
+    RecordedRequest request = server.takeRequest();
+    assertThat(request.getHeaders().get("X-Traced")).isEqualTo("yes");
+    assertAuthenticated(request);
+    assertThat(users.readTimeoutMillis()).as("the user's client is not changed").isEqualTo(7_000);
   }
 
   @Test

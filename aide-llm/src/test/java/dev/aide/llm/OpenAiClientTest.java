@@ -34,6 +34,7 @@ class OpenAiClientTest extends LlmClientContract {
             .clock(clock())
             .random(() -> options.random);
     if (options.readTimeout != null) builder.readTimeout(options.readTimeout);
+    if (options.okHttpClient != null) builder.okHttpClient(options.okHttpClient);
     return builder.build();
   }
 
