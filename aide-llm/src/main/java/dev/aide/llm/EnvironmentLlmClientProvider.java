@@ -2,6 +2,7 @@ package dev.aide.llm;
 
 import dev.aide.core.llm.LlmClientProvider;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -55,7 +56,8 @@ public final class EnvironmentLlmClientProvider implements LlmClientProvider {
 
   /** Called by {@link java.util.ServiceLoader}. */
   public EnvironmentLlmClientProvider() {
-    this(LOCAL_BASE_URL, Duration.ofMillis(500));
+    // A refused connection fails at once; the limit is for a server that accepts and is slow.
+    this(LOCAL_BASE_URL, Duration.ofSeconds(3));
   }
 
   EnvironmentLlmClientProvider(String localBaseUrl, Duration probeTimeout) {
@@ -134,8 +136,11 @@ public final class EnvironmentLlmClientProvider implements LlmClientProvider {
             "the server at " + where + " lists no models (pull one, e.g. `ollama pull qwen3`)";
       }
       return first;
-    } catch (IOException e) {
+    } catch (InterruptedIOException e) {
       lastProbe = "nothing answered GET " + where + " within " + probeTimeout.toMillis() + " ms";
+      return null;
+    } catch (IOException e) {
+      lastProbe = "nothing answered GET " + where + " (" + e.getMessage() + ")";
       return null;
     } finally {
       http.dispatcher().executorService().shutdown();
