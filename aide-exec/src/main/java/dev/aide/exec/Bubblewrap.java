@@ -115,14 +115,14 @@ final class Bubblewrap {
     args.add(bwrap.toString());
     args.addAll(ISOLATION);
     hide(args);
+    // The private /tmp comes before the paths shown again and the workspace, so that those under
+    // the host's /tmp are mounted over it.
+    bind(args, "--bind", scratch, Path.of(SCRATCH));
     Set<Path> shown = new LinkedHashSet<>(readable);
     shown.addAll(installation(Path.of(command.get(0))));
     for (Path path : shown) {
       if (isHidden(path)) bind(args, "--ro-bind", path, path);
     }
-    // The private /tmp comes before the workspace, so that a workspace under the host's /tmp is
-    // mounted over it.
-    bind(args, "--bind", scratch, Path.of(SCRATCH));
     bind(args, "--ro-bind", workspace, workspace);
     if (input != null && !input.startsWith(workspace)) bind(args, "--ro-bind", input, input);
     bind(args, "--bind", working, working);

@@ -62,6 +62,9 @@ class BubblewrapTest {
     assertThat(args.indexOf(home.toString()))
         .as("the home is hidden before its parts are shown again")
         .isLessThan(args.indexOf(home.resolve("venv").toString()));
+    assertThat(args.indexOf(Bubblewrap.SCRATCH))
+        .as("the private /tmp does not cover what is shown again (this home is under /tmp)")
+        .isLessThan(args.indexOf(home.resolve("venv").toString()));
   }
 
   @Test
