@@ -166,6 +166,36 @@ class SandboxTest {
   }
 
   @Test
+  void runsAWorkspaceAndDataThatLieInTheHiddenHome() throws IOException {
+    // The default output directory is relative to the working directory, often in the home.
+    Path home = Path.of(System.getProperty("user.home"));
+    assumeTrue(
+        Files.isDirectory(home) && Files.isWritable(home) && home.toRealPath().getParent() != null,
+        "this test needs a writable home directory other than /");
+    Path dir = Files.createTempDirectory(home.toRealPath(), "aide-sandbox-test-");
+    try {
+      Path data = Files.createDirectories(dir.resolve("data"));
+      Files.writeString(data.resolve("train.csv"), "x,y\n1,2\n");
+      Files.writeString(dir.resolve("credentials"), "s3cr3t\n");
+      Path ws = workspaceWithData(dir, data);
+      ExecutionResult result =
+          sandboxed.execute(
+              python(
+                  "import os\n"
+                      + "print(open('input/train.csv').read().splitlines()[1])\n"
+                      + "open('working/out.txt', 'w').write('ok')\n"
+                      + "print(os.path.exists('"
+                      + dir.resolve("credentials")
+                      + "'))\n",
+                  ws));
+      assertThat(result.output()).isEqualTo("1,2\nFalse\n");
+      assertThat(ws.resolve("working/out.txt")).hasContent("ok");
+    } finally {
+      TestSupport.deleteRecursively(dir);
+    }
+  }
+
+  @Test
   void aMissingReadablePathIsAnErrorEvenWithoutTheSandbox() {
     Path missing = root.resolve("missing");
     assertThatThrownBy(
