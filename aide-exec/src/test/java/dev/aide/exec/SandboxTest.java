@@ -103,13 +103,7 @@ class SandboxTest {
 
   @Test
   void hidesTheHomesButShowsTheProgramAndWhatTheUserAllows() throws IOException {
-    // The test needs files in the real home of this user, the one the sandbox hides.
-    Path home = Path.of(System.getProperty("user.home"));
-    assumeTrue(
-        Files.isDirectory(home) && Files.isWritable(home) && home.toRealPath().getParent() != null,
-        "this test needs a writable home directory other than /");
-    home = home.toRealPath();
-    Path dir = Files.createTempDirectory(home, "aide-sandbox-test-");
+    Path dir = tempDirInHome();
     try {
       Path secret = Files.writeString(dir.resolve("credentials"), "s3cr3t\n");
       Path cache = Files.createDirectories(dir.resolve("cache"));
@@ -168,11 +162,7 @@ class SandboxTest {
   @Test
   void runsAWorkspaceAndDataThatLieInTheHiddenHome() throws IOException {
     // The default output directory is relative to the working directory, often in the home.
-    Path home = Path.of(System.getProperty("user.home"));
-    assumeTrue(
-        Files.isDirectory(home) && Files.isWritable(home) && home.toRealPath().getParent() != null,
-        "this test needs a writable home directory other than /");
-    Path dir = Files.createTempDirectory(home.toRealPath(), "aide-sandbox-test-");
+    Path dir = tempDirInHome();
     try {
       Path data = Files.createDirectories(dir.resolve("data"));
       Files.writeString(data.resolve("train.csv"), "x,y\n1,2\n");
@@ -266,6 +256,18 @@ class SandboxTest {
     // pid 1 is bubblewrap's init and pid 2 the program: nothing of the host is visible.
     assertThat(result.output()).startsWith("pids 2\nready\n");
     assertThat(processesRunning("sleep\0" + sleep)).isEmpty();
+  }
+
+  /**
+   * Makes a directory in the real home of this user, the one the sandbox hides; the caller deletes
+   * it. Skips the test where there is no writable home other than /.
+   */
+  private static Path tempDirInHome() throws IOException {
+    Path home = Path.of(System.getProperty("user.home"));
+    assumeTrue(
+        Files.isDirectory(home) && Files.isWritable(home) && home.toRealPath().getParent() != null,
+        "this test needs a writable home directory other than /");
+    return Files.createTempDirectory(home.toRealPath(), "aide-sandbox-test-");
   }
 
   private static List<Long> processesRunning(String commandLine) {

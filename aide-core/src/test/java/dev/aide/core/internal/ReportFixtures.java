@@ -10,6 +10,7 @@ import dev.aide.core.exec.ExecutionResult;
 import dev.aide.core.llm.TokenUsage;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -67,6 +68,19 @@ final class ReportFixtures {
             .failure("the coder returned no code | twice")
             .build());
     return journal;
+  }
+
+  /** Good drafts 0, 1, ... with these metrics, lower being better. */
+  static List<Node> minimizingDrafts(double... values) {
+    List<Node> nodes = new ArrayList<>();
+    for (int i = 0; i < values.length; i++) {
+      nodes.add(
+          good(i, Stage.DRAFT, List.of(), 1, "plan " + i)
+              .newBuilder()
+              .metric(Metric.of(values[i], Direction.MINIMIZE))
+              .build());
+    }
+    return nodes;
   }
 
   static Node good(int id, Stage stage, List<Integer> parents, double metric, String plan) {

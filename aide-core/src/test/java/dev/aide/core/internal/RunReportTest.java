@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aide.core.Direction;
 import dev.aide.core.Journal;
-import dev.aide.core.Metric;
 import dev.aide.core.Node;
-import dev.aide.core.Stage;
 import dev.aide.core.StopReason;
 import dev.aide.core.Task;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -142,15 +139,7 @@ class RunReportTest {
 
   @Test
   void ordersAttemptsByTheLowestMetricWhenLowerIsBetter() {
-    List<Node> nodes = new ArrayList<>();
-    double[] values = {5.0, 3.0, 4.0, 2.5};
-    for (int i = 0; i < values.length; i++) {
-      nodes.add(
-          ReportFixtures.good(i, Stage.DRAFT, List.of(), 1, "plan " + i)
-              .newBuilder()
-              .metric(Metric.of(values[i], Direction.MINIMIZE))
-              .build());
-    }
+    List<Node> nodes = ReportFixtures.minimizingDrafts(5.0, 3.0, 4.0, 2.5);
     Task task = ReportFixtures.TASK.newBuilder().direction(Direction.MINIMIZE).build();
 
     String md = RunReport.markdown(task, nodes, nodes.get(3), StopReason.CANCELLED, Duration.ZERO);

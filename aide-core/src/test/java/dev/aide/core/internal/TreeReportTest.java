@@ -3,9 +3,7 @@ package dev.aide.core.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.aide.core.Direction;
 import dev.aide.core.Journal;
-import dev.aide.core.Metric;
 import dev.aide.core.Node;
 import dev.aide.core.Stage;
 import dev.aide.core.exec.ExecutionResult;
@@ -127,15 +125,7 @@ class TreeReportTest {
 
   @Test
   void chartDataFollowsALowerIsBetterMetric() throws IOException {
-    List<Node> nodes = new ArrayList<>();
-    double[] values = {5.0, 6.0, 4.0, 4.0, 3.5};
-    for (int i = 0; i < values.length; i++) {
-      nodes.add(
-          ReportFixtures.good(i, Stage.DRAFT, List.of(), 1, "plan " + i)
-              .newBuilder()
-              .metric(Metric.of(values[i], Direction.MINIMIZE))
-              .build());
-    }
+    List<Node> nodes = ReportFixtures.minimizingDrafts(5.0, 6.0, 4.0, 4.0, 3.5);
     Map<String, Object> data = data(TreeReport.html(ReportFixtures.TASK, nodes, nodes.get(4), NOW));
 
     assertThat(list(data.get("progress")))
