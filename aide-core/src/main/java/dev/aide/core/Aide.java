@@ -2,6 +2,7 @@ package dev.aide.core;
 
 import dev.aide.core.exec.Executor;
 import dev.aide.core.exec.ExecutorProvider;
+import dev.aide.core.internal.RunStore;
 import dev.aide.core.internal.SearchEngine;
 import dev.aide.core.llm.LlmClient;
 import dev.aide.core.llm.LlmClientProvider;
@@ -62,6 +63,7 @@ public final class Aide {
   private final @Nullable Path outputDir;
   private final List<SearchListener> listeners;
   private final Clock clock;
+  private final RunStore.JournalOpener journalOpener;
 
   private Aide(Builder b, LlmClient coder, String coderModel, Executor executor) {
     this.coder = coder;
@@ -79,6 +81,7 @@ public final class Aide {
     this.outputDir = b.outputDir;
     this.listeners = List.copyOf(b.listeners);
     this.clock = b.clock;
+    this.journalOpener = b.journalOpener;
   }
 
   /**
@@ -134,7 +137,8 @@ public final class Aide {
                 seed,
                 dir.toAbsolutePath().normalize(),
                 listeners,
-                clock)));
+                clock),
+            journalOpener));
   }
 
   private static Path defaultOutputDir() {
@@ -163,6 +167,7 @@ public final class Aide {
     private final List<SearchListener> listeners = new ArrayList<>();
     private Map<String, String> environment = System.getenv();
     private Clock clock = Clock.systemUTC();
+    private RunStore.JournalOpener journalOpener = RunStore.JournalOpener.FILES;
 
     private Builder() {}
 
@@ -311,6 +316,12 @@ public final class Aide {
     /** Sets the clock for timestamps. For tests. */
     Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Sets how the journal file is opened for appending. For tests that inject I/O faults. */
+    Builder journalOpener(RunStore.JournalOpener opener) {
+      this.journalOpener = Objects.requireNonNull(opener, "opener");
       return this;
     }
 

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -58,10 +59,33 @@ public final class RunStore implements Closeable {
   private final Task task;
   private final Journal journal;
   private final @Nullable Long storedSeed;
-  private final FileChannel journalChannel;
+  private final WritableByteChannel journalChannel;
+
+  /**
+   * Opens the channel that journal lines are appended to. The engine uses {@link #FILES}; tests
+   * pass one that fails, to see how a search meets a full disk or an I/O error.
+   */
+  @FunctionalInterface
+  public interface JournalOpener {
+    /** Appends to the file with a {@link FileChannel} in APPEND mode, creating it if missing. */
+    JournalOpener FILES =
+        file ->
+            FileChannel.open(
+                file,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
+
+    /** Opens {@code file} for appending. */
+    WritableByteChannel open(Path file) throws IOException;
+  }
 
   private RunStore(
-      Path dir, Task task, Journal journal, @Nullable Long storedSeed, FileChannel channel) {
+      Path dir,
+      Task task,
+      Journal journal,
+      @Nullable Long storedSeed,
+      WritableByteChannel channel) {
     this.dir = dir;
     this.task = task;
     this.journal = journal;
@@ -77,6 +101,16 @@ public final class RunStore implements Closeable {
    * @throws AideException if the directory holds a run of another task or cannot be written
    */
   public static RunStore open(Path dir, Task task, Map<String, Object> settings) {
+    return open(dir, task, settings, JournalOpener.FILES);
+  }
+
+  /**
+   * Like {@link #open(Path, Task, Map)}, appending to the journal through {@code opener}.
+   *
+   * @throws AideException if the directory holds a run of another task or cannot be written
+   */
+  public static RunStore open(
+      Path dir, Task task, Map<String, Object> settings, JournalOpener opener) {
     try {
       Files.createDirectories(dir);
       Path journalFile = dir.resolve(JOURNAL_FILE);
@@ -104,12 +138,7 @@ public final class RunStore implements Closeable {
         }
         writeAtomically(runFile, runJson(task, settings));
       }
-      FileChannel channel =
-          FileChannel.open(
-              journalFile,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE,
-              StandardOpenOption.APPEND);
+      WritableByteChannel channel = opener.open(journalFile);
       return new RunStore(dir, task, journal, storedSeed, channel);
     } catch (IOException e) {
       throw new AideException("cannot write the output directory " + dir + ": " + e, e);
@@ -130,20 +159,28 @@ public final class RunStore implements Closeable {
     return dir;
   }
 
-  /** Appends {@code node} to {@code journal.jsonl} and writes it through to the OS. */
+  /**
+   * Appends {@code node} to {@code journal.jsonl} and writes it through to the OS.
+   *
+   * @throws AideException if the line could not be written (a full disk, an I/O error); the message
+   *     names the file, the node and the cause
+   */
   public void append(Node node) {
     byte[] line = (NodeJson.write(node) + "\n").getBytes(StandardCharsets.UTF_8);
     try {
       ByteBuffer buffer = ByteBuffer.wrap(line);
       while (buffer.hasRemaining()) journalChannel.write(buffer);
-    } catch (IOException e) {
-      throw new AideException("cannot append to " + dir.resolve(JOURNAL_FILE) + ": " + e, e);
+    } catch (IOException | RuntimeException e) {
+      throw new AideException(
+          "cannot append node " + node.id() + " to " + dir.resolve(JOURNAL_FILE) + ": " + e, e);
     }
   }
 
   /**
    * Makes {@code node} the run's best: replaces {@code best/<solution file>} atomically and copies
    * the files the node's run left in {@code working/} beside it, replacing the previous best's.
+   *
+   * @throws AideException if {@code best/} could not be written
    */
   public void writeBest(Node node) {
     Path best = dir.resolve(BEST_DIR);
@@ -172,7 +209,7 @@ public final class RunStore implements Closeable {
       }
       writeAtomically(best.resolve(solutionName), node.code());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + best, e);
+      throw new AideException("cannot write " + best + " for node " + node.id() + ": " + e, e);
     }
   }
 

@@ -117,6 +117,7 @@ public final class SearchEngine {
   // Guarded by lock.
   private int nextId;
   private @Nullable Throwable fatal;
+  private boolean storeFailed;
   private @Nullable StopReason stopReason;
   private boolean cancelled;
   private long tokensSpent;
@@ -131,24 +132,39 @@ public final class SearchEngine {
    * @throws AideException if the directory holds another task's run or cannot be written
    */
   public SearchEngine(Config config) {
+    this(config, RunStore.JournalOpener.FILES);
+  }
+
+  /**
+   * Like {@link #SearchEngine(Config)}, appending to the journal through {@code journalOpener}.
+   *
+   * @throws AideException if the directory holds another task's run or cannot be written
+   */
+  public SearchEngine(Config config, RunStore.JournalOpener journalOpener) {
     this.config = config;
     this.task = config.task();
     Long configured = config.seed();
     long newSeed = configured != null ? configured : ThreadLocalRandom.current().nextLong(1L << 31);
-    this.store = RunStore.open(config.outputDir(), task, settings(newSeed));
-    Long stored = store.storedSeed();
-    this.seed = configured != null ? configured : stored != null ? stored : newSeed;
-    Journal journal = store.journal();
-    this.nextId = journal.maxId() + 1;
-    for (Node node : journal.nodes()) {
-      tokensSpent += node.usage().total();
-      costSpent += node.cost();
-      consecutiveFailures = node.isBuggy() ? consecutiveFailures + 1 : 0;
+    this.store = RunStore.open(config.outputDir(), task, settings(newSeed), journalOpener);
+    try {
+      Long stored = store.storedSeed();
+      this.seed = configured != null ? configured : stored != null ? stored : newSeed;
+      Journal journal = store.journal();
+      this.nextId = journal.maxId() + 1;
+      for (Node node : journal.nodes()) {
+        tokensSpent += node.usage().total();
+        costSpent += node.cost();
+        consecutiveFailures = node.isBuggy() ? consecutiveFailures + 1 : 0;
+      }
+      Path dataDir = task.dataDir();
+      this.prompts =
+          new Prompts(
+              task,
+              dataDir == null ? "" : DataOverview.of(dataDir, DataOverview.DEFAULT_MAX_CHARS));
+    } catch (RuntimeException | Error e) {
+      store.close();
+      throw e;
     }
-    Path dataDir = task.dataDir();
-    this.prompts =
-        new Prompts(
-            task, dataDir == null ? "" : DataOverview.of(dataDir, DataOverview.DEFAULT_MAX_CHARS));
   }
 
   /** The journal, read back from disk when resuming; it grows as the search runs. */
@@ -207,7 +223,7 @@ public final class SearchEngine {
         if (failure != null) {
           throw new AideException(
               "The search stopped: "
-                  + failure.getMessage()
+                  + describe(failure)
                   + ". The "
                   + journal.size()
                   + " finished node(s) are in "
@@ -235,6 +251,31 @@ public final class SearchEngine {
       synchronized (lock) {
         store.close();
       }
+    }
+  }
+
+  /** What a fatal failure was, for the message of the exception that ends the run. */
+  private static String describe(Throwable failure) {
+    String message = failure.getMessage();
+    if (failure instanceof Error || message == null || message.isBlank()) {
+      return "an unexpected " + failure;
+    }
+    return message;
+  }
+
+  /**
+   * Ends the search on {@code failure}, which {@link #run} rethrows: no new node starts and nodes
+   * in flight are abandoned. The first failure wins.
+   */
+  private void failRun(Throwable failure) {
+    synchronized (lock) {
+      if (fatal == null) fatal = failure;
+      if (cancelled) return;
+      cancelled = true;
+      for (Thread worker : workers) {
+        if (worker != Thread.currentThread()) worker.interrupt();
+      }
+      lock.notifyAll();
     }
   }
 
@@ -276,6 +317,9 @@ public final class SearchEngine {
                     } else {
                       workerLoop();
                     }
+                  } catch (Throwable t) { // an Error, or a bug in the engine or a user's callback
+                    log.error("The search stops on an unexpected failure", t);
+                    failRun(t);
                   } finally {
                     done.countDown();
                   }
@@ -349,7 +393,7 @@ public final class SearchEngine {
     Node node = safeStep(id, Action.draft(), true);
     synchronized (lock) {
       inFlight.remove(id);
-      if (node != null && !cancelled) record(node);
+      if (node != null && !cancelled && !storeFailed) record(node);
     }
   }
 
@@ -374,7 +418,7 @@ public final class SearchEngine {
       Node node = safeStep(id, action, false);
       synchronized (lock) {
         inFlight.remove(id);
-        if (cancelled) return;
+        if (cancelled || storeFailed) return;
         if (node != null) record(node);
       }
     }
@@ -416,10 +460,16 @@ public final class SearchEngine {
           fatal = e.getCause(); // after a cancel, errors are expected
       }
       return null;
-    } catch (RuntimeException | Error e) {
+    } catch (RuntimeException e) {
       log.error("Internal error while running node {}", id, e);
       synchronized (lock) {
         if (fatal == null) fatal = new AideException("internal error in node " + id + ": " + e, e);
+      }
+      return null;
+    } catch (Error e) {
+      log.error("Node {} stopped the search on {}", id, e.toString(), e);
+      synchronized (lock) {
+        if (fatal == null) fatal = e;
       }
       return null;
     }
@@ -434,11 +484,17 @@ public final class SearchEngine {
       node = node.newBuilder().metric(Metric.of(node.metric().value(), established)).build();
     }
     Node previousBest = journal.best();
+    try {
+      store.append(node);
+    } catch (RuntimeException e) {
+      storeFailed = true;
+      failRun(e);
+      return;
+    }
     journal.add(node);
     tokensSpent += node.usage().total();
     costSpent += node.cost();
     consecutiveFailures = node.isBuggy() ? consecutiveFailures + 1 : 0;
-    store.append(node);
     log.info(
         "Node {} ({}{}) finished: {}",
         node.id(),
@@ -450,7 +506,9 @@ public final class SearchEngine {
       try {
         store.writeBest(node);
       } catch (RuntimeException e) {
-        log.warn("Could not write the best solution to {}", config.outputDir(), e);
+        storeFailed = true;
+        failRun(e);
+        return;
       }
       emit(new SearchEvent.NewBest(node, previousBest));
     }
