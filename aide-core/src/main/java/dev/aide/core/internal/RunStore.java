@@ -339,23 +339,15 @@ public final class RunStore implements Closeable {
   }
 
   /**
-   * Reads the journal into {@code journal}. A last line without its newline was torn by a process
-   * that died while writing it: it is cut off the file with a warning. Other unreadable lines are
-   * skipped with a warning.
+   * Reads the journal into {@code journal}. A last line without its newline is kept when it is a
+   * whole node (the process died before writing the newline), and the newline is added; else it was
+   * torn by a process that died while writing it and is cut off the file with a warning. Other
+   * unreadable lines are skipped with a warning.
    */
   private static void loadJournal(Path file, Journal journal) throws IOException {
     byte[] bytes = Files.readAllBytes(file);
     int end = bytes.length;
     while (end > 0 && bytes[end - 1] != '\n') end--;
-    if (end < bytes.length) {
-      log.warn(
-          "Skipping the torn last line of {} ({} bytes): the process stopped while writing it",
-          file,
-          bytes.length - end);
-      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-        channel.truncate(end);
-      }
-    }
     String[] lines = new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n");
     for (int i = 0; i < lines.length; i++) {
       String line = lines[i];
@@ -364,6 +356,33 @@ public final class RunStore implements Closeable {
         journal.add(NodeJson.read(line));
       } catch (IllegalArgumentException e) {
         log.warn("Skipping line {} of {}: {}", i + 1, file, e.getMessage());
+      }
+    }
+    if (end < bytes.length) {
+      String tail = new String(bytes, end, bytes.length - end, StandardCharsets.UTF_8);
+      Node last = null;
+      try {
+        if (!tail.isBlank()) last = NodeJson.read(tail);
+      } catch (IllegalArgumentException e) {
+        // torn: dropped below
+      }
+      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        if (last != null) {
+          channel.position(bytes.length);
+          ByteBuffer newline = ByteBuffer.wrap(new byte[] {'\n'});
+          while (newline.hasRemaining()) channel.write(newline);
+          try {
+            journal.add(last);
+          } catch (IllegalArgumentException e) {
+            log.warn("Skipping the last line of {}: {}", file, e.getMessage());
+          }
+        } else {
+          log.warn(
+              "Skipping the torn last line of {} ({} bytes): the process stopped while writing it",
+              file,
+              bytes.length - end);
+          channel.truncate(end);
+        }
       }
     }
   }
