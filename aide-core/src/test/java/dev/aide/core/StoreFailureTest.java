@@ -188,4 +188,44 @@ class StoreFailureTest {
         .isInstanceOf(StackOverflowError.class);
     assertThat(uncaught).isEmpty();
   }
+
+  @Test
+  void searchStoppedByAFatalErrorStillWritesReportsOfTheWholeJournalAndSaysWhy() throws Exception {
+    Task task = Task.builder().goal("Predict y until the quota runs out").build();
+    AtomicInteger calls = new AtomicInteger();
+    dev.aide.core.llm.LlmClient quota =
+        request -> {
+          if (calls.incrementAndGet() == 5) {
+            throw new dev.aide.core.llm.LlmException(
+                "429 insufficient_quota: you exceeded your current quota",
+                null,
+                false,
+                true,
+                429,
+                "req-q");
+          }
+          return world.coder().chat(request);
+        };
+
+    assertThatThrownBy(
+            () ->
+                aide()
+                    .coder(quota, "m")
+                    .policy(GreedyPolicy.builder().numDrafts(5).debugProb(0).build())
+                    .steps(10)
+                    .build()
+                    .run(task))
+        .isInstanceOf(AideException.class)
+        .hasMessageContaining("insufficient_quota");
+
+    Path dir = tmp.resolve("run");
+    assertThat(Files.readAllLines(dir.resolve("journal.jsonl"))).hasSize(4);
+    String report = Files.readString(dir.resolve("report.md"));
+    assertThat(report)
+        .contains("- **Nodes:** 4 finished")
+        .contains("- **Stopped:** on an error that no later step could avoid")
+        .contains("> 429 insufficient_quota: you exceeded your current quota")
+        .doesNotContain("not yet");
+    assertThat(Files.readString(dir.resolve("tree.html"))).contains("Draft number 3.");
+  }
 }

@@ -62,13 +62,30 @@ public final class RunReport {
       @Nullable Node best,
       @Nullable StopReason stopReason,
       Duration elapsed) {
+    return markdown(task, nodes, best, stopReason, null, elapsed);
+  }
+
+  /**
+   * Returns the report for the nodes of one run that may have stopped on an error.
+   *
+   * @param failure what ended the search when an error that no later step could avoid stopped it
+   *     (it then wins over {@code stopReason}); null otherwise
+   * @see #markdown(Task, List, Node, StopReason, Duration)
+   */
+  public static String markdown(
+      Task task,
+      List<Node> nodes,
+      @Nullable Node best,
+      @Nullable StopReason stopReason,
+      @Nullable String failure,
+      Duration elapsed) {
     Objects.requireNonNull(task, "task");
     Objects.requireNonNull(nodes, "nodes");
     Objects.requireNonNull(elapsed, "elapsed");
     StringBuilder out = new StringBuilder();
     out.append("# AIDE run report\n\n");
     task(out, task, best);
-    outcome(out, nodes, best, stopReason, elapsed);
+    outcome(out, nodes, best, stopReason, failure, elapsed);
     progress(out, nodes);
     topAttempts(out, nodes);
     stages(out, nodes);
@@ -140,6 +157,7 @@ public final class RunReport {
       List<Node> nodes,
       @Nullable Node best,
       @Nullable StopReason stopReason,
+      @Nullable String failure,
       Duration elapsed) {
     out.append("## Outcome\n\n");
     long good = nodes.stream().filter(n -> !n.isBuggy()).count();
@@ -172,7 +190,13 @@ public final class RunReport {
         .append(nodes.size() - good)
         .append(" buggy\n");
     out.append("- **Wall time:** ").append(duration(elapsed)).append('\n');
-    out.append("- **Stopped:** ").append(stopText(stopReason)).append('\n');
+    if (failure != null) {
+      out.append("- **Stopped:** on an error that no later step could avoid; fix its cause and run")
+          .append(" again with the same output directory to resume:\n\n")
+          .append(quote(Text.cut(failure, 2000)));
+    } else {
+      out.append("- **Stopped:** ").append(stopText(stopReason)).append('\n');
+    }
     if (best != null && !best.analysis().isBlank()) {
       out.append("\nThe reviewer on node ").append(best.id()).append(":\n\n");
       out.append(quote(Text.cut(best.analysis(), 1000)));

@@ -218,14 +218,17 @@ public final class RunStore implements Closeable {
    * atomically.
    *
    * @param stopReason why the search stopped, or null while it runs
+   * @param failure what stopped the search when an error did, else null
    */
-  public void writeReports(@Nullable StopReason stopReason, Duration elapsed) {
+  public void writeReports(
+      @Nullable StopReason stopReason, @Nullable String failure, Duration elapsed) {
     List<Node> nodes = journal.nodes();
     Node best = journal.best();
     try {
       writeAtomically(dir.resolve(TREE_FILE), TreeReport.html(task, nodes, best, Instant.now()));
       writeAtomically(
-          dir.resolve(REPORT_FILE), RunReport.markdown(task, nodes, best, stopReason, elapsed));
+          dir.resolve(REPORT_FILE),
+          RunReport.markdown(task, nodes, best, stopReason, failure, elapsed));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the reports in " + dir, e);
     }

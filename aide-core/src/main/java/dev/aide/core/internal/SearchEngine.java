@@ -221,6 +221,7 @@ public final class SearchEngine {
         cancelled = true; // abandoned workers must not record anything after this
         Throwable failure = fatal;
         if (failure != null) {
+          writeReports(null, describe(failure));
           throw new AideException(
               "The search stopped: "
                   + describe(failure)
@@ -240,7 +241,7 @@ public final class SearchEngine {
                 Duration.between(start, config.clock().instant()));
       }
       synchronized (lock) {
-        writeReports(result.stopReason());
+        writeReports(result.stopReason(), null);
       }
       log.info("Search finished: {}", result);
       synchronized (lock) {
@@ -518,17 +519,21 @@ public final class SearchEngine {
       log.warn("The search policy failed to observe node {}", node.id(), e);
     }
     if (!reportedOnce || System.nanoTime() - lastReportNanos >= REPORT_INTERVAL.toNanos()) {
-      writeReports(null);
+      writeReports(null, null);
     }
     checkLimits();
   }
 
-  /** Writes tree.html and report.md; a failure to write them is logged, never fatal. */
-  private void writeReports(@Nullable StopReason reason) {
+  /**
+   * Writes tree.html and report.md; a failure to write them is logged, never fatal.
+   *
+   * @param failure what stopped the search when an error did, else null
+   */
+  private void writeReports(@Nullable StopReason reason, @Nullable String failure) {
     reportedOnce = true;
     lastReportNanos = System.nanoTime();
     try {
-      store.writeReports(reason, Duration.between(runStartedAt, config.clock().instant()));
+      store.writeReports(reason, failure, Duration.between(runStartedAt, config.clock().instant()));
     } catch (RuntimeException e) {
       log.warn("Could not write tree.html and report.md in {}", config.outputDir(), e);
     }
