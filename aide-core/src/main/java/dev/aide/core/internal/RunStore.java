@@ -12,6 +12,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -32,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,12 +57,24 @@ public final class RunStore implements Closeable {
   static final String WORKSPACES_DIR = "workspaces";
   static final String TREE_FILE = "tree.html";
   static final String REPORT_FILE = "report.md";
+  static final String LOCK_FILE = ".aide.lock";
+
+  /** The directories locked by searches of this JVM, by real path, with who holds them. */
+  private static final Map<Path, String> LOCKED_HERE = new ConcurrentHashMap<>();
+
+  /**
+   * Channels to lock files that must stay open: closing any channel to a file drops every lock this
+   * process holds on it (POSIX), so one opened on a file locked here is never closed.
+   */
+  private static final List<FileChannel> KEPT_OPEN =
+      java.util.Collections.synchronizedList(new ArrayList<>());
 
   private final Path dir;
   private final Task task;
   private final Journal journal;
   private final @Nullable Long storedSeed;
   private final WritableByteChannel journalChannel;
+  private final DirectoryLock lock;
 
   /**
    * Opens the channel that journal lines are appended to. The engine uses {@link #FILES}; tests
@@ -85,7 +100,9 @@ public final class RunStore implements Closeable {
       Task task,
       Journal journal,
       @Nullable Long storedSeed,
-      WritableByteChannel channel) {
+      WritableByteChannel channel,
+      DirectoryLock lock) {
+    this.lock = lock;
     this.dir = dir;
     this.task = task;
     this.journal = journal;
@@ -95,7 +112,9 @@ public final class RunStore implements Closeable {
 
   /**
    * Opens the run in {@code dir}: resumes it when it holds a journal of the same task, else starts
-   * a new one and writes {@code run.json}.
+   * a new one and writes {@code run.json}. Takes the directory's lock ({@code .aide.lock}) first,
+   * so that one search at a time writes there; {@link #close} releases it, and so does the end of
+   * the process.
    *
    * @param settings the run's settings, recorded in {@code run.json}; must hold "seed"
    * @throws AideException if the directory holds a run of another task or cannot be written
@@ -107,12 +126,29 @@ public final class RunStore implements Closeable {
   /**
    * Like {@link #open(Path, Task, Map)}, appending to the journal through {@code opener}.
    *
-   * @throws AideException if the directory holds a run of another task or cannot be written
+   * @throws AideException if the directory holds a run of another task or cannot be written, or
+   *     another search (of this process or another) holds it; the message names the holder
    */
   public static RunStore open(
       Path dir, Task task, Map<String, Object> settings, JournalOpener opener) {
+    DirectoryLock lock;
     try {
       Files.createDirectories(dir);
+      lock = DirectoryLock.take(dir);
+    } catch (IOException e) {
+      throw new AideException("cannot write the output directory " + dir + ": " + e, e);
+    }
+    try {
+      return open(dir, task, settings, opener, lock);
+    } catch (RuntimeException | Error e) {
+      lock.release();
+      throw e;
+    }
+  }
+
+  private static RunStore open(
+      Path dir, Task task, Map<String, Object> settings, JournalOpener opener, DirectoryLock lock) {
+    try {
       Path journalFile = dir.resolve(JOURNAL_FILE);
       Path runFile = dir.resolve(RUN_FILE);
       Journal journal = new Journal();
@@ -139,7 +175,7 @@ public final class RunStore implements Closeable {
         writeAtomically(runFile, runJson(task, settings));
       }
       WritableByteChannel channel = opener.open(journalFile);
-      return new RunStore(dir, task, journal, storedSeed, channel);
+      return new RunStore(dir, task, journal, storedSeed, channel, lock);
     } catch (IOException e) {
       throw new AideException("cannot write the output directory " + dir + ": " + e, e);
     }
@@ -266,12 +302,103 @@ public final class RunStore implements Closeable {
     }
   }
 
+  /** Closes the journal and releases the directory's lock. */
   @Override
   public void close() {
     try {
       journalChannel.close();
     } catch (IOException e) {
       log.warn("Could not close {}", dir.resolve(JOURNAL_FILE), e);
+    } finally {
+      lock.release();
+    }
+  }
+
+  /**
+   * The lock that makes a search the only writer of its output directory: an OS lock on {@code
+   * .aide.lock} (released by the OS when the process dies), which names the holder's pid and start
+   * time for the message of the search refused, plus a registry of the directories locked in this
+   * JVM, where the OS lock cannot tell two searches apart.
+   */
+  private static final class DirectoryLock {
+    private final Path key;
+    private final FileChannel channel;
+    private final FileLock fileLock;
+    private boolean released;
+
+    private DirectoryLock(Path key, FileChannel channel, FileLock fileLock) {
+      this.key = key;
+      this.channel = channel;
+      this.fileLock = fileLock;
+    }
+
+    static DirectoryLock take(Path dir) throws IOException {
+      Path key = dir.toRealPath();
+      Path file = dir.resolve(LOCK_FILE);
+      ProcessHandle self = ProcessHandle.current();
+      String holder =
+          "process "
+              + self.pid()
+              + self.info().startInstant().map(t -> " (started " + t + ")").orElse("")
+              + ", since "
+              + Instant.now();
+      String here = LOCKED_HERE.putIfAbsent(key, holder);
+      if (here != null) throw inUse(dir, "another search in this process: " + here);
+      try {
+        FileChannel channel =
+            FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileLock fileLock;
+        try {
+          fileLock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+          KEPT_OPEN.add(channel); // see KEPT_OPEN
+          throw inUse(dir, "another search in this process");
+        }
+        if (fileLock == null) {
+          channel.close();
+          throw inUse(dir, "another search: " + holderOf(file));
+        }
+        channel.truncate(0);
+        ByteBuffer text = ByteBuffer.wrap((holder + "\n").getBytes(StandardCharsets.UTF_8));
+        while (text.hasRemaining()) channel.write(text, text.position());
+        return new DirectoryLock(key, channel, fileLock);
+      } catch (IOException | RuntimeException | Error e) {
+        LOCKED_HERE.remove(key);
+        throw e;
+      }
+    }
+
+    private static String holderOf(Path file) {
+      try {
+        String text = Files.readString(file, StandardCharsets.UTF_8).strip();
+        if (!text.isEmpty()) return text;
+      } catch (IOException | RuntimeException e) {
+        // named below
+      }
+      return "a process that has not yet written its pid to " + file;
+    }
+
+    private static AideException inUse(Path dir, String holder) {
+      return new AideException(
+          dir
+              + " is in use by "
+              + holder
+              + ". One search at a time may write to an output directory: wait for that search to"
+              + " end or stop it, then run again to resume, or choose another output directory.");
+    }
+
+    synchronized void release() {
+      if (released) return;
+      released = true;
+      try {
+        fileLock.release();
+        channel.close();
+      } catch (IOException e) {
+        log.warn("Could not release the lock {}", key.resolve(LOCK_FILE), e);
+      } finally {
+        LOCKED_HERE.remove(key);
+      }
     }
   }
 
