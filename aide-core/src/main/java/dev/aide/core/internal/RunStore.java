@@ -54,6 +54,9 @@ public final class RunStore implements Closeable {
   static final String RUN_FILE = "run.json";
   static final String JOURNAL_FILE = "journal.jsonl";
   static final String BEST_DIR = "best";
+  static final String BEST_NEW_DIR = ".best.new";
+  static final String BEST_OLD_DIR = ".best.old";
+  static final String BEST_NODE_FILE = "node.json";
   static final String WORKSPACES_DIR = "workspaces";
   static final String TREE_FILE = "tree.html";
   static final String REPORT_FILE = "report.md";
@@ -153,7 +156,8 @@ public final class RunStore implements Closeable {
       Path runFile = dir.resolve(RUN_FILE);
       Journal journal = new Journal();
       Long storedSeed = null;
-      if (Files.exists(runFile)) {
+      boolean resumed = Files.exists(runFile);
+      if (resumed) {
         Map<?, ?> run = readRunFile(runFile);
         checkSameTask(dir, run, task);
         if (run.get("settings") instanceof Map<?, ?> old && old.get("seed") instanceof Number n) {
@@ -175,7 +179,16 @@ public final class RunStore implements Closeable {
         writeAtomically(runFile, runJson(task, settings));
       }
       WritableByteChannel channel = opener.open(journalFile);
-      return new RunStore(dir, task, journal, storedSeed, channel, lock);
+      RunStore store = new RunStore(dir, task, journal, storedSeed, channel, lock);
+      if (resumed) {
+        try {
+          store.reconcileBest();
+        } catch (IOException | RuntimeException e) {
+          store.close();
+          throw e;
+        }
+      }
+      return store;
     } catch (IOException e) {
       throw new AideException("cannot write the output directory " + dir + ": " + e, e);
     }
@@ -213,29 +226,32 @@ public final class RunStore implements Closeable {
   }
 
   /**
-   * Makes {@code node} the run's best: replaces {@code best/<solution file>} atomically and copies
-   * the files the node's run left in {@code working/} beside it, replacing the previous best's.
+   * Makes {@code node} the run's best: builds a new {@code best/} beside the old one, holding the
+   * node's code, the files its run left in {@code working/} (those still there) and {@code
+   * node.json} (which node it is), then swaps it in by two renames. So {@code best/} always holds
+   * one node's complete set; a process killed between the renames leaves no {@code best/}, which
+   * the next {@link #open} rebuilds.
    *
    * @throws AideException if {@code best/} could not be written
    */
   public void writeBest(Node node) {
     Path best = dir.resolve(BEST_DIR);
+    Path fresh = dir.resolve(BEST_NEW_DIR);
+    Path old = dir.resolve(BEST_OLD_DIR);
     String solutionName = task.language().fileName();
     try {
-      Files.createDirectories(best);
-      try (DirectoryStream<Path> old = Files.newDirectoryStream(best)) {
-        for (Path path : old) {
-          if (!path.getFileName().toString().equals(solutionName)) deleteRecursively(path);
-        }
-      }
+      deleteRecursively(fresh);
+      deleteRecursively(old);
+      Files.createDirectories(fresh);
       ExecutionResult execution = node.execution();
       if (execution != null) {
         Path working = workspace(node.id()).resolve("working");
         for (String file : execution.files()) {
           Path source = working.resolve(file).normalize();
-          Path target = best.resolve(file).normalize();
-          if (!source.startsWith(working) || !target.startsWith(best)) continue;
-          if (target.getFileName().toString().equals(solutionName)
+          Path target = fresh.resolve(file).normalize();
+          if (!source.startsWith(working) || !target.startsWith(fresh)) continue;
+          if (target.equals(fresh.resolve(solutionName))
+              || target.equals(fresh.resolve(BEST_NODE_FILE))
               || !Files.isRegularFile(source)) {
             continue;
           }
@@ -243,9 +259,78 @@ public final class RunStore implements Closeable {
           Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
         }
       }
-      writeAtomically(best.resolve(solutionName), node.code());
+      Files.writeString(fresh.resolve(solutionName), node.code());
+      Map<String, Object> marker = new LinkedHashMap<>();
+      marker.put("id", node.id());
+      marker.put("metric", node.metric().value());
+      Files.writeString(fresh.resolve(BEST_NODE_FILE), NodeJson.JSON.toJson(marker) + "\n");
+      if (Files.exists(best, LinkOption.NOFOLLOW_LINKS)) move(best, old);
+      move(fresh, best);
+      deleteRecursively(old);
     } catch (IOException e) {
       throw new AideException("cannot write " + best + " for node " + node.id() + ": " + e, e);
+    }
+  }
+
+  /**
+   * Brings {@code best/} in line with the journal's best node after a process died mid-way: removes
+   * the temporary files and directories it left, and rebuilds {@code best/} unless its {@code
+   * node.json} and code are the best node's (removes it when the journal has no good node).
+   */
+  private void reconcileBest() throws IOException {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path path : entries) {
+        String name = path.getFileName().toString();
+        if (name.equals(BEST_NEW_DIR) || name.equals(BEST_OLD_DIR) || isTempFile(name)) {
+          log.info("Removing {}, left by a process that stopped while writing it", path);
+          deleteRecursively(path);
+        }
+      }
+    }
+    Path best = dir.resolve(BEST_DIR);
+    Node node = journal.best();
+    if (node == null) {
+      if (Files.exists(best, LinkOption.NOFOLLOW_LINKS)) {
+        log.warn("Removing {}: the journal holds no good node", best);
+        deleteRecursively(best);
+      }
+      return;
+    }
+    if (!holdsNode(best, node)) {
+      log.info("Rewriting {} for node {}, the journal's best", best, node.id());
+      writeBest(node);
+    }
+  }
+
+  private boolean holdsNode(Path best, Node node) {
+    try {
+      Object marker = NodeJson.JSON.fromJson(Files.readString(best.resolve(BEST_NODE_FILE)));
+      if (!(marker instanceof Map<?, ?> map)
+          || !(map.get("id") instanceof Number id)
+          || id.intValue() != node.id()) {
+        return false;
+      }
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(best)) {
+        for (Path path : entries) {
+          if (isTempFile(path.getFileName().toString())) return false;
+        }
+      }
+      return Files.readString(best.resolve(task.language().fileName())).equals(node.code());
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Whether {@code name} is a temporary file of {@link #writeAtomically}. */
+  private static boolean isTempFile(String name) {
+    return name.startsWith(".") && name.endsWith(".tmp");
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to);
     }
   }
 

@@ -17,6 +17,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,5 +87,116 @@ class RunStoreTest {
       assertThat(store.journal().nodes()).extracting(Node::id).containsExactly(0);
     }
     assertThat(Files.readString(journal)).isEqualTo(whole);
+  }
+
+  /** Records {@code node} as the engine does, with its output files in its workspace. */
+  private static void finish(RunStore store, Node node, boolean writeBest) throws IOException {
+    Path working = store.prepareWorkspace(node.id()).resolve("working");
+    for (String file : node.execution().files()) {
+      Files.writeString(working.resolve(file), file + " of node " + node.id());
+    }
+    store.append(node);
+    store.journal().add(node);
+    if (writeBest) store.writeBest(node);
+  }
+
+  private static Set<String> list(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+    }
+  }
+
+  @Test
+  void bestHoldsExactlyTheFilesOfOneNode() throws IOException {
+    Path dir = tmp.resolve("run");
+    try (RunStore store = open(dir)) {
+      finish(store, good(0, 0.5, "model.pkl", "submission.csv"), true);
+      finish(store, good(1, 0.7, "submission.csv"), true);
+    }
+
+    Path best = dir.resolve("best");
+    assertThat(list(best)).containsExactlyInAnyOrder("solution.py", "submission.csv", "node.json");
+    assertThat(Files.readString(best.resolve("solution.py"))).isEqualTo(good(1, 0.7).code());
+    assertThat(Files.readString(best.resolve("submission.csv")))
+        .isEqualTo("submission.csv of node 1");
+    assertThat(Files.readString(best.resolve("node.json"))).contains("\"id\":1");
+    assertThat(list(dir)).noneMatch(name -> name.startsWith(".best"));
+  }
+
+  @Test
+  void openingTheRunRewritesBestWhenAKillLeftAnOlderNodeThereAndRemovesLeftovers()
+      throws IOException {
+    Path dir = tmp.resolve("run");
+    try (RunStore store = open(dir)) {
+      finish(store, good(0, 0.5, "model.pkl", "submission.csv"), true);
+      // killed after the journal append of a better node, before best/ was written
+      finish(store, good(1, 0.7, "submission.csv"), false);
+    }
+    Files.createDirectories(dir.resolve(".best.new"));
+    Files.writeString(dir.resolve(".best.new/solution.py"), "half written");
+    Files.writeString(dir.resolve(".report.md12345.tmp"), "half a report");
+    Files.writeString(dir.resolve("best/.solution.py678.tmp"), "half a solution");
+
+    try (RunStore store = open(dir)) {
+      assertThat(store.journal().best().id()).isEqualTo(1);
+    }
+
+    Path best = dir.resolve("best");
+    assertThat(list(best)).containsExactlyInAnyOrder("solution.py", "submission.csv", "node.json");
+    assertThat(Files.readString(best.resolve("solution.py"))).isEqualTo(good(1, 0.7).code());
+    assertThat(Files.readString(best.resolve("submission.csv")))
+        .isEqualTo("submission.csv of node 1");
+    assertThat(list(dir)).noneMatch(name -> name.startsWith(".best") || name.endsWith(".tmp"));
+  }
+
+  @Test
+  void openingTheRunRebuildsBestWhenAKillFellBetweenTheTwoRenames() throws IOException {
+    Path dir = tmp.resolve("run");
+    try (RunStore store = open(dir)) {
+      finish(store, good(0, 0.5, "submission.csv"), true);
+      finish(store, good(1, 0.7, "submission.csv"), true);
+    }
+    Files.move(dir.resolve("best"), dir.resolve(".best.old"));
+
+    open(dir).close();
+
+    assertThat(Files.readString(dir.resolve("best/solution.py"))).isEqualTo(good(1, 0.7).code());
+    assertThat(Files.readString(dir.resolve("best/submission.csv")))
+        .isEqualTo("submission.csv of node 1");
+    assertThat(dir.resolve(".best.old")).doesNotExist();
+  }
+
+  @Test
+  void openingTheRunRewritesBestWhenANewOutputFileStandsBesideAnOldSolution() throws IOException {
+    Path dir = tmp.resolve("run");
+    try (RunStore store = open(dir)) {
+      finish(store, good(0, 0.5, "submission.csv"), true);
+      finish(store, good(1, 0.7, "submission.csv"), false);
+    }
+    // what the old in-place writer left when killed before replacing solution.py
+    Files.copy(
+        dir.resolve("workspaces/1/working/submission.csv"),
+        dir.resolve("best/submission.csv"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.delete(dir.resolve("best/node.json"));
+
+    open(dir).close();
+
+    assertThat(Files.readString(dir.resolve("best/solution.py"))).isEqualTo(good(1, 0.7).code());
+    assertThat(Files.readString(dir.resolve("best/node.json"))).contains("\"id\":1");
+  }
+
+  @Test
+  void openingTheRunKeepsBestWhenItHoldsTheJournalsBestNode() throws IOException {
+    Path dir = tmp.resolve("run");
+    try (RunStore store = open(dir)) {
+      finish(store, good(0, 0.5, "submission.csv"), true);
+    }
+    Files.delete(dir.resolve("workspaces/0/working/submission.csv"));
+
+    open(dir).close();
+
+    assertThat(Files.readString(dir.resolve("best/submission.csv")))
+        .isEqualTo("submission.csv of node 0");
   }
 }
