@@ -50,6 +50,9 @@ public final class Aide {
   /** The number of steps (nodes) a search takes unless told otherwise. */
   public static final int DEFAULT_STEPS = 20;
 
+  /** The most workers a search may have; each is a thread with its own LLM calls and runs. */
+  public static final int MAX_WORKERS = 256;
+
   private final LlmClient coder;
   private final String coderModel;
   private final LlmClient reviewer;
@@ -276,9 +279,15 @@ public final class Aide {
       return this;
     }
 
-    /** Sets how many nodes are worked on at once; at least 1. Default 1. */
+    /**
+     * Sets how many nodes are worked on at once: from 1 to {@value #MAX_WORKERS}. Default 1. A
+     * search never starts more workers than it has steps left.
+     */
     public Builder workers(int workers) {
-      if (workers < 1) throw new IllegalArgumentException("workers must be >= 1, was " + workers);
+      if (workers < 1 || workers > MAX_WORKERS) {
+        throw new IllegalArgumentException(
+            "workers must be from 1 to " + MAX_WORKERS + ", was " + workers);
+      }
       this.workers = workers;
       return this;
     }

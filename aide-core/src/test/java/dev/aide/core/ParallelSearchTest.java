@@ -1,6 +1,7 @@
 package dev.aide.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aide.core.exec.Executor;
 import dev.aide.core.internal.NodeJson;
@@ -126,5 +127,50 @@ class ParallelSearchTest {
     assertThat(result.journal().size()).isBetween(17, 17 + workers - 1);
     assertThat(result.usage().total()).isLessThan(3_000 + workers * 180L);
     assertThat(result.journal().nodes()).extracting(Node::id).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void neverStartsMoreWorkerThreadsThanStepsLeft() {
+    FakeWorld world = new FakeWorld(List.of("0.5", "0.4", "0.6"), false);
+    // Every thread created from a thread that carries this value inherits it and counts itself:
+    // the search thread and the worker threads it starts.
+    AtomicInteger threadsCreated = new AtomicInteger();
+    InheritableThreadLocal<Boolean> counting =
+        new InheritableThreadLocal<>() {
+          @Override
+          protected Boolean childValue(Boolean parentValue) {
+            threadsCreated.incrementAndGet();
+            return parentValue;
+          }
+        };
+    counting.set(true);
+    Result result;
+    try {
+      result =
+          Aide.builder()
+              .coder(world.coder(), "m")
+              .reviewer(world.reviewer(), "m")
+              .executor(world.executor())
+              .workers(Aide.MAX_WORKERS)
+              .steps(3)
+              .outputDir(tmp.resolve("run"))
+              .build()
+              .run(Task.builder().goal("Predict y").build());
+    } finally {
+      counting.remove();
+    }
+
+    assertThat(result.journal().size()).isEqualTo(3);
+    assertThat(threadsCreated).as("the search thread and one worker per step").hasValue(1 + 3);
+  }
+
+  @Test
+  void theBuilderRejectsAnAbsurdNumberOfWorkers() {
+    assertThatThrownBy(() -> Aide.builder().workers(100_000))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("workers must be from 1 to 256, was 100000");
+    assertThatThrownBy(() -> Aide.builder().workers(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("from 1 to 256");
   }
 }

@@ -214,7 +214,9 @@ public final class SearchEngine {
       if (journal.isEmpty() && task.startingSolution() != null) {
         runOnWorkers(1, true);
       }
-      runOnWorkers(config.workers(), false);
+      // More workers than steps left would only wait: start no more threads than can be used.
+      int stepsLeft = config.limits().steps() - journal.size();
+      runOnWorkers(Math.max(1, Math.min(config.workers(), stepsLeft)), false);
 
       Result result;
       synchronized (lock) {
