@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -65,6 +67,7 @@ public final class Aide {
   private final @Nullable Long seed;
   private final @Nullable Path outputDir;
   private final List<SearchListener> listeners;
+  private final Map<String, String> properties;
   private final Clock clock;
   private final RunStore.JournalOpener journalOpener;
 
@@ -83,6 +86,7 @@ public final class Aide {
     this.seed = b.seed;
     this.outputDir = b.outputDir;
     this.listeners = List.copyOf(b.listeners);
+    this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(b.properties));
     this.clock = b.clock;
     this.journalOpener = b.journalOpener;
   }
@@ -140,7 +144,8 @@ public final class Aide {
                 seed,
                 dir.toAbsolutePath().normalize(),
                 listeners,
-                clock),
+                clock,
+                properties),
             journalOpener));
   }
 
@@ -168,6 +173,7 @@ public final class Aide {
     private @Nullable Long seed;
     private @Nullable Path outputDir;
     private final List<SearchListener> listeners = new ArrayList<>();
+    private final Map<String, String> properties = new LinkedHashMap<>();
     private Map<String, String> environment = System.getenv();
     private Clock clock = Clock.systemUTC();
     private RunStore.JournalOpener journalOpener = RunStore.JournalOpener.FILES;
@@ -313,6 +319,22 @@ public final class Aide {
     /** Adds a listener for the search's events. */
     public Builder listener(SearchListener listener) {
       this.listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Records {@code value} under {@code name} in the "properties" object of the settings in {@code
+     * run.json}, for the caller to read back when resuming (the command line records the Python it
+     * chose). Recorded when the run starts, not when it is resumed; run.json is plain text, so
+     * never record a secret here. Setting a name again replaces its value.
+     *
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
+    public Builder property(String name, String value) {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(value, "value");
+      if (name.isBlank()) throw new IllegalArgumentException("property name must not be blank");
+      this.properties.put(name, value);
       return this;
     }
 

@@ -194,4 +194,31 @@ class AideEndToEndTest {
     String line = Files.readAllLines(out.resolve("journal.jsonl")).get(2);
     assertThat(NodeJson.read(line).parents()).containsExactly(0, 1);
   }
+
+  @Test
+  void propertiesAreRecordedInRunJsonAndAResumeKeepsTheFirstOnes() throws IOException {
+    FakeWorld world = new FakeWorld(List.of("0.50"), false);
+    Path out = tmp.resolve("run");
+    Aide.Builder builder =
+        Aide.builder()
+            .coder(world.coder(), "m")
+            .executor(world.executor())
+            .steps(1)
+            .outputDir(out)
+            .property("python", "/opt/venv/bin/python")
+            .property("note", "it's \"quoted\"");
+    builder.build().run(task);
+    builder.property("python", "/usr/bin/python3").steps(2).build().run(task);
+
+    Object run =
+        new com.squareup.moshi.Moshi.Builder()
+            .build()
+            .adapter(Object.class)
+            .fromJson(Files.readString(out.resolve("run.json")));
+    assertThat(run)
+        .extracting("settings")
+        .extracting("properties")
+        .isEqualTo(java.util.Map.of("python", "/opt/venv/bin/python", "note", "it's \"quoted\""));
+    assertThat(Files.readAllLines(out.resolve("journal.jsonl"))).hasSize(2);
+  }
 }

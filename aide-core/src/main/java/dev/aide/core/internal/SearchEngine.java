@@ -86,7 +86,7 @@ public final class SearchEngine {
       @Nullable Double target,
       @Nullable Integer consecutiveFailures) {}
 
-  /** The settings of one search. */
+  /** The settings of one search; {@code properties} are recorded in run.json as they are. */
   public record Config(
       Task task,
       LlmClient coder,
@@ -101,7 +101,8 @@ public final class SearchEngine {
       @Nullable Long seed,
       Path outputDir,
       List<SearchListener> listeners,
-      Clock clock) {}
+      Clock clock,
+      Map<String, String> properties) {}
 
   private final Config config;
   private final Task task;
@@ -298,6 +299,7 @@ public final class SearchEngine {
     }
     settings.put("workers", config.workers());
     settings.put("seed", seed);
+    if (!config.properties().isEmpty()) settings.put("properties", config.properties());
     return settings;
   }
 
