@@ -5,11 +5,12 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Something that happened during a search, as told to a {@link SearchListener}: a node started or
- * finished, the best node changed, or the search finished.
+ * Something that happened during a search, as told to a {@link SearchListener}: a node started,
+ * entered a phase or finished, the best node changed, or the search finished.
  */
 public sealed interface SearchEvent
     permits SearchEvent.NodeStarted,
+        SearchEvent.NodePhase,
         SearchEvent.NodeFinished,
         SearchEvent.NewBest,
         SearchEvent.SearchFinished {
@@ -25,6 +26,30 @@ public sealed interface SearchEvent
     public NodeStarted {
       Objects.requireNonNull(stage, "stage");
       parents = List.copyOf(parents);
+    }
+  }
+
+  /** What a node in flight is doing, in the order a node goes through it. */
+  enum Phase {
+    /** The coder is asked for the plan and code (and asked again when no code came back). */
+    CODING,
+    /** The code runs. */
+    RUNNING,
+    /** The reviewer is asked about the run's output. */
+    REVIEWING
+  }
+
+  /**
+   * A node in flight entered a phase. Each node enters each phase at most once and in the order of
+   * {@link Phase}; the starting solution skips {@link Phase#CODING}, and a node whose coder or run
+   * failed finishes without the later phases.
+   *
+   * @param nodeId the id the node will have
+   * @param phase what it does from now on
+   */
+  record NodePhase(int nodeId, Phase phase) implements SearchEvent {
+    public NodePhase {
+      Objects.requireNonNull(phase, "phase");
     }
   }
 

@@ -221,4 +221,41 @@ class AideEndToEndTest {
         .isEqualTo(java.util.Map.of("python", "/opt/venv/bin/python", "note", "it's \"quoted\""));
     assertThat(Files.readAllLines(out.resolve("journal.jsonl"))).hasSize(2);
   }
+
+  @Test
+  void eachNodeTellsItsPhasesBetweenItsStartAndItsFinish() {
+    FakeWorld world = new FakeWorld(List.of("0.10"), false);
+    Task withStart = task.newBuilder().startingSolution(FakeWorld.code(0.25, false)).build();
+    List<String> events = Collections.synchronizedList(new ArrayList<>());
+
+    Aide.builder()
+        .coder(world.coder(), "m")
+        .executor(world.executor())
+        .steps(2)
+        .outputDir(tmp.resolve("phases"))
+        .listener(
+            event -> {
+              if (event instanceof SearchEvent.NodeStarted started) {
+                events.add(started.nodeId() + " started");
+              } else if (event instanceof SearchEvent.NodePhase phase) {
+                events.add(phase.nodeId() + " " + phase.phase());
+              } else if (event instanceof SearchEvent.NodeFinished finished) {
+                events.add(finished.node().id() + " finished");
+              }
+            })
+        .build()
+        .run(withStart);
+
+    assertThat(events)
+        .containsExactly(
+            "0 started",
+            "0 RUNNING",
+            "0 REVIEWING",
+            "0 finished",
+            "1 started",
+            "1 CODING",
+            "1 RUNNING",
+            "1 REVIEWING",
+            "1 finished");
+  }
 }

@@ -552,12 +552,14 @@ public final class SearchEngine {
       draft.plan = "The starting solution given with the task.";
       code = task.startingSolution();
     } else {
+      enterPhase(id, SearchEvent.Phase.CODING);
       code = askCoder(action, draft);
     }
     if (code == null) return draft.finish();
     draft.code = code;
 
     ExecutionResult execution;
+    enterPhase(id, SearchEvent.Phase.RUNNING);
     try {
       Path workspace = store.prepareWorkspace(id);
       execution =
@@ -580,6 +582,7 @@ public final class SearchEngine {
     }
     draft.execution = execution;
 
+    enterPhase(id, SearchEvent.Phase.REVIEWING);
     Review review = askReviewer(code, execution, draft);
     if (review == null) return draft.finish();
     draft.analysis = review.summary();
@@ -773,6 +776,13 @@ public final class SearchEngine {
         return rng;
       }
     };
+  }
+
+  /** Tells the listeners that node {@code id} entered {@code phase}, unless the search is over. */
+  private void enterPhase(int id, SearchEvent.Phase phase) {
+    synchronized (lock) {
+      if (!cancelled) emit(new SearchEvent.NodePhase(id, phase));
+    }
   }
 
   private void emit(SearchEvent event) {
