@@ -3,6 +3,7 @@ package dev.aide.examples.cli;
 import dev.aide.core.Aide;
 import dev.aide.core.AideException;
 import dev.aide.core.Direction;
+import dev.aide.core.Language;
 import dev.aide.core.MetricReader;
 import dev.aide.core.Node;
 import dev.aide.core.Result;
@@ -53,6 +54,11 @@ import picocli.CommandLine.Option;
       "",
       "The LLM comes from the environment: OPENAI_API_KEY, ANTHROPIC_API_KEY, OPENAI_BASE_URL"
           + " (any OpenAI-compatible server) or a local Ollama; AIDE_MODEL names the model.",
+      "",
+      "Solutions run with the first Python of --python, AIDE_PYTHON, python3 and python on PATH"
+          + " and /usr/bin/python3 that imports numpy, pandas and scikit-learn (for a task without"
+          + " data, the first that runs). The chosen one is printed, recorded in run.json and"
+          + " used again by --resume.",
       ""
     },
     footer = {
@@ -157,7 +163,9 @@ public final class AideCommand implements Callable<Integer> {
   @Option(
       names = "--python",
       paramLabel = "PATH",
-      description = "The Python to run solutions with (default: one that has scikit-learn).")
+      description =
+          "The Python to run solutions with (default: the first that has numpy, pandas and"
+              + " scikit-learn, see above; on --resume the one the run recorded).")
   @Nullable String python;
 
   @Option(
@@ -243,6 +251,8 @@ public final class AideCommand implements Callable<Integer> {
               .outputDir(plan.outputDir);
       Long chosenSeed = seed != null ? seed : plan.seed;
       if (chosenSeed != null) builder.seed(chosenSeed);
+      if (plan.python != null) builder.property(RunFile.PYTHON_PROPERTY, plan.python);
+      if (plan.python != null) out.println("Python: " + plan.python);
       progress =
           new Progress(out, terminal, plan.steps, alreadyDone(plan.outputDir), Clock.systemUTC());
       search = builder.listener(progress).build().start(task);
@@ -361,10 +371,14 @@ public final class AideCommand implements Callable<Integer> {
       }
       RunFile run = RunFile.read(resume);
       Task task = withOverrides(run.task());
-      return new RunPlan(task, resume, steps != null ? steps : run.steps(), run.seed(), python);
+      return new RunPlan(
+          task,
+          resume,
+          steps != null ? steps : run.steps(),
+          run.seed(),
+          choosePython(task, run.python()));
     }
     Task task;
-    String chosenPython = python;
     Path dir = outputDir != null ? outputDir : defaultOutputDir();
     if (example != null) {
       if (goal != null || data != null) {
@@ -374,9 +388,6 @@ public final class AideCommand implements Callable<Integer> {
         task = ExampleTasks.task(example, dir.resolve("data"));
       } catch (IllegalArgumentException e) {
         throw new UsageException(e.getMessage());
-      }
-      if (ExampleTasks.needsScientificPython(example)) {
-        chosenPython = findPython();
       }
       task = withOverrides(task);
     } else {
@@ -390,7 +401,7 @@ public final class AideCommand implements Callable<Integer> {
         throw new UsageException(e.getMessage());
       }
     }
-    return new RunPlan(task, dir, steps != null ? steps : 20, null, chosenPython);
+    return new RunPlan(task, dir, steps != null ? steps : 20, null, choosePython(task, null));
   }
 
   private Task withOverrides(Task task) {
@@ -406,9 +417,17 @@ public final class AideCommand implements Callable<Integer> {
     }
   }
 
-  private String findPython() {
+  /**
+   * Returns the Python to run {@code task}'s solutions with (null for a task in another language):
+   * --python, else the one the resumed run recorded, else the first found; one that imports numpy,
+   * pandas and scikit-learn when the task has data, else one that runs.
+   */
+  private @Nullable String choosePython(Task task, @Nullable String recorded) {
+    if (!task.language().equals(Language.PYTHON)) return null;
+    Pythons.Need need =
+        task.dataDir() != null ? Pythons.Need.SCIENTIFIC : Pythons.Need.STANDARD_LIBRARY;
     try {
-      return Pythons.find(python, environment);
+      return Pythons.find(python, recorded, environment, need);
     } catch (IllegalStateException e) {
       throw new SetupException(e.getMessage());
     }

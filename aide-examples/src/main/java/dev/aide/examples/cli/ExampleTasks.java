@@ -19,11 +19,6 @@ final class ExampleTasks {
   static final String SPEEDUP = "speedup";
   static final List<String> NAMES = List.of(BREAST_CANCER, SPEEDUP);
 
-  /** Whether the example needs a Python with numpy, pandas and scikit-learn. */
-  static boolean needsScientificPython(String name) {
-    return name.equals(BREAST_CANCER);
-  }
-
   private ExampleTasks() {}
 
   /**

@@ -15,8 +15,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
-/** The task and settings a run recorded in its {@code run.json}, read back to resume it. */
-record RunFile(Task task, int steps, @Nullable Long seed) {
+/**
+ * The task and settings a run recorded in its {@code run.json}, read back to resume it.
+ *
+ * @param python the Python the run chose (the "python" property the command line records), or null
+ *     when the run recorded none
+ */
+record RunFile(Task task, int steps, @Nullable Long seed, @Nullable String python) {
+  /** The name under which the command line records its Python in run.json's properties. */
+  static final String PYTHON_PROPERTY = "python";
+
   private static final JsonAdapter<Object> JSON = new Moshi.Builder().build().adapter(Object.class);
   private static final Pattern READER = Pattern.compile("(line|jsonField)\\((.+)\\)");
 
@@ -55,7 +63,9 @@ record RunFile(Task task, int steps, @Nullable Long seed) {
       if (reader != null) b.metricReader(reader(reader));
       int steps = settings.get("steps") instanceof Number n ? n.intValue() : 20;
       Long seed = settings.get("seed") instanceof Number n ? n.longValue() : null;
-      return new RunFile(b.build(), steps, seed);
+      Map<?, ?> properties = settings.get("properties") instanceof Map<?, ?> m ? m : Map.of();
+      String python = optional(properties, PYTHON_PROPERTY);
+      return new RunFile(b.build(), steps, seed, python);
     } catch (IOException | RuntimeException e) {
       if (e instanceof AideCommand.UsageException usage) throw usage;
       throw new AideCommand.UsageException("cannot resume from " + file + ": " + e.getMessage());

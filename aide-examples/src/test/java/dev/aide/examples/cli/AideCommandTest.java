@@ -233,4 +233,91 @@ class AideCommandTest {
     assertThat(AideCommand.duration("45")).hasSeconds(45);
     assertThat(AideCommand.duration("PT2M")).hasMinutes(2);
   }
+
+  @Test
+  void dataRunsUseAPythonThatHasPandasNotJustPython3OnThePath() throws Exception {
+    assumeSystemScientificPython();
+    Path data = ExampleTasks.task("breast-cancer", tmp.resolve("data")).dataDir();
+    Map<String, String> env = scriptedLlm();
+    env.put("PATH", pythonWithoutPandas() + ":/usr/bin:/bin");
+    Path dir = tmp.resolve("run");
+
+    int exit =
+        run(
+            env,
+            "--data",
+            data.toString(),
+            "--goal",
+            "Predict malignant for test.csv",
+            "--metric-line",
+            "metric",
+            "--steps",
+            "1",
+            "--out",
+            dir.toString());
+
+    assertThat(exit).as("stderr: %s", err).isZero();
+    assertThat(out.toString(UTF_8)).contains("Python: /usr/bin/python3\n");
+    assertThat(Files.readAllLines(dir.resolve("journal.jsonl")).get(0))
+        .contains("\"buggy\":false")
+        .doesNotContain("ModuleNotFoundError");
+    assertThat(RunFile.read(dir).python()).isEqualTo("/usr/bin/python3");
+  }
+
+  @Test
+  void resumeRunsWithThePythonTheRunRecorded() throws Exception {
+    assumeSystemScientificPython();
+    Path data = ExampleTasks.task("breast-cancer", tmp.resolve("data")).dataDir();
+    Path venv = Files.createDirectories(tmp.resolve("venv/bin"));
+    Path python = executable(venv.resolve("python"), "exec /usr/bin/python3 \"$@\"");
+    Map<String, String> env = scriptedLlm();
+    env.put("AIDE_PYTHON", python.toString());
+    Path dir = tmp.resolve("run");
+    String[] first = {
+      "--data",
+      data.toString(),
+      "--goal",
+      "Predict malignant",
+      "--metric-line",
+      "metric",
+      "--steps",
+      "1",
+      "--out",
+      dir.toString()
+    };
+    assertThat(run(env, first)).as("stderr: %s", err).isZero();
+    out.reset();
+
+    env.remove("AIDE_PYTHON");
+    env.put("PATH", pythonWithoutPandas() + ":/usr/bin:/bin");
+    int exit = run(env, "--resume", dir.toString(), "--steps", "2");
+
+    assertThat(exit).as("stderr: %s", err).isZero();
+    assertThat(out.toString(UTF_8)).contains("Python: " + python + "\n");
+    // pandas was there: the second draft fails in pandas itself, on its wrong column name
+    List<String> journal = Files.readAllLines(dir.resolve("journal.jsonl"));
+    assertThat(journal).hasSize(2).noneMatch(line -> line.contains("ModuleNotFoundError"));
+    assertThat(journal.get(1)).contains("KeyError");
+  }
+
+  private static void assumeSystemScientificPython() {
+    assumeTrue(
+        Pythons.check("/usr/bin/python3") == null,
+        "needs /usr/bin/python3 with numpy, pandas and scikit-learn:"
+            + " apt-get install python3-sklearn python3-pandas");
+  }
+
+  /** A directory holding a python3 that runs but cannot import pandas, as a bare pyenv's. */
+  private Path pythonWithoutPandas() throws Exception {
+    Path bin = Files.createDirectories(tmp.resolve("bare/bin"));
+    executable(bin.resolve("python3"), "exec /usr/bin/python3 -S \"$@\"");
+    return bin;
+  }
+
+  private static Path executable(Path file, String command) throws Exception {
+    Files.writeString(file, "#!/bin/sh\n" + command + "\n");
+    Files.setPosixFilePermissions(
+        file, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    return file;
+  }
 }
