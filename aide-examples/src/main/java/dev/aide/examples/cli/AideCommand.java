@@ -15,7 +15,6 @@ import dev.aide.core.search.SearchPolicies;
 import dev.aide.core.search.SearchPolicy;
 import dev.aide.exec.ProcessExecutor;
 import dev.aide.llm.EnvironmentLlmClientProvider;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -253,12 +252,12 @@ public final class AideCommand implements Callable<Integer> {
       if (chosenSeed != null) builder.seed(chosenSeed);
       if (plan.python != null) builder.property(RunFile.PYTHON_PROPERTY, plan.python);
       if (plan.python != null) out.println("Python: " + plan.python);
-      progress =
-          new Progress(out, terminal, plan.steps, alreadyDone(plan.outputDir), Clock.systemUTC());
+      progress = new Progress(out, terminal, plan.steps, Clock.systemUTC());
       search = builder.listener(progress).build().start(task);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
+    progress.resumeFrom(search.journal());
     out.printf(
         Locale.ROOT,
         "Searching with %s (coder %s, reviewer %s), %d steps, %d worker(s); writing to %s%n",
@@ -518,16 +517,6 @@ public final class AideCommand implements Callable<Integer> {
       return Duration.parse(iso);
     } catch (DateTimeParseException e) {
       throw new UsageException("--timeout must look like 90s, 10m or 1h, was " + text);
-    }
-  }
-
-  private static int alreadyDone(Path dir) {
-    Path journal = dir.resolve("journal.jsonl");
-    if (!Files.exists(journal)) return 0;
-    try (var lines = Files.lines(journal)) {
-      return (int) lines.filter(line -> !line.isBlank()).count();
-    } catch (IOException | java.io.UncheckedIOException e) {
-      return 0;
     }
   }
 

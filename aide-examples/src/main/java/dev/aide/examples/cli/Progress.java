@@ -1,5 +1,6 @@
 package dev.aide.examples.cli;
 
+import dev.aide.core.Journal;
 import dev.aide.core.Node;
 import dev.aide.core.SearchEvent;
 import dev.aide.core.SearchListener;
@@ -8,14 +9,18 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Shows a search's progress: on a terminal one status line redrawn in place (steps done of total,
  * elapsed and estimated time left, best metric, good and buggy counts, what each node in flight is
- * doing); elsewhere one plain line per event worth logging.
+ * doing: asking the coder, running for how long, or being reviewed); elsewhere one plain line per
+ * event worth logging. A resumed run's journal is counted with {@link #resumeFrom}.
  *
  * <p>Safe for use by several threads at once: events come from the search, {@link #tick} from a
  * timer that keeps the elapsed time moving between events.
@@ -24,10 +29,11 @@ final class Progress implements SearchListener {
   private final PrintStream out;
   private final boolean terminal;
   private final int totalSteps;
-  private final int alreadyDone;
   private final Clock clock;
   private final Instant start;
-  private final Map<Integer, String> inFlight = new TreeMap<>();
+  private final Map<Integer, InFlight> inFlight = new TreeMap<>();
+  private final Set<Integer> counted = new HashSet<>();
+  private int alreadyDone;
   private int done;
   private int good;
   private int buggy;
@@ -35,14 +41,45 @@ final class Progress implements SearchListener {
   private int lastLineLength;
   private boolean finished;
 
-  Progress(PrintStream out, boolean terminal, int totalSteps, int alreadyDone, Clock clock) {
+  Progress(PrintStream out, boolean terminal, int totalSteps, Clock clock) {
     this.out = out;
     this.terminal = terminal;
     this.totalSteps = totalSteps;
-    this.alreadyDone = alreadyDone;
-    this.done = alreadyDone;
     this.clock = clock;
     this.start = clock.instant();
+  }
+
+  /**
+   * Counts the nodes of {@code journal} that no event has counted yet, as the nodes a resumed run
+   * brought along; they count toward done, good and buggy but not toward the estimate of the time
+   * left. Safe to call after the search has started sending events.
+   */
+  synchronized void resumeFrom(Journal journal) {
+    int before = done;
+    for (Node node : journal.nodes()) count(node);
+    alreadyDone += done - before;
+    Node journalBest = journal.best();
+    if (journalBest != null) best = String.valueOf(journalBest.metric().value());
+    if (done == before) return;
+    if (terminal) {
+      redraw();
+    } else {
+      out.printf(
+          Locale.ROOT,
+          "resumed with %d node(s): %d good, %d buggy, best %s%n",
+          done - before,
+          good,
+          buggy,
+          best);
+    }
+  }
+
+  private boolean count(Node node) {
+    if (!counted.add(node.id())) return false;
+    done++;
+    if (node.isBuggy()) buggy++;
+    else good++;
+    return true;
   }
 
   /** Redraws the status line on a terminal, so the elapsed time moves between events. */
@@ -53,17 +90,20 @@ final class Progress implements SearchListener {
   @Override
   public synchronized void onEvent(SearchEvent event) {
     if (event instanceof SearchEvent.NodeStarted started) {
-      inFlight.put(started.nodeId(), describe(started.stage(), started));
+      String action = describe(started.stage(), started);
+      inFlight.put(started.nodeId(), new InFlight(action, null, clock.instant()));
       if (!terminal) {
-        out.printf(
-            Locale.ROOT, "node %d started: %s%n", started.nodeId(), inFlight.get(started.nodeId()));
+        out.printf(Locale.ROOT, "node %d started: %s%n", started.nodeId(), action);
+      }
+    } else if (event instanceof SearchEvent.NodePhase phase) {
+      InFlight node = inFlight.get(phase.nodeId());
+      if (node != null) {
+        inFlight.put(phase.nodeId(), new InFlight(node.action, phase.phase(), clock.instant()));
       }
     } else if (event instanceof SearchEvent.NodeFinished finished) {
       Node node = finished.node();
       inFlight.remove(node.id());
-      done++;
-      if (node.isBuggy()) buggy++;
-      else good++;
+      if (!count(node)) return;
       if (!terminal) {
         out.printf(
             Locale.ROOT,
@@ -109,11 +149,29 @@ final class Progress implements SearchListener {
                 best,
                 good,
                 buggy));
-    for (Map.Entry<Integer, String> entry : inFlight.entrySet()) {
-      line.append(" | #").append(entry.getKey()).append(' ').append(entry.getValue());
+    for (Map.Entry<Integer, InFlight> entry : inFlight.entrySet()) {
+      line.append(" | #").append(entry.getKey()).append(' ').append(entry.getValue().action);
+      SearchEvent.Phase phase = entry.getValue().phase;
+      if (phase == null) continue;
+      line.append(", ");
+      switch (phase) {
+        case CODING:
+          line.append("asking the coder");
+          break;
+        case RUNNING:
+          line.append("running ")
+              .append(format(Duration.between(entry.getValue().since, clock.instant())));
+          break;
+        case REVIEWING:
+          line.append("reviewing");
+          break;
+      }
     }
     return line.toString();
   }
+
+  /** A node in flight: what it is, the phase it is in (null before the first) and since when. */
+  private record InFlight(String action, SearchEvent.@Nullable Phase phase, Instant since) {}
 
   private void redraw() {
     String line = statusLine();

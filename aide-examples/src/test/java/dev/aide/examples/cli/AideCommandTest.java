@@ -293,7 +293,9 @@ class AideCommandTest {
     int exit = run(env, "--resume", dir.toString(), "--steps", "2");
 
     assertThat(exit).as("stderr: %s", err).isZero();
-    assertThat(out.toString(UTF_8)).contains("Python: " + python + "\n");
+    assertThat(out.toString(UTF_8))
+        .contains("Python: " + python + "\n")
+        .contains("resumed with 1 node(s): 1 good, 0 buggy, best");
     // pandas was there: the second draft fails in pandas itself, on its wrong column name
     List<String> journal = Files.readAllLines(dir.resolve("journal.jsonl"));
     assertThat(journal).hasSize(2).noneMatch(line -> line.contains("ModuleNotFoundError"));

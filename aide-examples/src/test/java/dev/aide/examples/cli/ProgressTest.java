@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aide.core.Direction;
+import dev.aide.core.Journal;
 import dev.aide.core.Metric;
 import dev.aide.core.Node;
 import dev.aide.core.SearchEvent;
@@ -39,7 +40,7 @@ class ProgressTest {
 
   @Test
   void statusLineShowsStepsTimesBestCountsAndWorkInFlight() {
-    Progress progress = new Progress(out, true, 10, 0, clock);
+    Progress progress = new Progress(out, true, 10, clock);
     progress.onEvent(new SearchEvent.NodeStarted(0, Stage.DRAFT, List.of()));
     progress.onEvent(new SearchEvent.NodeStarted(1, Stage.DRAFT, List.of()));
     clock.advance(Duration.ofSeconds(30));
@@ -55,7 +56,7 @@ class ProgressTest {
 
   @Test
   void plainOutputLogsOneLinePerEvent() {
-    Progress progress = new Progress(out, false, 3, 0, clock);
+    Progress progress = new Progress(out, false, 3, clock);
     progress.onEvent(new SearchEvent.NodeStarted(0, Stage.DRAFT, List.of()));
     progress.onEvent(new SearchEvent.NodeFinished(buggy(0)));
     progress.onEvent(new SearchEvent.NodeStarted(1, Stage.DRAFT, List.of()));
@@ -73,11 +74,53 @@ class ProgressTest {
 
   @Test
   void resumedRunCountsItsOldNodesButEstimatesFromNewOnes() {
-    Progress progress = new Progress(out, true, 10, 6, clock);
+    Progress progress = new Progress(out, true, 10, clock);
+    progress.resumeFrom(
+        journal(good(0, 0.7), buggy(1), good(2, 0.9), buggy(3), buggy(4), good(5, 0.8)));
     clock.advance(Duration.ofSeconds(10));
     progress.onEvent(new SearchEvent.NodeFinished(good(6, 0.5)));
 
-    assertThat(progress.statusLine()).startsWith("[7/10] 10s elapsed, ~30s left");
+    assertThat(progress.statusLine())
+        .isEqualTo("[7/10] 10s elapsed, ~30s left | best 0.9 | good 4, buggy 3");
+  }
+
+  @Test
+  void aNodeFinishedBeforeTheJournalWasCountedIsCountedOnce() {
+    Progress progress = new Progress(out, false, 10, clock);
+    progress.onEvent(new SearchEvent.NodeStarted(2, Stage.DRAFT, List.of()));
+    progress.onEvent(new SearchEvent.NodeFinished(good(2, 0.6)));
+    progress.resumeFrom(journal(good(0, 0.5), buggy(1), good(2, 0.6)));
+
+    assertThat(progress.statusLine())
+        .startsWith("[3/10] ")
+        .contains("| best 0.6 | good 2, buggy 1");
+    assertThat(bytes.toString(UTF_8).lines())
+        .endsWith("resumed with 2 node(s): 2 good, 1 buggy, best 0.6");
+  }
+
+  @Test
+  void statusLineShowsWhatEachNodeInFlightIsDoing() {
+    Progress progress = new Progress(out, true, 10, clock);
+    progress.onEvent(new SearchEvent.NodeStarted(0, Stage.DRAFT, List.of()));
+    progress.onEvent(new SearchEvent.NodeStarted(1, Stage.DRAFT, List.of()));
+    progress.onEvent(new SearchEvent.NodeStarted(2, Stage.IMPROVE, List.of(0)));
+    progress.onEvent(new SearchEvent.NodeStarted(3, Stage.DRAFT, List.of()));
+    progress.onEvent(new SearchEvent.NodePhase(0, SearchEvent.Phase.CODING));
+    progress.onEvent(new SearchEvent.NodePhase(1, SearchEvent.Phase.CODING));
+    progress.onEvent(new SearchEvent.NodePhase(1, SearchEvent.Phase.RUNNING));
+    progress.onEvent(new SearchEvent.NodePhase(2, SearchEvent.Phase.REVIEWING));
+    clock.advance(Duration.ofSeconds(53));
+
+    assertThat(progress.statusLine())
+        .endsWith(
+            " | #0 draft, asking the coder | #1 draft, running 53s"
+                + " | #2 improve of 0, reviewing | #3 draft");
+  }
+
+  private static Journal journal(Node... nodes) {
+    Journal journal = new Journal();
+    for (Node node : nodes) journal.add(node);
+    return journal;
   }
 
   private static final class MovingClock extends Clock {
