@@ -16,6 +16,7 @@ import dev.aide.core.search.SearchPolicy;
 import dev.aide.exec.ProcessExecutor;
 import dev.aide.llm.EnvironmentLlmClientProvider;
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,6 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
@@ -72,6 +74,18 @@ public final class AideCommand implements Callable<Integer> {
   static final int EXIT_SETUP = 3;
   static final int EXIT_FAILED = 4;
   static final int EXIT_INTERRUPTED = 130;
+
+  /** The longest --timeout accepted. */
+  static final Duration MAX_TIMEOUT = Duration.ofDays(30);
+
+  private static final Pattern SHORT_DURATION =
+      Pattern.compile("(?:(\\d+)D)?(?:(\\d+)H)?(?:(\\d+)M)?(?:(\\d+(?:\\.\\d+)?)S)?");
+  private static final Pattern ISO_DURATION =
+      Pattern.compile("P(?:\\d+D)?(?:T(?:\\d+H)?(?:\\d+M)?(?:\\d+(?:\\.\\d+)?S)?)?");
+  private static final Pattern URL_USER_INFO =
+      Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/?#\\s@]*@");
+  private static final Pattern SECRET_NAME =
+      Pattern.compile("(?i).*(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL).*");
 
   /** Arguments a POSIX shell takes as they are; others are quoted in the resume command. */
   private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_./:=@%+,-]+");
@@ -116,7 +130,8 @@ public final class AideCommand implements Callable<Integer> {
       names = "--workers",
       paramLabel = "N",
       defaultValue = "1",
-      description = "Nodes worked on at once (default: ${DEFAULT-VALUE}).")
+      description =
+          "Nodes worked on at once, 1 to " + Aide.MAX_WORKERS + " (default: ${DEFAULT-VALUE}).")
   int workers;
 
   @Option(
@@ -141,7 +156,7 @@ public final class AideCommand implements Callable<Integer> {
   @Option(
       names = "--timeout",
       paramLabel = "DURATION",
-      description = "Longest one execution may run, e.g. 90s, 10m, 1h (default: 1h).")
+      description = "Longest one execution may run, e.g. 90s, 10m, 1h, at most 30d (default: 1h).")
   @Nullable String timeout;
 
   @Option(
@@ -217,17 +232,49 @@ public final class AideCommand implements Callable<Integer> {
     try {
       return search();
     } catch (UsageException e) {
-      err.println("aide: " + e.getMessage());
+      err.println("aide: " + redact(e.getMessage()));
       err.println("Run `aide --help` for the options.");
       return EXIT_USAGE;
     } catch (SetupException e) {
-      err.println("aide: " + e.getMessage());
+      err.println("aide: " + redact(e.getMessage()));
       return EXIT_SETUP;
     } catch (AideException e) {
       err.println();
-      err.println("aide: " + e.getMessage());
+      err.println("aide: " + redact(e.getMessage()));
+      return EXIT_FAILED;
+    } catch (RuntimeException | Error e) {
+      // Whatever else went wrong (a bug, an exhausted JVM) ends in a message, not a stack trace
+      // that could show a secret from the environment.
+      err.println();
+      err.println("aide: " + redact(e.getClass().getSimpleName() + ": " + e.getMessage()));
       return EXIT_FAILED;
     }
+  }
+
+  /**
+   * Returns {@code message} without the secrets of the environment: the values of variables whose
+   * names look secret, and the user and password part of any URL.
+   */
+  String redact(@Nullable String message) {
+    if (message == null) return "(no message)";
+    String text = message;
+    for (Map.Entry<String, String> variable : environment.entrySet()) {
+      String value = variable.getValue();
+      if (value == null) continue;
+      Matcher userInfo = URL_USER_INFO.matcher(value);
+      if (userInfo.lookingAt()) {
+        String info = value.substring(userInfo.end(1), userInfo.end() - 1);
+        if (!info.isEmpty()) text = text.replace(info, "***");
+        int colon = info.indexOf(':');
+        if (colon >= 0 && colon + 1 < info.length()) {
+          text = text.replace(info.substring(colon + 1), "***");
+        }
+      }
+      if (value.length() >= 4 && SECRET_NAME.matcher(variable.getKey()).matches()) {
+        text = text.replace(value, "***");
+      }
+    }
+    return URL_USER_INFO.matcher(text).replaceAll("$1***@");
   }
 
   private int search() {
@@ -235,6 +282,10 @@ public final class AideCommand implements Callable<Integer> {
     RunPlan plan = plan();
     Task task = plan.task;
     Executor executor = executor(plan.python);
+    if (workers < 1 || workers > Aide.MAX_WORKERS) {
+      throw new UsageException(
+          "--workers must be from 1 to " + Aide.MAX_WORKERS + ", was " + workers);
+    }
 
     Search search;
     Progress progress;
@@ -436,7 +487,16 @@ public final class AideCommand implements Callable<Integer> {
     Map<String, String> env = new HashMap<>(environment);
     if (model != null) env.put("AIDE_MODEL", model);
     EnvironmentLlmClientProvider provider = new EnvironmentLlmClientProvider();
-    Optional<LlmClientProvider.Configured> configured = provider.configure(env);
+    Optional<LlmClientProvider.Configured> configured;
+    try {
+      configured = provider.configure(env);
+    } catch (RuntimeException e) {
+      throw new SetupException(
+          "the LLM settings in the environment cannot be used: "
+              + e.getMessage()
+              + "\nCheck OPENAI_BASE_URL and ANTHROPIC_BASE_URL (e.g."
+              + " OPENAI_BASE_URL=http://localhost:8000/v1), then run again.");
+    }
     if (configured.isPresent()) return configured.get();
     throw new SetupException(
         String.join(
@@ -506,18 +566,43 @@ public final class AideCommand implements Callable<Integer> {
     }
   }
 
-  /** Reads 90s, 10m, 1h, 1h30m or an ISO-8601 duration such as PT10M. */
+  /**
+   * Reads 90s, 10m, 1h, 1h30m, 2d, a number of seconds or an ISO-8601 duration such as PT10M, up to
+   * {@link #MAX_TIMEOUT}.
+   */
   static Duration duration(String text) {
     String t = text.strip().toUpperCase(Locale.ROOT);
-    try {
-      if (t.startsWith("P")) return Duration.parse(t);
-      if (t.matches("\\d+")) return Duration.ofSeconds(Long.parseLong(t));
-      String iso = t.contains("D") ? "P" + t.replace("D", "DT") : "PT" + t;
-      if (iso.endsWith("T")) iso = iso.substring(0, iso.length() - 1);
-      return Duration.parse(iso);
-    } catch (DateTimeParseException e) {
-      throw new UsageException("--timeout must look like 90s, 10m or 1h, was " + text);
+    UsageException tooLarge =
+        new UsageException(
+            "--timeout " + text + " is too large; the most is 30d (" + MAX_TIMEOUT + ")");
+    Duration d;
+    if (t.startsWith("P")) {
+      try {
+        d = Duration.parse(t);
+      } catch (DateTimeParseException e) {
+        // a well-formed duration that Duration cannot hold is one of absurd size
+        if (ISO_DURATION.matcher(t).matches() && t.matches(".*\\d.*")) throw tooLarge;
+        throw new UsageException("--timeout must look like 90s, 10m or 1h, was " + text);
+      }
+    } else {
+      String form = t.matches("\\d+") ? t + "S" : t;
+      Matcher m = SHORT_DURATION.matcher(form);
+      if (form.isEmpty() || !m.matches()) {
+        throw new UsageException("--timeout must look like 90s, 10m or 1h, was " + text);
+      }
+      BigDecimal seconds = BigDecimal.ZERO;
+      long[] unit = {86_400, 3_600, 60, 1};
+      for (int i = 0; i < unit.length; i++) {
+        String group = m.group(i + 1);
+        if (group != null) {
+          seconds = seconds.add(new BigDecimal(group).multiply(BigDecimal.valueOf(unit[i])));
+        }
+      }
+      if (seconds.compareTo(BigDecimal.valueOf(MAX_TIMEOUT.toSeconds())) > 0) throw tooLarge;
+      d = Duration.ofNanos(seconds.movePointRight(9).longValue());
     }
+    if (d.compareTo(MAX_TIMEOUT) > 0) throw tooLarge;
+    return d;
   }
 
   private static Path defaultOutputDir() {

@@ -322,4 +322,57 @@ class AideCommandTest {
         file, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     return file;
   }
+
+  @Test
+  void aMalformedBaseUrlEndsInAMessageThatHidesThePassword() {
+    Map<String, String> env = new HashMap<>();
+    env.put("OPENAI_API_KEY", "sk-test-key-123");
+    env.put("OPENAI_BASE_URL", "http://user:secret@:bad");
+    env.put("PATH", "/usr/bin:/bin");
+
+    int exit = run(env, "--goal", "x", "--steps", "1", "--out", tmp.resolve("run").toString());
+
+    String printed = out.toString(UTF_8) + err.toString(UTF_8);
+    assertThat(exit).as("stderr: %s", err).isEqualTo(AideCommand.EXIT_SETUP);
+    assertThat(err.toString(UTF_8)).startsWith("aide: ").contains("OPENAI_BASE_URL");
+    assertThat(printed)
+        .doesNotContain("secret")
+        .doesNotContain("sk-test-key-123")
+        .doesNotContain("\tat ")
+        .doesNotContain("Exception");
+  }
+
+  @Test
+  void unexpectedFailuresEndInAMessageWithoutSecrets() {
+    AideCommand command =
+        new AideCommand(
+            Map.of("OPENAI_API_KEY", "sk-live-abc", "OPENAI_BASE_URL", "http://u:pw42@h:1/v1"),
+            System.out,
+            System.err,
+            false);
+
+    assertThat(command.redact("bad sk-live-abc at http://u:pw42@h:1/v1 and pw42 or ftp://a:b@c"))
+        .isEqualTo("bad *** at http://***@h:1/v1 and *** or ftp://***@c");
+  }
+
+  @Test
+  void absurdWorkersAndTimeoutsAreRejectedWithTheirLimits() {
+    Map<String, String> env = scriptedLlm();
+    assertThat(run(env, "--goal", "x", "--workers", "100000")).isEqualTo(AideCommand.EXIT_USAGE);
+    assertThat(err.toString(UTF_8))
+        .startsWith("aide: --workers must be from 1 to 256, was 100000")
+        .doesNotContain("Exception");
+
+    for (String timeout :
+        List.of("99999999999999999d", "99999999999999999999", "31d", "P99999999999999999DT")) {
+      err.reset();
+      assertThat(run(env, "--goal", "x", "--timeout", timeout)).as(timeout).isEqualTo(2);
+      assertThat(err.toString(UTF_8))
+          .as(timeout)
+          .startsWith("aide: --timeout " + timeout + " is too large; the most is 30d");
+    }
+    assertThat(AideCommand.duration("30d")).hasDays(30);
+    assertThat(AideCommand.duration("2d3h")).hasHours(51);
+    assertThat(AideCommand.duration("1.5s")).hasMillis(1500);
+  }
 }
