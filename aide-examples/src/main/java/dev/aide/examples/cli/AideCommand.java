@@ -15,8 +15,10 @@ import dev.aide.core.search.SearchPolicies;
 import dev.aide.core.search.SearchPolicy;
 import dev.aide.exec.ProcessExecutor;
 import dev.aide.llm.EnvironmentLlmClientProvider;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigDecimal;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -77,6 +79,9 @@ public final class AideCommand implements Callable<Integer> {
 
   /** The longest --timeout accepted. */
   static final Duration MAX_TIMEOUT = Duration.ofDays(30);
+
+  /** The system property the {@code aide} script sets to its own path. */
+  static final String SCRIPT_PROPERTY = "aide.script";
 
   private static final Pattern SHORT_DURATION =
       Pattern.compile("(?:(\\d+)D)?(?:(\\d+)H)?(?:(\\d+)M)?(?:(\\d+(?:\\.\\d+)?)S)?");
@@ -201,6 +206,9 @@ public final class AideCommand implements Callable<Integer> {
   private final PrintStream out;
   private final PrintStream err;
   private final boolean terminal;
+
+  /** The first words of a command that runs this program again, as the resume command needs. */
+  List<String> launcher = defaultLauncher();
 
   AideCommand(Map<String, String> environment, PrintStream out, PrintStream err, boolean terminal) {
     this.environment = environment;
@@ -346,6 +354,13 @@ public final class AideCommand implements Callable<Integer> {
     Result result;
     try {
       result = search.await();
+    } catch (AideException e) {
+      if (!interrupted.get()) {
+        err.println();
+        err.println("aide: " + redact(e.getMessage()));
+        err.println("Resume with: " + resumeCommand(search.outputDir()));
+      }
+      return EXIT_FAILED;
     } finally {
       ticker.shutdownNow();
       try {
@@ -387,12 +402,14 @@ public final class AideCommand implements Callable<Integer> {
   }
 
   /**
-   * Returns the command that resumes the run in {@code dir}: {@code --resume} with the options that
-   * run.json does not record (workers, policy, models, Python, sandbox), so that a sandboxed run is
-   * not resumed without its sandbox.
+   * Returns the command that resumes the run in {@code dir}, runnable as printed in a POSIX shell:
+   * the {@link #launcher}, then {@code --resume} with the options that run.json does not record
+   * (workers, policy, models, sandbox; and a Python named with --python), so that a sandboxed run
+   * is not resumed without its sandbox. Arguments that need it are quoted.
    */
   String resumeCommand(Path dir) {
-    List<String> args = new ArrayList<>(List.of("aide", "--resume", dir.toString()));
+    List<String> args = new ArrayList<>(launcher);
+    args.addAll(List.of("--resume", dir.toString()));
     if (workers != 1) args.addAll(List.of("--workers", Integer.toString(workers)));
     if (!policy.equalsIgnoreCase("greedy")) args.addAll(List.of("--policy", policy));
     if (model != null) args.addAll(List.of("--model", model));
@@ -603,6 +620,53 @@ public final class AideCommand implements Callable<Integer> {
     }
     if (d.compareTo(MAX_TIMEOUT) > 0) throw tooLarge;
     return d;
+  }
+
+  /**
+   * Returns the first words of a command that runs this program again: {@code ./aide} when started
+   * by the {@code aide} script from its own directory, else the script's absolute path; {@code java
+   * -jar} with the jar's absolute path when started from a jar; else {@code java -cp} with the
+   * class path.
+   *
+   * @param script the path the {@code aide} script passed in {@value #SCRIPT_PROPERTY}, if any
+   * @param codeSource the jar or directory this class was loaded from, if known
+   * @param cwd the working directory
+   */
+  static List<String> launcher(
+      @Nullable String script, @Nullable Path codeSource, Path cwd, String classPath) {
+    if (script != null && !script.isBlank()) {
+      Path path = cwd.resolve(script).toAbsolutePath().normalize();
+      Path parent = path.getParent();
+      if (parent != null && sameDirectory(parent, cwd)) return List.of("./" + path.getFileName());
+      return List.of(path.toString());
+    }
+    if (codeSource != null && codeSource.toString().endsWith(".jar")) {
+      return List.of("java", "-jar", codeSource.toAbsolutePath().normalize().toString());
+    }
+    return List.of("java", "-cp", classPath, AideCommand.class.getName());
+  }
+
+  private static boolean sameDirectory(Path a, Path b) {
+    try {
+      return Files.isSameFile(a, b);
+    } catch (IOException e) {
+      return a.equals(b.toAbsolutePath().normalize());
+    }
+  }
+
+  private static List<String> defaultLauncher() {
+    Path codeSource = null;
+    try {
+      var source = AideCommand.class.getProtectionDomain().getCodeSource();
+      if (source != null) codeSource = Path.of(source.getLocation().toURI());
+    } catch (URISyntaxException | RuntimeException e) {
+      // unknown: the class path form below still runs
+    }
+    return launcher(
+        System.getProperty(SCRIPT_PROPERTY),
+        codeSource,
+        Path.of(System.getProperty("user.dir", ".")),
+        System.getProperty("java.class.path", ""));
   }
 
   private static Path defaultOutputDir() {

@@ -222,6 +222,7 @@ class AideCommandTest {
   private static AideCommand parse(String... args) {
     AideCommand command = new AideCommand(Map.of(), System.out, System.err, false);
     new picocli.CommandLine(command).parseArgs(args);
+    command.launcher = List.of("aide");
     return command;
   }
 
@@ -374,5 +375,41 @@ class AideCommandTest {
     assertThat(AideCommand.duration("30d")).hasDays(30);
     assertThat(AideCommand.duration("2d3h")).hasHours(51);
     assertThat(AideCommand.duration("1.5s")).hasMillis(1500);
+  }
+
+  @Test
+  void theResumeCommandStartsWithAWayToRunAideFromTheCurrentDirectory() throws Exception {
+    Path checkout = Files.createDirectories(tmp.resolve("aide checkout"));
+    Path script = checkout.resolve("aide");
+    Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+    Path jar = checkout.resolve("aide-examples/target/aide.jar");
+
+    assertThat(AideCommand.launcher(script.toString(), jar, checkout, "cp"))
+        .containsExactly("./aide");
+    assertThat(AideCommand.launcher(script.toString(), jar, elsewhere, "cp"))
+        .containsExactly(script.toString());
+    assertThat(AideCommand.launcher(null, jar, elsewhere, "cp"))
+        .containsExactly("java", "-jar", jar.toString());
+    assertThat(AideCommand.launcher(null, checkout.resolve("classes"), elsewhere, "a.jar:b"))
+        .containsExactly("java", "-cp", "a.jar:b", AideCommand.class.getName());
+
+    AideCommand command = parse("--goal", "x", "--model", "it's $HOME `x` \"y\" \\ *");
+    command.launcher = AideCommand.launcher(script.toString(), jar, elsewhere, "cp");
+    String printed = command.resumeCommand(tmp.resolve("my runs/a"));
+    assertThat(printed).startsWith("'" + script + "' --resume ");
+    // a POSIX shell reads the printed command back into the same words
+    Process shell =
+        new ProcessBuilder("/bin/sh", "-c", "set -- " + printed + "; printf '%s\\n' \"$@\"")
+            .redirectErrorStream(true)
+            .start();
+    String words = new String(shell.getInputStream().readAllBytes(), UTF_8);
+    assertThat(shell.waitFor()).isZero();
+    assertThat(words.lines())
+        .containsExactly(
+            script.toString(),
+            "--resume",
+            tmp.resolve("my runs/a").toString(),
+            "--model",
+            "it's $HOME `x` \"y\" \\ *");
   }
 }
