@@ -69,12 +69,18 @@ import picocli.CommandLine.Option;
       "Examples:",
       "  aide --example breast-cancer",
       "  aide --data data/prices --goal \"Predict price for test.csv\" --direction min",
-      "  aide --resume aide-runs/20261126-101500"
+      "  aide --resume aide-runs/20261126-101500",
+      "",
+      "Exit codes: 0 a solution ran cleanly with a metric, 2 bad options, 3 no LLM or Python"
+          + " (the message says what to set or install), 4 the search failed, 5 the search ended"
+          + " without a solution that ran cleanly, 130 stopped by Ctrl-C (the resume command is"
+          + " printed)."
     })
 public final class AideCommand implements Callable<Integer> {
   static final int EXIT_USAGE = 2;
   static final int EXIT_SETUP = 3;
   static final int EXIT_FAILED = 4;
+  static final int EXIT_NO_SOLUTION = 5;
   static final int EXIT_INTERRUPTED = 130;
 
   /** The longest --timeout accepted. */
@@ -370,11 +376,11 @@ public final class AideCommand implements Callable<Integer> {
       }
     }
     if (interrupted.get()) return EXIT_INTERRUPTED;
-    summarize(result);
-    return 0;
+    return summarize(result);
   }
 
-  private void summarize(Result result) {
+  /** Prints what the search found; returns the exit code: 0, or 5 when no node was good. */
+  private int summarize(Result result) {
     Node best = result.best();
     out.println();
     out.printf(
@@ -396,9 +402,12 @@ public final class AideCommand implements Callable<Integer> {
           best.stage().name().toLowerCase(Locale.ROOT));
     }
     Path dir = result.outputDir();
-    out.println("Best solution: " + dir.resolve("best"));
+    if (Files.isDirectory(dir.resolve("best"))) {
+      out.println("Best solution: " + dir.resolve("best"));
+    }
     out.println("Tree:          " + dir.resolve("tree.html"));
     out.println("Report:        " + dir.resolve("report.md"));
+    return best == null ? EXIT_NO_SOLUTION : 0;
   }
 
   /**

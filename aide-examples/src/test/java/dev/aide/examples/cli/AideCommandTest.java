@@ -412,4 +412,29 @@ class AideCommandTest {
             "--model",
             "it's $HOME `x` \"y\" \\ *");
   }
+
+  @Test
+  void aRunWithoutAGoodNodeExitsWith5AndPointsToNoMissingBestDirectory() {
+    Path dir = tmp.resolve("run");
+    // no data: the scripted code cannot read input/train.csv, so every node is buggy
+    int exit = run(scriptedLlm(), "--goal", "Predict y", "--steps", "1", "--out", dir.toString());
+
+    assertThat(exit).as("stderr: %s", err).isEqualTo(AideCommand.EXIT_NO_SOLUTION).isEqualTo(5);
+    assertThat(dir.resolve("best")).doesNotExist();
+    assertThat(out.toString(UTF_8))
+        .contains("No solution ran cleanly")
+        .doesNotContain("Best solution:")
+        .contains("Report:");
+  }
+
+  @Test
+  void helpDocumentsTheExitCodesAndThePython() {
+    assertThat(run(Map.of(), "--help")).isZero();
+
+    assertThat(out.toString(UTF_8).replaceAll("\\s+", " "))
+        .contains("5 the search ended without a solution")
+        .contains("130 stopped by Ctrl-C")
+        .contains("AIDE_PYTHON")
+        .contains("recorded in run.json");
+  }
 }
