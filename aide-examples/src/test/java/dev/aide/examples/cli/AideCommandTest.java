@@ -437,4 +437,31 @@ class AideCommandTest {
         .contains("AIDE_PYTHON")
         .contains("recorded in run.json");
   }
+
+  @Test
+  void aSearchStoppedByBadCredentialsPrintsHowToResume() {
+    Map<String, String> env = scriptedLlm();
+    server.setDispatcher(
+        new mockwebserver3.Dispatcher() {
+          @Override
+          public mockwebserver3.MockResponse dispatch(mockwebserver3.RecordedRequest request) {
+            return new mockwebserver3.MockResponse.Builder()
+                .code(401)
+                .addHeader("Content-Type", "application/json")
+                .body(
+                    "{\"error\": {\"message\": \"Incorrect API key\", \"code\": \"invalid_api_key\"}}")
+                .build();
+          }
+        });
+    Path dir = tmp.resolve("run");
+
+    int exit = run(env, "--goal", "Predict y", "--steps", "2", "--out", dir.toString());
+
+    assertThat(exit).as("stderr: %s", err).isEqualTo(AideCommand.EXIT_FAILED);
+    assertThat(err.toString(UTF_8))
+        .contains("The search stopped")
+        .contains("Resume with: ")
+        .contains(" --resume " + dir.toAbsolutePath())
+        .doesNotContain("sk-test");
+  }
 }
