@@ -95,6 +95,7 @@ public final class AideCommand implements Callable<Integer> {
       Pattern.compile("P(?:\\d+D)?(?:T(?:\\d+H)?(?:\\d+M)?(?:\\d+(?:\\.\\d+)?S)?)?");
   private static final Pattern URL_USER_INFO =
       Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/?#\\s@]*@");
+  private static final Pattern FLAG_VALUE = Pattern.compile("(?i)true|false|yes|no|on|off");
   private static final Pattern SECRET_NAME =
       Pattern.compile("(?i).*(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL).*");
 
@@ -284,7 +285,10 @@ public final class AideCommand implements Callable<Integer> {
           text = text.replace(info.substring(colon + 1), "***");
         }
       }
-      if (value.length() >= 4 && SECRET_NAME.matcher(variable.getKey()).matches()) {
+      // flags such as HF_HUB_DISABLE_TOKEN=true hold no secret, only ordinary words
+      if (value.length() >= 4
+          && !FLAG_VALUE.matcher(value).matches()
+          && SECRET_NAME.matcher(variable.getKey()).matches()) {
         text = text.replace(value, "***");
       }
     }

@@ -347,13 +347,17 @@ class AideCommandTest {
   void unexpectedFailuresEndInAMessageWithoutSecrets() {
     AideCommand command =
         new AideCommand(
-            Map.of("OPENAI_API_KEY", "sk-live-abc", "OPENAI_BASE_URL", "http://u:pw42@h:1/v1"),
+            Map.of(
+                "OPENAI_API_KEY", "sk-live-abc",
+                "OPENAI_BASE_URL", "http://u:pw42@h:1/v1",
+                "HF_HUB_DISABLE_TOKEN", "true"),
             System.out,
             System.err,
             false);
 
     assertThat(command.redact("bad sk-live-abc at http://u:pw42@h:1/v1 and pw42 or ftp://a:b@c"))
         .isEqualTo("bad *** at http://***@h:1/v1 and *** or ftp://***@c");
+    assertThat(command.redact("x is true")).isEqualTo("x is true");
   }
 
   @Test
