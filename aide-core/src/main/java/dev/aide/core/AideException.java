@@ -11,11 +11,30 @@ import org.jspecify.annotations.Nullable;
 public class AideException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  private final @Nullable StopReason stopReason;
+
   public AideException(String message) {
-    super(message);
+    this(message, null, null);
   }
 
   public AideException(String message, @Nullable Throwable cause) {
+    this(message, cause, null);
+  }
+
+  /**
+   * @param stopReason why the search stopped, when a rule of the search stopped it ({@link
+   *     StopReason#LLM_FAILING}, {@link StopReason#EXECUTION_FAILING}); null otherwise
+   */
+  public AideException(String message, @Nullable Throwable cause, @Nullable StopReason stopReason) {
     super(message, cause);
+    this.stopReason = stopReason;
+  }
+
+  /**
+   * Why the search stopped, when one of its rules stopped it ({@link StopReason#LLM_FAILING},
+   * {@link StopReason#EXECUTION_FAILING}); null for other errors.
+   */
+  public @Nullable StopReason stopReason() {
+    return stopReason;
   }
 }

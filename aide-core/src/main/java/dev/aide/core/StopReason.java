@@ -15,5 +15,17 @@ public enum StopReason {
   /** The time limit passed; nodes in flight then were abandoned. */
   TIME_LIMIT,
   /** The search was cancelled or its thread interrupted; nodes in flight were abandoned. */
-  CANCELLED
+  CANCELLED,
+  /**
+   * The same persistent LLM failure (a model the server does not know, an endpoint that stays
+   * unreachable, a prompt over the context limit) met several calls in a row; the search ends with
+   * an {@link AideException} that names the cause.
+   */
+  LLM_FAILING,
+  /**
+   * Several executions in a row failed at once in the same way with no output of their own (an
+   * interpreter that cannot run); the search ends with an {@link AideException} that names the
+   * command.
+   */
+  EXECUTION_FAILING
 }

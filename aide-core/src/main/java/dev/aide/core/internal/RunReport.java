@@ -400,6 +400,8 @@ public final class RunReport {
           case TARGET_REACHED -> "the best node reached the target metric";
           case TIME_LIMIT -> "the time limit passed";
           case CANCELLED -> "the search was cancelled";
+          case LLM_FAILING -> "the same LLM failure met several calls in a row";
+          case EXECUTION_FAILING -> "several executions in a row failed at once the same way";
         };
     return why + " (`" + reason.name() + "`)";
   }

@@ -62,6 +62,13 @@ public final class SearchEngine {
   /** How often the coder is asked again when its answer holds no code. */
   static final int CODER_RETRIES = 3;
 
+  /**
+   * How many calls of one role (coder or reviewer) in a row must meet the same {@linkplain
+   * LlmException.Kind#persists() persistent} failure before the search stops with {@link
+   * StopReason#LLM_FAILING}.
+   */
+  static final int PERSISTENT_LLM_FAILURES = 3;
+
   /** The least time between two refreshes of tree.html and report.md while the search runs. */
   static final Duration REPORT_INTERVAL = Duration.ofSeconds(5);
 
@@ -110,6 +117,8 @@ public final class SearchEngine {
   private final Map<Integer, Action> inFlight = new LinkedHashMap<>();
   private final List<Thread> workers = new ArrayList<>();
   private final AtomicBoolean reviewToolsUnsupported = new AtomicBoolean();
+  private final CallStreak coderStreak = new CallStreak();
+  private final CallStreak reviewerStreak = new CallStreak();
   private final RunStore store;
   private final Prompts prompts;
   private final long seed;
@@ -233,7 +242,8 @@ public final class SearchEngine {
                   + " finished node(s) are in "
                   + config.outputDir().resolve(RunStore.JOURNAL_FILE)
                   + "; fix the cause and run again with the same output directory to resume.",
-              failure);
+              failure,
+              failure instanceof AideException stopped ? stopped.stopReason() : null);
         }
         StopReason reason = stopReason != null ? stopReason : StopReason.STEPS_DONE;
         result =
@@ -658,9 +668,11 @@ public final class SearchEngine {
                         .build());
       } catch (LlmException e) {
         if (e.endsRun()) throw new FatalException(e);
+        if (coderStreak.failed(e)) throw llmFailing("coder", config.coderModel(), e);
         draft.failure = "the coder call failed: " + e.getMessage();
         return null;
       }
+      coderStreak.succeeded();
       draft.coderUsage = draft.coderUsage.plus(response.usage());
       logCall("coder", draft.id, response);
       CodeBlocks.Parsed parsed = CodeBlocks.parse(response.text(), task.language());
@@ -703,6 +715,7 @@ public final class SearchEngine {
         response = config.reviewer().chat(request.build());
       } catch (LlmException e) {
         if (e.endsRun()) throw new FatalException(e);
+        if (reviewerStreak.failed(e)) throw llmFailing("reviewer", config.reviewerModel(), e);
         // A refusal is a 4xx from an HTTP backend, or any failure from a client without statuses.
         boolean refused = e.statusCode() == 0 || (e.statusCode() >= 400 && e.statusCode() < 500);
         if (withTool && !e.isRetryable() && refused) {
@@ -717,6 +730,7 @@ public final class SearchEngine {
         draft.failure = "the review call failed: " + e.getMessage();
         return null;
       }
+      reviewerStreak.succeeded();
       draft.reviewerUsage = draft.reviewerUsage.plus(response.usage());
       logCall("reviewer", draft.id, response);
       try {
@@ -728,6 +742,49 @@ public final class SearchEngine {
     }
     draft.failure = lastProblem;
     return null;
+  }
+
+  /** The error that stops the search once one role's calls keep failing the same way. */
+  private static FatalException llmFailing(String role, String model, LlmException e) {
+    String status = e.statusCode() == 0 ? "" : ", HTTP " + e.statusCode();
+    return new FatalException(
+        new AideException(
+            "the "
+                + role
+                + "'s LLM calls (model "
+                + model
+                + ") failed "
+                + PERSISTENT_LLM_FAILURES
+                + " times in a row with the same error ("
+                + e.kind()
+                + status
+                + "): "
+                + e.getMessage()
+                + ". "
+                + fixFor(e.kind(), role),
+            e,
+            StopReason.LLM_FAILING));
+  }
+
+  private static String fixFor(LlmException.Kind kind, String role) {
+    return switch (kind) {
+      case MODEL_NOT_FOUND ->
+          "Check the "
+              + role
+              + "'s model name: set a model the server serves (Aide.builder()."
+              + role
+              + "(client, model); the aide command's --model or --"
+              + role
+              + "-model)";
+      case UNREACHABLE -> "Check that the LLM server is running and that its URL is right";
+      case CONTEXT_TOO_LONG ->
+          "The prompt does not fit in the model's context: choose a model with a larger context,"
+              + " or shorten the task's text and data (the data overview is part of every prompt)";
+      case TOOLS_UNSUPPORTED -> "Choose a " + role + " model that accepts function calls";
+      case AUTHENTICATION -> "Check the API key and that it may use this model";
+      case QUOTA -> "Add credit or quota to the account, or use another one";
+      default -> "The server rejects the requests as sent: check the model and the server";
+    };
   }
 
   private static void logCall(String who, int nodeId, ChatResponse response) {
@@ -811,6 +868,38 @@ public final class SearchEngine {
 
   private static List<Integer> parentIds(Action action) {
     return parentsOf(action).stream().map(Node::id).toList();
+  }
+
+  /**
+   * Counts the calls in a row of one role that met the same persistent failure (same kind and
+   * status); a successful call, or any other failure, starts the count again. Thread-safe: workers
+   * report their calls in the order they end.
+   */
+  private static final class CallStreak {
+    private LlmException.@Nullable Kind kind;
+    private int status;
+    private int count;
+
+    synchronized void succeeded() {
+      kind = null;
+      count = 0;
+    }
+
+    /** Counts {@code e}; returns whether it makes {@link #PERSISTENT_LLM_FAILURES} in a row. */
+    synchronized boolean failed(LlmException e) {
+      if (!e.kind().persists()) {
+        succeeded();
+        return false;
+      }
+      if (e.kind() == kind && e.statusCode() == status) {
+        count++;
+      } else {
+        kind = e.kind();
+        status = e.statusCode();
+        count = 1;
+      }
+      return count >= PERSISTENT_LLM_FAILURES;
+    }
   }
 
   /** Carries an error that ends the run out of a step. */

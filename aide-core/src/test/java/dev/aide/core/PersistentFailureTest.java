@@ -1,0 +1,162 @@
+package dev.aide.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.aide.core.llm.LlmClient;
+import dev.aide.core.llm.LlmException;
+import dev.aide.core.llm.LlmException.Kind;
+import dev.aide.core.search.GreedyPolicy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The rules that stop a search whose LLM calls or executions keep failing the same way. */
+class PersistentFailureTest {
+  @TempDir Path tmp;
+
+  private final Task task = Task.builder().goal("Predict y").direction(Direction.MAXIMIZE).build();
+  private final FakeWorld world = new FakeWorld(List.of("0.50", "0.60", "0.40"), false);
+
+  private Aide.Builder aide() {
+    return Aide.builder()
+        .coder(world.coder(), "m")
+        .reviewer(world.reviewer(), "m")
+        .executor(world.executor())
+        .policy(GreedyPolicy.builder().debugProb(0).build())
+        .seed(3)
+        .steps(10)
+        .outputDir(tmp.resolve("run"));
+  }
+
+  private static LlmException failure(String message, Kind kind, int status) {
+    return new LlmException(message, null, kind, false, false, status, "req-1");
+  }
+
+  /** A client that fails with the given exceptions in turn (null: answer as {@code fallback}). */
+  private static LlmClient scripted(
+      LlmClient fallback, AtomicInteger calls, LlmException... script) {
+    return request -> {
+      int i = calls.getAndIncrement();
+      if (i < script.length && script[i] != null) throw script[i];
+      return fallback.chat(request);
+    };
+  }
+
+  private List<String> journalLines() throws Exception {
+    return Files.readAllLines(tmp.resolve("run/journal.jsonl"));
+  }
+
+  @Test
+  void modelTheServerDoesNotKnowStopsTheSearchAfterThreeCallsAndNamesTheModel() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    LlmClient unknownModel =
+        request -> {
+          calls.incrementAndGet();
+          throw failure("404 the model 'gpt-9' does not exist", Kind.MODEL_NOT_FOUND, 404);
+        };
+
+    assertThatThrownBy(() -> aide().coder(unknownModel, "gpt-9").build().run(task))
+        .isInstanceOfSatisfying(
+            AideException.class, e -> assertThat(e.stopReason()).isEqualTo(StopReason.LLM_FAILING))
+        .hasMessageContaining("coder's LLM calls (model gpt-9) failed 3 times in a row")
+        .hasMessageContaining("MODEL_NOT_FOUND, HTTP 404")
+        .hasMessageContaining("the model 'gpt-9' does not exist")
+        .hasMessageContaining("--coder-model")
+        .hasMessageContaining("2 finished node(s)");
+    assertThat(calls).hasValue(3);
+    assertThat(journalLines()).hasSize(2);
+  }
+
+  @Test
+  void endpointThatStaysUnreachableStopsTheSearchAndNamesTheUrl() {
+    LlmClient down =
+        request -> {
+          throw failure(
+              "cannot reach http://localhost:9/v1: connection refused", Kind.UNREACHABLE, 0);
+        };
+
+    assertThatThrownBy(() -> aide().coder(down, "m").build().run(task))
+        .isInstanceOfSatisfying(
+            AideException.class, e -> assertThat(e.stopReason()).isEqualTo(StopReason.LLM_FAILING))
+        .hasMessageContaining("http://localhost:9/v1")
+        .hasMessageContaining("LLM server is running");
+  }
+
+  @Test
+  void reviewerCallsAreCountedOnTheirOwnSoASucceedingCoderDoesNotHideThem() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    LlmClient overflowing =
+        request -> {
+          calls.incrementAndGet();
+          throw failure(
+              "400 this model's maximum context length is 8192 tokens", Kind.CONTEXT_TOO_LONG, 400);
+        };
+
+    assertThatThrownBy(() -> aide().reviewer(overflowing, "small").build().run(task))
+        .isInstanceOfSatisfying(
+            AideException.class, e -> assertThat(e.stopReason()).isEqualTo(StopReason.LLM_FAILING))
+        .hasMessageContaining("reviewer's LLM calls (model small)")
+        .hasMessageContaining("maximum context length is 8192")
+        .hasMessageContaining("larger context");
+  }
+
+  @Test
+  void successfulCallStartsTheCountAgain() {
+    AtomicInteger calls = new AtomicInteger();
+    LlmException notFound = failure("404 no such model", Kind.MODEL_NOT_FOUND, 404);
+    LlmClient flaky = scripted(world.coder(), calls, notFound, notFound, null, notFound, notFound);
+
+    Result result = aide().coder(flaky, "m").steps(6).build().run(task);
+
+    assertThat(result.stopReason()).isEqualTo(StopReason.STEPS_DONE);
+    assertThat(result.journal().nodes())
+        .extracting(Node::isBuggy)
+        .containsExactly(true, true, false, true, true, false);
+  }
+
+  @Test
+  void differentFailureStartsTheCountAgain() {
+    AtomicInteger calls = new AtomicInteger();
+    LlmException notFound = failure("404 no such model", Kind.MODEL_NOT_FOUND, 404);
+    LlmException notFound400 = failure("400 model not found", Kind.MODEL_NOT_FOUND, 400);
+    LlmException down = failure("cannot reach the server", Kind.UNREACHABLE, 0);
+    LlmException busy = failure("503 overloaded", Kind.TRANSIENT, 503);
+    LlmClient mixed =
+        scripted(
+            world.coder(),
+            calls,
+            notFound,
+            notFound,
+            down,
+            down,
+            notFound,
+            notFound,
+            notFound400,
+            busy,
+            notFound);
+
+    Result result = aide().coder(mixed, "m").steps(10).build().run(task);
+
+    assertThat(result.stopReason()).isEqualTo(StopReason.STEPS_DONE);
+    assertThat(result.journal().nodes()).filteredOn(Node::isBuggy).hasSize(9);
+  }
+
+  @Test
+  void failureThatNeedNotPersistNeverStopsTheSearch() {
+    LlmClient flaky =
+        request -> {
+          throw failure("the answer was flagged by moderation", Kind.CONTENT_FILTERED, 400);
+        };
+
+    Result result = aide().coder(flaky, "m").steps(5).build().run(task);
+
+    assertThat(result.stopReason()).isEqualTo(StopReason.STEPS_DONE);
+    assertThat(result.journal().nodes())
+        .hasSize(5)
+        .allSatisfy(n -> assertThat(n.isBuggy()).isTrue());
+  }
+}
