@@ -3,12 +3,15 @@ package dev.aide.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.aide.core.exec.ExecutionResult;
+import dev.aide.core.exec.Executor;
 import dev.aide.core.llm.LlmClient;
 import dev.aide.core.llm.LlmException;
 import dev.aide.core.llm.LlmException.Kind;
 import dev.aide.core.search.GreedyPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -158,5 +161,101 @@ class PersistentFailureTest {
     assertThat(result.journal().nodes())
         .hasSize(5)
         .allSatisfy(n -> assertThat(n.isBuggy()).isTrue());
+  }
+
+  /** An executor that returns the given results in turn, then the last one again. */
+  private static Executor results(ExecutionResult... script) {
+    AtomicInteger runs = new AtomicInteger();
+    return request -> script[Math.min(runs.getAndIncrement(), script.length - 1)];
+  }
+
+  private static ExecutionResult quickFailure(String output, int exitCode) {
+    return ExecutionResult.of(output, exitCode, Duration.ofMillis(3));
+  }
+
+  @Test
+  void interpreterThatCannotRunStopsTheSearchAndNamesTheCommand() throws Exception {
+    Executor falseInterpreter = results(quickFailure("", 1));
+
+    assertThatThrownBy(() -> aide().executor(falseInterpreter).build().run(task))
+        .isInstanceOfSatisfying(
+            AideException.class,
+            e -> assertThat(e.stopReason()).isEqualTo(StopReason.EXECUTION_FAILING))
+        .hasMessageContaining("the last 3 executions all failed at once the same way")
+        .hasMessageContaining("exit code 1, no output")
+        .hasMessageContaining("`python3 solution.py` cannot run")
+        .hasMessageContaining("--python")
+        .hasMessageContaining("2 finished node(s)");
+    assertThat(journalLines()).hasSize(2);
+  }
+
+  @Test
+  void identicalOutputOfAnInterpreterThatCannotStartStopsTheSearch() {
+    Executor broken =
+        results(
+            quickFailure(
+                "python3: error while loading shared libraries: libpython3.11.so.1.0", 127));
+
+    assertThatThrownBy(() -> aide().executor(broken).build().run(task))
+        .isInstanceOfSatisfying(
+            AideException.class,
+            e -> assertThat(e.stopReason()).isEqualTo(StopReason.EXECUTION_FAILING))
+        .hasMessageContaining("exit code 127")
+        .hasMessageContaining("libpython3.11.so.1.0");
+  }
+
+  @Test
+  void programsThatFailInTheirOwnWaysNeverStopTheSearch() {
+    ExecutionResult raised =
+        new ExecutionResult(
+            "Traceback (most recent call last):\nModuleNotFoundError: No module named 'lightgbm'",
+            0,
+            1,
+            Duration.ofMillis(40),
+            false,
+            "ModuleNotFoundError",
+            "No module named 'lightgbm'",
+            List.of());
+    ExecutionResult timedOut =
+        new ExecutionResult("", 0, 137, Duration.ofMillis(3), true, null, null, List.of());
+    ExecutionResult slow = ExecutionResult.of("", 1, Duration.ofMinutes(2));
+    Executor varied =
+        results(
+            raised,
+            raised,
+            raised,
+            quickFailure("", 1),
+            quickFailure("", 2),
+            quickFailure("", 1),
+            quickFailure("error a", 1),
+            quickFailure("error b", 1),
+            timedOut,
+            timedOut,
+            timedOut,
+            slow,
+            slow,
+            slow);
+
+    Result result = aide().executor(varied).steps(14).build().run(task);
+
+    assertThat(result.stopReason()).isEqualTo(StopReason.STEPS_DONE);
+    assertThat(result.journal().nodes())
+        .hasSize(14)
+        .allSatisfy(n -> assertThat(n.isBuggy()).isTrue());
+  }
+
+  @Test
+  void successfulRunStartsTheExecutionCountAgain() {
+    AtomicInteger runs = new AtomicInteger();
+    Executor sometimes =
+        request -> {
+          int i = runs.getAndIncrement();
+          return i == 2 || i == 5 ? FakeWorld.run(request) : quickFailure("", 1);
+        };
+
+    Result result = aide().executor(sometimes).steps(7).build().run(task);
+
+    assertThat(result.stopReason()).isEqualTo(StopReason.STEPS_DONE);
+    assertThat(result.journal().goodNodes()).hasSize(2);
   }
 }

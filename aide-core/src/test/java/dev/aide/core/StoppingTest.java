@@ -182,8 +182,11 @@ class StoppingTest {
 
   @Test
   void tooManyFailuresInARowEndTheSearch() {
+    // a program's own error (it raised), so the rule for an interpreter that cannot run stays out
     Executor alwaysFails =
-        (ExecutionRequest request) -> ExecutionResult.of("boom", 1, Duration.ZERO);
+        (ExecutionRequest request) ->
+            new ExecutionResult(
+                "ValueError: boom", 0, 1, Duration.ZERO, false, "ValueError", "boom", List.of());
 
     Result result =
         aide(alwaysFails)

@@ -69,6 +69,15 @@ public final class SearchEngine {
    */
   static final int PERSISTENT_LLM_FAILURES = 3;
 
+  /**
+   * How many executions in a row must fail at once the same way, with no output of their own,
+   * before the search stops with {@link StopReason#EXECUTION_FAILING}.
+   */
+  static final int SETUP_FAILURES = 3;
+
+  /** The longest failed run that counts as failing "at once" for {@link #SETUP_FAILURES}. */
+  static final Duration QUICK_FAILURE = Duration.ofSeconds(5);
+
   /** The least time between two refreshes of tree.html and report.md while the search runs. */
   static final Duration REPORT_INTERVAL = Duration.ofSeconds(5);
 
@@ -119,6 +128,7 @@ public final class SearchEngine {
   private final AtomicBoolean reviewToolsUnsupported = new AtomicBoolean();
   private final CallStreak coderStreak = new CallStreak();
   private final CallStreak reviewerStreak = new CallStreak();
+  private final ExecutionStreak executionStreak = new ExecutionStreak();
   private final RunStore store;
   private final Prompts prompts;
   private final long seed;
@@ -591,6 +601,7 @@ public final class SearchEngine {
       return draft.finish();
     }
     draft.execution = execution;
+    if (executionStreak.failedTheSameWay(execution)) throw executionFailing(execution);
 
     enterPhase(id, SearchEvent.Phase.REVIEWING);
     Review review = askReviewer(code, execution, draft);
@@ -742,6 +753,31 @@ public final class SearchEngine {
     }
     draft.failure = lastProblem;
     return null;
+  }
+
+  /** The error that stops the search once executions keep failing at once the same way. */
+  private FatalException executionFailing(ExecutionResult execution) {
+    String output = execution.output().strip();
+    String command = String.join(" ", task.language().command());
+    return new FatalException(
+        new AideException(
+            "the last "
+                + SETUP_FAILURES
+                + " executions all failed at once the same way (exit code "
+                + execution.exitCode()
+                + ", "
+                + (output.isEmpty()
+                    ? "no output"
+                    : "the same output: " + Text.headAndTail(output, 300))
+                + "), so the command `"
+                + command
+                + "` cannot run as configured. Check the program the executor runs for "
+                + task.language().command().get(0)
+                + " (the aide command's --python; ProcessExecutor.builder().interpreter(\""
+                + task.language().command().get(0)
+                + "\", path)): run it by hand on a small program",
+            null,
+            StopReason.EXECUTION_FAILING));
   }
 
   /** The error that stops the search once one role's calls keep failing the same way. */
@@ -899,6 +935,40 @@ public final class SearchEngine {
         count = 1;
       }
       return count >= PERSISTENT_LLM_FAILURES;
+    }
+  }
+
+  /**
+   * Counts the executions in a row that failed at once the same way with nothing of the program's
+   * own to show: a non-zero exit within {@link #QUICK_FAILURE}, no time-out, no exception the
+   * program raised, and the same exit code and output (usually none) as the one before. Any other
+   * execution starts the count again, so generated programs that fail in their own ways never reach
+   * {@link #SETUP_FAILURES}. Thread-safe.
+   */
+  private static final class ExecutionStreak {
+    private @Nullable String signature;
+    private int count;
+
+    /** Counts {@code execution}; returns whether it makes {@link #SETUP_FAILURES} in a row. */
+    synchronized boolean failedTheSameWay(ExecutionResult execution) {
+      boolean setupLike =
+          execution.exitCode() != 0
+              && !execution.timedOut()
+              && execution.errorType() == null
+              && execution.duration().compareTo(QUICK_FAILURE) <= 0;
+      if (!setupLike) {
+        signature = null;
+        count = 0;
+        return false;
+      }
+      String now = execution.exitCode() + "\n" + execution.output().strip();
+      if (now.equals(signature)) {
+        count++;
+      } else {
+        signature = now;
+        count = 1;
+      }
+      return count >= SETUP_FAILURES;
     }
   }
 
