@@ -105,6 +105,9 @@ class PersistentFailureTest {
         .hasMessageContaining("reviewer's LLM calls (model small)")
         .hasMessageContaining("maximum context length is 8192")
         .hasMessageContaining("larger context");
+    // one call per node: a context overflow does not switch the reviewer to JSON text
+    assertThat(calls).hasValue(3);
+    assertThat(journalLines()).hasSize(2);
   }
 
   @Test

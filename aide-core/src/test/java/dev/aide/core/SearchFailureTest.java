@@ -184,7 +184,13 @@ class SearchFailureTest {
           requests.add(request);
           if (!request.tools().isEmpty()) {
             throw new LlmException(
-                "tools are not supported by this model", null, false, false, 400, null);
+                "tools are not supported by this model",
+                null,
+                LlmException.Kind.TOOLS_UNSUPPORTED,
+                false,
+                false,
+                400,
+                null);
           }
           String output = FakeWorld.section(FakeWorld.lastUser(request).content(), "Execution");
           String metric = output.substring(output.indexOf("metric: ") + 8).split("\\s")[0];
@@ -211,7 +217,9 @@ class SearchFailureTest {
     LlmClient noTools =
         request -> {
           requests.add(request);
-          if (!request.tools().isEmpty()) throw new LlmException("this client has no tools");
+          if (!request.tools().isEmpty()) {
+            throw new LlmException("this client has no tools", LlmException.Kind.TOOLS_UNSUPPORTED);
+          }
           return ChatResponse.ofText(
               "{\"is_bug\": false, \"summary\": \"ok\", \"metric\": 0.5,"
                   + " \"lower_is_better\": false}");
@@ -221,6 +229,75 @@ class SearchFailureTest {
 
     assertThat(result.journal().goodNodes()).hasSize(1);
     assertThat(requests).extracting(r -> r.tools().isEmpty()).containsExactly(false, true);
+  }
+
+  @Test
+  void reviewerModelTheServerDoesNotKnowDoesNotSwitchTheRunToJsonText() {
+    List<ChatRequest> requests = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger calls = new AtomicInteger();
+    LlmClient unknownOnce =
+        request -> {
+          requests.add(request);
+          if (calls.getAndIncrement() == 0) {
+            throw new LlmException(
+                "404 the model 'rev-9' does not exist",
+                null,
+                LlmException.Kind.MODEL_NOT_FOUND,
+                false,
+                false,
+                404,
+                null);
+          }
+          return world.reviewer().chat(request);
+        };
+
+    Result result = aide().reviewer(unknownOnce, "rev-9").steps(2).build().run(task);
+
+    assertThat(result.journal().nodes().get(0).failure()).contains("'rev-9' does not exist");
+    assertThat(result.journal().nodes().get(1).isBuggy()).isFalse();
+    assertThat(requests).hasSize(2).allSatisfy(r -> assertThat(r.tools()).isNotEmpty());
+  }
+
+  @Test
+  void failedReviewLeavesTheNodeGoodWhenTheMetricReaderReadItsMetric() {
+    LlmClient failing =
+        request -> {
+          throw new LlmException("500 the server failed", LlmException.Kind.TRANSIENT);
+        };
+    Task read =
+        task.newBuilder()
+            .metricReader(MetricReader.line("metric"))
+            .direction(Direction.MAXIMIZE)
+            .build();
+
+    Result result = aide().reviewer(failing, "m").steps(2).build().run(read);
+
+    assertThat(result.journal().nodes())
+        .allSatisfy(
+            n -> {
+              assertThat(n.isBuggy()).isFalse();
+              assertThat(n.failure()).isNull();
+              assertThat(n.warnings())
+                  .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                  .contains("there is no review")
+                  .contains("500 the server failed")
+                  .contains("read from the output");
+            });
+    assertThat(result.best().metric().value()).isEqualTo(0.60);
+  }
+
+  @Test
+  void failedReviewLeavesTheNodeBuggyWhenNoDirectionIsKnownYet() {
+    LlmClient failing =
+        request -> {
+          throw new LlmException("500 the server failed", LlmException.Kind.TRANSIENT);
+        };
+    Task read = task.newBuilder().metricReader(MetricReader.line("metric")).build();
+
+    Result result = aide().reviewer(failing, "m").steps(1).build().run(read);
+
+    assertThat(result.journal().nodes().get(0).isBuggy()).isTrue();
+    assertThat(result.journal().nodes().get(0).failure()).contains("500 the server failed");
   }
 
   @Test

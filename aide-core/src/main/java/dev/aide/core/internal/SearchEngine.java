@@ -605,7 +605,7 @@ public final class SearchEngine {
 
     enterPhase(id, SearchEvent.Phase.REVIEWING);
     Review review = askReviewer(code, execution, draft);
-    if (review == null) return draft.finish();
+    if (review == null) return judgedByTheReaderAlone(execution, draft);
     draft.analysis = review.summary();
 
     Direction direction = direction(review.lowerIsBetter());
@@ -634,6 +634,35 @@ public final class SearchEngine {
     boolean buggy = review.isBug() || execution.failed() || metric == null;
     if (!buggy) draft.metric = Metric.of(metric, direction);
     return draft.finish();
+  }
+
+  /**
+   * Finishes a node whose review failed: good by the task's {@link MetricReader} when the run
+   * succeeded, the reader found a metric and the metric's direction is already known (with the
+   * review's failure as a warning); else buggy with the review's failure.
+   */
+  private Node judgedByTheReaderAlone(ExecutionResult execution, NodeDraft draft) {
+    MetricReader reader = task.metricReader();
+    Direction known = knownDirection();
+    if (reader == null || execution.failed() || known == null) return draft.finish();
+    OptionalDouble read = reader.read(execution.output());
+    if (read.isEmpty()) return draft.finish();
+    draft.warnings.add(
+        "there is no review ("
+            + draft.failure
+            + "); the metric is the one "
+            + reader
+            + " read from the output");
+    draft.failure = null;
+    draft.direction = known;
+    draft.metric = Metric.of(read.getAsDouble(), known);
+    return draft.finish();
+  }
+
+  /** The metric's direction where it is settled without a review: the task's or the journal's. */
+  private @Nullable Direction knownDirection() {
+    if (task.direction() != null) return task.direction();
+    return store.journal().direction();
   }
 
   /**
@@ -727,9 +756,9 @@ public final class SearchEngine {
       } catch (LlmException e) {
         if (e.endsRun()) throw new FatalException(e);
         if (reviewerStreak.failed(e)) throw llmFailing("reviewer", config.reviewerModel(), e);
-        // A refusal is a 4xx from an HTTP backend, or any failure from a client without statuses.
-        boolean refused = e.statusCode() == 0 || (e.statusCode() >= 400 && e.statusCode() < 500);
-        if (withTool && !e.isRetryable() && refused) {
+        // Only a refusal of the function itself switches to JSON text; an unknown model or a
+        // prompt over the context limit would fail the same way without it.
+        if (withTool && e.kind() == LlmException.Kind.TOOLS_UNSUPPORTED) {
           log.info(
               "The reviewer's backend refused the submit_review function ({}); asking for JSON"
                   + " text from now on",
