@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A deterministic world for end-to-end tests: a scripted coder, an in-memory executor and a
@@ -40,6 +41,7 @@ final class FakeWorld {
   private final AtomicInteger draftIndex = new AtomicInteger();
   final AtomicInteger coderCalls = new AtomicInteger();
   final AtomicInteger reviewerCalls = new AtomicInteger();
+  final AtomicInteger directionCalls = new AtomicInteger();
   final AtomicInteger executions = new AtomicInteger();
   final List<ChatRequest> coderRequests = Collections.synchronizedList(new ArrayList<>());
 
@@ -96,8 +98,33 @@ final class FakeWorld {
     };
   }
 
+  /** Answers the call that settles the metric's direction before the first node, if it is one. */
+  static @Nullable ChatResponse directionAnswer(ChatRequest request, boolean lowerIsBetter) {
+    if (!isDirectionCall(request)) return null;
+    return new ChatResponse(
+        "",
+        List.of(
+            new ToolCall(
+                "call-d",
+                "set_metric_direction",
+                "{\"lower_is_better\": " + lowerIsBetter + ", \"reason\": \"the fake says so\"}")),
+        FinishReason.TOOL_CALLS,
+        TokenUsage.of(30, 5),
+        "req-d");
+  }
+
+  /** Whether {@code request} asks which way the metric is better. */
+  static boolean isDirectionCall(ChatRequest request) {
+    return request.messages().get(0).content().contains("whether a lower or a higher value");
+  }
+
   LlmClient reviewer() {
     return request -> {
+      ChatResponse direction = directionAnswer(request, false);
+      if (direction != null) {
+        directionCalls.incrementAndGet();
+        return direction;
+      }
       reviewerCalls.incrementAndGet();
       String user = request.messages().get(request.messages().size() - 1).content();
       String output = section(user, "Execution output");

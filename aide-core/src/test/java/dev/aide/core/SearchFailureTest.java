@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SearchFailureTest {
   @TempDir Path tmp;
 
-  private final Task task = Task.builder().goal("Predict y").build();
+  // with a direction, so that the reviewer is not asked for one before the first node
+  private final Task task = Task.builder().goal("Predict y").direction(Direction.MAXIMIZE).build();
   private final FakeWorld world = new FakeWorld(List.of("0.50", "0.60", "0.40"), false);
 
   private Aide.Builder aide() {
@@ -292,7 +293,8 @@ class SearchFailureTest {
         request -> {
           throw new LlmException("500 the server failed", LlmException.Kind.TRANSIENT);
         };
-    Task read = task.newBuilder().metricReader(MetricReader.line("metric")).build();
+    // no direction: the direction call fails too
+    Task read = Task.builder().goal("Predict y").metricReader(MetricReader.line("metric")).build();
 
     Result result = aide().reviewer(failing, "m").steps(1).build().run(read);
 
@@ -391,10 +393,13 @@ class SearchFailureTest {
   }
 
   @Test
-  void firstGoodNodeFixesTheDirectionWhenTheTaskDoesNot() {
+  void firstGoodNodeFixesTheDirectionWhenTheTaskDoesNotAndTheDirectionCallFailed() {
     AtomicInteger reviews = new AtomicInteger();
     LlmClient fickle =
         request -> {
+          if (FakeWorld.isDirectionCall(request)) {
+            throw new LlmException("500 the server failed", LlmException.Kind.TRANSIENT);
+          }
           boolean lower = reviews.getAndIncrement() == 0;
           String output = FakeWorld.section(FakeWorld.lastUser(request).content(), "Execution");
           String metric = output.substring(output.indexOf("metric: ") + 8).split("\\s")[0];
@@ -413,7 +418,7 @@ class SearchFailureTest {
             .policy(GreedyPolicy.builder().numDrafts(3).build())
             .steps(3)
             .build()
-            .run(task);
+            .run(Task.builder().goal("Predict y").build());
 
     assertThat(result.journal().goodNodes())
         .extracting(n -> n.metric().direction())

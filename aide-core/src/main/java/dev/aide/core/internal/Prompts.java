@@ -174,6 +174,38 @@ public final class Prompts {
         s);
   }
 
+  /**
+   * Returns the messages asking the reviewer, once before the first node, which way the task's
+   * metric is better.
+   *
+   * @param withTool whether the reviewer is offered {@code set_metric_direction}; when not, it is
+   *     asked for the same fields as a JSON object
+   */
+  public List<ChatMessage> direction(boolean withTool) {
+    Sections s = new Sections();
+    taskSections(s);
+    if (task.metricReader() != null) {
+      s.add("Metric", "The metric is read from each run's output by " + task.metricReader() + ".");
+    }
+    String fields =
+        """
+        - lower_is_better: true if a lower value of the task's metric is better (an error, a \
+        loss, a run time), false if a higher value is better (accuracy, AUC, a score);
+        - reason: one sentence naming the metric and why that way is better.""";
+    s.add(
+        "Instructions",
+        withTool
+            ? "Call the function set_metric_direction with:\n" + fields
+            : "Reply with only a JSON object with these fields:\n"
+                + fields
+                + "\nFor example: {\"lower_is_better\": true, \"reason\": \"RMSE is an error.\"}");
+    return messages(
+        "You are an expert engineer. Before any solution to the task below is written, decide"
+            + " from the task and its evaluation whether a lower or a higher value of its metric is"
+            + " better. Every solution will be ranked that way.",
+        s);
+  }
+
   private void taskSections(Sections s) {
     s.add("Task", task.goal());
     s.add("Evaluation", task.evaluation());

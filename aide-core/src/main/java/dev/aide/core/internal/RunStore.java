@@ -1,6 +1,7 @@
 package dev.aide.core.internal;
 
 import dev.aide.core.AideException;
+import dev.aide.core.Direction;
 import dev.aide.core.Journal;
 import dev.aide.core.Node;
 import dev.aide.core.StopReason;
@@ -98,18 +99,22 @@ public final class RunStore implements Closeable {
     WritableByteChannel open(Path file) throws IOException;
   }
 
+  private @Nullable Direction recordedDirection;
+
   private RunStore(
       Path dir,
       Task task,
       Journal journal,
       @Nullable Long storedSeed,
       WritableByteChannel channel,
-      DirectoryLock lock) {
+      DirectoryLock lock,
+      @Nullable Direction recordedDirection) {
     this.lock = lock;
     this.dir = dir;
     this.task = task;
     this.journal = journal;
     this.storedSeed = storedSeed;
+    this.recordedDirection = recordedDirection;
     this.journalChannel = channel;
   }
 
@@ -156,6 +161,7 @@ public final class RunStore implements Closeable {
       Path runFile = dir.resolve(RUN_FILE);
       Journal journal = new Journal();
       Long storedSeed = null;
+      Direction recordedDirection = null;
       boolean resumed = Files.exists(runFile);
       if (resumed) {
         Map<?, ?> run = readRunFile(runFile);
@@ -164,6 +170,8 @@ public final class RunStore implements Closeable {
           storedSeed = n.longValue();
         }
         if (Files.exists(journalFile)) loadJournal(journalFile, journal);
+        recordedDirection = recordedDirection(run, journal);
+        checkSameDirection(dir, recordedDirection, task);
         log.info("Resuming the run in {} with {} finished nodes", dir, journal.size());
       } else {
         if (Files.exists(journalFile)) {
@@ -179,7 +187,8 @@ public final class RunStore implements Closeable {
         writeAtomically(runFile, runJson(task, settings));
       }
       WritableByteChannel channel = opener.open(journalFile);
-      RunStore store = new RunStore(dir, task, journal, storedSeed, channel, lock);
+      RunStore store =
+          new RunStore(dir, task, journal, storedSeed, channel, lock, recordedDirection);
       if (resumed) {
         try {
           store.reconcileBest();
@@ -206,6 +215,35 @@ public final class RunStore implements Closeable {
 
   public Path dir() {
     return dir;
+  }
+
+  /**
+   * The metric's direction the run being resumed settled: the one its task set, else the one
+   * recorded in {@code run.json}'s {@code metricDirection}, else that of its good nodes; null for a
+   * new run and while none is settled.
+   */
+  public @Nullable Direction recordedDirection() {
+    return recordedDirection;
+  }
+
+  /**
+   * Records the metric's direction in {@code run.json} as {@code metricDirection} ({@code
+   * direction}, {@code decidedBy}, {@code reason}), rewriting the file atomically.
+   */
+  public void recordDirection(Direction direction, String decidedBy, String reason) {
+    Path runFile = dir.resolve(RUN_FILE);
+    try {
+      Map<Object, @Nullable Object> run = new LinkedHashMap<>(readRunFile(runFile));
+      Map<String, Object> decision = new LinkedHashMap<>();
+      decision.put("direction", direction.name());
+      decision.put("decidedBy", decidedBy);
+      decision.put("reason", reason);
+      run.put("metricDirection", decision);
+      writeAtomically(runFile, NodeJson.JSON.indent("  ").toJson(run) + "\n");
+      recordedDirection = direction;
+    } catch (IOException e) {
+      throw new AideException("cannot write " + runFile + ": " + e, e);
+    }
   }
 
   /**
@@ -546,6 +584,41 @@ public final class RunStore implements Closeable {
               + String.join(", ", differences)
               + " differ). Choose another output directory, or delete this one to start over.");
     }
+  }
+
+  private static @Nullable Direction recordedDirection(Map<?, ?> run, Journal journal) {
+    Map<?, ?> task = run.get("task") instanceof Map<?, ?> m ? m : Map.of();
+    Map<?, ?> decided = run.get("metricDirection") instanceof Map<?, ?> m ? m : Map.of();
+    for (Object name : new Object[] {task.get("direction"), decided.get("direction")}) {
+      if (name instanceof String s) {
+        try {
+          return Direction.valueOf(s);
+        } catch (IllegalArgumentException e) {
+          log.warn("Ignoring the unknown metric direction {} in {}", s, RUN_FILE);
+        }
+      }
+    }
+    return journal.direction();
+  }
+
+  private static void checkSameDirection(Path dir, @Nullable Direction recorded, Task task) {
+    Direction now = task.direction();
+    if (recorded == null || now == null || recorded == now) return;
+    throw new AideException(
+        dir
+            + " holds a run whose metric direction is "
+            + recorded
+            + ", but the task now says "
+            + now
+            + ". Resume without a direction (or with "
+            + recorded
+            + ", the aide command's --direction "
+            + (recorded == Direction.MAXIMIZE ? "max" : "min")
+            + ") to go on with "
+            + recorded
+            + ", or choose another output directory to start over with "
+            + now
+            + ".");
   }
 
   private static void compare(

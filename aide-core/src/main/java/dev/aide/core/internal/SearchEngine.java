@@ -133,6 +133,7 @@ public final class SearchEngine {
   private final Prompts prompts;
   private final long seed;
   private Instant runStartedAt = Instant.EPOCH;
+  private volatile @Nullable Direction runDirection;
 
   // Guarded by lock.
   private int nextId;
@@ -169,6 +170,7 @@ public final class SearchEngine {
     try {
       Long stored = store.storedSeed();
       this.seed = configured != null ? configured : stored != null ? stored : newSeed;
+      this.runDirection = task.direction() != null ? task.direction() : store.recordedDirection();
       Journal journal = store.journal();
       this.nextId = journal.maxId() + 1;
       for (Node node : journal.nodes()) {
@@ -231,7 +233,14 @@ public final class SearchEngine {
       synchronized (lock) {
         checkLimits(); // a resumed run may have spent a budget already
       }
-      if (journal.isEmpty() && task.startingSolution() != null) {
+      try {
+        decideDirection();
+      } catch (FatalException e) {
+        synchronized (lock) {
+          fatal = e.getCause();
+        }
+      }
+      if (journal.isEmpty() && task.startingSolution() != null && !hasFailed()) {
         runOnWorkers(1, true);
       }
       // More workers than steps left would only wait: start no more threads than can be used.
@@ -301,6 +310,59 @@ public final class SearchEngine {
       }
       lock.notifyAll();
     }
+  }
+
+  /**
+   * Settles the metric's direction before the first node, when neither the task nor the run being
+   * resumed did: one reviewer call, forced to {@code set_metric_direction} (JSON text where the
+   * backend refuses functions), asked once more when unreadable, recorded in {@code run.json}. When
+   * it fails, the first good node's review decides, as logged.
+   */
+  private void decideDirection() {
+    if (runDirection != null) return;
+    String problem = "";
+    for (int attempt = 0; attempt < 2; attempt++) {
+      boolean withTool = !reviewToolsUnsupported.get();
+      ChatRequest.Builder request =
+          ChatRequest.builder().model(config.reviewerModel()).messages(prompts.direction(withTool));
+      if (withTool) {
+        request
+            .tools(List.of(DirectionAnswer.tool()))
+            .toolChoice(ToolChoice.tool(DirectionAnswer.TOOL_NAME));
+      }
+      ChatResponse response;
+      try {
+        response = config.reviewer().chat(request.build());
+      } catch (LlmException e) {
+        if (e.endsRun()) throw new FatalException(e);
+        reviewerStreak.failed(e);
+        problem = "the call failed: " + e.getMessage();
+        if (withTool && e.kind() == LlmException.Kind.TOOLS_UNSUPPORTED) {
+          reviewToolsUnsupported.set(true);
+          continue;
+        }
+        break;
+      }
+      reviewerStreak.succeeded();
+      synchronized (lock) {
+        tokensSpent += response.usage().total();
+        costSpent += cost(config.reviewerModel(), response.usage());
+      }
+      try {
+        DirectionAnswer answer = DirectionAnswer.parse(response);
+        runDirection = answer.direction();
+        log.info(
+            "The reviewer set the metric's direction to {}: {}", runDirection, answer.reason());
+        store.recordDirection(runDirection, "reviewer", answer.reason());
+        return;
+      } catch (Review.UnreadableException e) {
+        problem = "the answer could not be read: " + e.getMessage();
+      }
+    }
+    log.warn(
+        "Could not ask the reviewer which way the metric is better ({}); the first good node's"
+            + " review will decide it",
+        problem);
   }
 
   private Map<String, Object> settings(long seed) {
@@ -400,6 +462,12 @@ public final class SearchEngine {
       }
     }
     if (interrupted) Thread.currentThread().interrupt();
+  }
+
+  private boolean hasFailed() {
+    synchronized (lock) {
+      return fatal != null;
+    }
   }
 
   private boolean isCancelled() {
@@ -608,6 +676,7 @@ public final class SearchEngine {
     if (review == null) return judgedByTheReaderAlone(execution, draft);
     draft.analysis = review.summary();
 
+    Direction settled = knownDirection();
     Direction direction = direction(review.lowerIsBetter());
     draft.direction = direction;
 
@@ -633,6 +702,19 @@ public final class SearchEngine {
     }
     boolean buggy = review.isBug() || execution.failed() || metric == null;
     if (!buggy) draft.metric = Metric.of(metric, direction);
+    Boolean lowerIsBetter = review.lowerIsBetter();
+    if (!buggy
+        && settled != null
+        && lowerIsBetter != null
+        && Direction.fromLowerIsBetter(lowerIsBetter) != settled) {
+      draft.warnings.add(
+          "the reviewer said lower_is_better = "
+              + lowerIsBetter
+              + ", but the run's metric direction is "
+              + settled
+              + "; the node is scored "
+              + settled);
+    }
     return draft.finish();
   }
 
@@ -659,20 +741,24 @@ public final class SearchEngine {
     return draft.finish();
   }
 
-  /** The metric's direction where it is settled without a review: the task's or the journal's. */
+  /**
+   * The metric's direction where it is settled without a review: the task's, the one decided before
+   * the first node, or the one the first good node fixed.
+   */
   private @Nullable Direction knownDirection() {
     if (task.direction() != null) return task.direction();
+    Direction decided = runDirection;
+    if (decided != null) return decided;
     return store.journal().direction();
   }
 
   /**
-   * The metric's direction: the task's when set, else the one the first good node fixed, else the
-   * reviewer's answer, else larger is better.
+   * The metric's direction: the task's when set, else the one decided before the first node, else
+   * the one the first good node fixed, else the reviewer's answer, else larger is better.
    */
   private Direction direction(@Nullable Boolean lowerIsBetter) {
-    if (task.direction() != null) return task.direction();
-    Direction established = store.journal().direction();
-    if (established != null) return established;
+    Direction known = knownDirection();
+    if (known != null) return known;
     return lowerIsBetter == null ? Direction.MAXIMIZE : Direction.fromLowerIsBetter(lowerIsBetter);
   }
 

@@ -157,10 +157,26 @@ public final class SimulatedLandscape {
     };
   }
 
-  /** The reviewer: a {@code submit_review} call with the printed metric, if any. */
+  /**
+   * The reviewer: a {@code submit_review} call with the printed metric, if any; higher is better
+   * when asked for the metric's direction.
+   */
   public static LlmClient reviewer() {
     return request -> {
       String user = request.messages().get(request.messages().size() - 1).content();
+      if (!request.tools().isEmpty()
+          && request.tools().get(0).name().equals("set_metric_direction")) {
+        return new ChatResponse(
+            "",
+            List.of(
+                new ToolCall(
+                    "call-d",
+                    "set_metric_direction",
+                    "{\"lower_is_better\": false, \"reason\": \"a quality\"}")),
+            FinishReason.TOOL_CALLS,
+            TokenUsage.of(100, 10),
+            "req-direction");
+      }
       Matcher m = METRIC.matcher(section(user, "# Execution output"));
       String args =
           m.find()

@@ -16,7 +16,7 @@ import mockwebserver3.RecordedRequest;
 /**
  * Answers Chat Completions requests as a scripted LLM would: the coder writes real scikit-learn
  * code for the breast-cancer example (one draft has a bug), and the reviewer calls submit_review
- * with the metric the run printed.
+ * with the metric the run printed (and set_metric_direction, higher is better, when asked).
  */
 final class ScriptedOpenAiServer extends Dispatcher {
   private static final JsonAdapter<Object> JSON = new Moshi.Builder().build().adapter(Object.class);
@@ -69,6 +69,10 @@ final class ScriptedOpenAiServer extends Dispatcher {
       List<?> messages = (List<?>) body.get("messages");
       String system = (String) ((Map<?, ?>) messages.get(0)).get("content");
       String last = (String) ((Map<?, ?>) messages.get(messages.size() - 1)).get("content");
+      if (body.containsKey("tools")
+          && body.get("tools").toString().contains("set_metric_direction")) {
+        return direction();
+      }
       return body.containsKey("tools") ? review(last) : code(system);
     } catch (IOException | RuntimeException e) {
       return new MockResponse.Builder().code(500).body("{\"error\": \"" + e + "\"}").build();
@@ -91,6 +95,22 @@ final class ScriptedOpenAiServer extends Dispatcher {
             : solution(model);
     String text = "Fit a classifier and report the validation AUC.\n\n```python\n" + code + "```\n";
     return ok(Map.of("role", "assistant", "content", text), "stop");
+  }
+
+  /** Answers the call that settles the metric's direction before the first node: AUC, higher. */
+  private MockResponse direction() {
+    Map<String, Object> call =
+        Map.of(
+            "id", "call_0",
+            "type", "function",
+            "function",
+                Map.of(
+                    "name",
+                    "set_metric_direction",
+                    "arguments",
+                    "{\"lower_is_better\": false, \"reason\": \"AUC: higher is better.\"}"));
+    return ok(
+        Map.of("role", "assistant", "content", "", "tool_calls", List.of(call)), "tool_calls");
   }
 
   private MockResponse review(String prompt) {
