@@ -143,6 +143,17 @@ class PromptsTest {
   }
 
   @Test
+  void directionAsksForTheFunctionOrForJsonFromTheTaskAloneWithoutCodeOrData() {
+    String withTool = prompts.direction(true).get(1).content();
+    String withoutTool = prompts.direction(false).get(1).content();
+
+    assertThat(withTool)
+        .contains(task.goal(), "Call the function set_metric_direction", "lower_is_better")
+        .doesNotContain("iris.csv");
+    assertThat(withoutTool).contains("Reply with only a JSON object", "\"lower_is_better\"");
+  }
+
+  @Test
   void followsTheTasksLanguage() {
     Prompts java = new Prompts(task.newBuilder().language(Language.JAVA).build(), "");
 
