@@ -111,9 +111,11 @@ public final class Aide {
    * Searches for a solution to {@code task} and returns what it found. Interrupting the calling
    * thread cancels the search: it then returns with stop reason {@link StopReason#CANCELLED}.
    *
-   * @throws AideException if the output directory holds a run of another task, or an error that no
-   *     later step could avoid (bad credentials, a missing interpreter) stopped the search; the
-   *     nodes finished by then are on disk and running again resumes
+   * @throws AideException if the output directory holds a run of another task or of another metric
+   *     direction, or an error that no later step could avoid (bad credentials, a missing
+   *     interpreter, the same persistent LLM or execution failure several times in a row: see
+   *     {@link AideException#stopReason()}) stopped the search; the nodes finished by then are on
+   *     disk and running again resumes
    */
   public Result run(Task task) {
     return start(task).await();
