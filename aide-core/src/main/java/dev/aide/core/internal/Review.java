@@ -41,37 +41,35 @@ public record Review(
 
   private static final JsonAdapter<Object> JSON = new Moshi.Builder().build().adapter(Object.class);
 
+  private static Map<String, Object> property(Object type, String description) {
+    Map<String, Object> property = new LinkedHashMap<>();
+    property.put("type", type);
+    property.put("description", description);
+    return property;
+  }
+
   /** Returns the definition of {@code submit_review} to offer the reviewer. */
   public static ToolDefinition tool() {
     Map<String, Object> properties = new LinkedHashMap<>();
     properties.put(
         "is_bug",
-        Map.of(
-            "type",
-            "boolean",
-            "description",
-            "true if the run failed, raised an error, or shows a bug in the solution"));
+        property(
+            "boolean", "true if the run failed, raised an error, or shows a bug in the solution"));
     properties.put(
         "summary",
-        Map.of(
-            "type",
+        property(
             "string",
-            "description",
             "2 to 3 sentences on what the run shows: the result, or the error and its likely"
                 + " cause. No suggestions for changes."));
     properties.put(
         "metric",
-        Map.of(
-            "type",
+        property(
             List.of("number", "null"),
-            "description",
             "the validation metric the program printed, as a number; null if it printed none"));
     properties.put(
         "lower_is_better",
-        Map.of(
-            "type",
+        property(
             "boolean",
-            "description",
             "true if a lower metric is better (an error, a loss, a run time); false if higher is"
                 + " better (accuracy, AUC)"));
     Map<String, Object> schema = new LinkedHashMap<>();

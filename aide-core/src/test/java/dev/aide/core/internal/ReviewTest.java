@@ -8,6 +8,7 @@ import dev.aide.core.llm.FinishReason;
 import dev.aide.core.llm.TokenUsage;
 import dev.aide.core.llm.ToolCall;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ReviewTest {
@@ -103,5 +104,19 @@ class ReviewTest {
     assertThat(Review.tool().name()).isEqualTo("submit_review");
     assertThat(Review.tool().parameters().get("required"))
         .isEqualTo(List.of("is_bug", "summary", "metric", "lower_is_better"));
+  }
+
+  @Test
+  void toolSchemaKeepsOneKeyOrderSoThatRequestsAreTheSameBytesInEveryRun() {
+    Map<?, ?> properties = (Map<?, ?>) Review.tool().parameters().get("properties");
+
+    assertThat(List.copyOf(Review.tool().parameters().keySet()))
+        .isEqualTo(List.of("type", "properties", "required"));
+    assertThat(List.copyOf(properties.keySet()))
+        .isEqualTo(List.of("is_bug", "summary", "metric", "lower_is_better"));
+    for (Object property : properties.values()) {
+      assertThat(List.copyOf(((Map<?, ?>) property).keySet()))
+          .isEqualTo(List.of("type", "description"));
+    }
   }
 }
