@@ -5,6 +5,7 @@ import dev.aide.core.llm.ChatRequest;
 import dev.aide.core.llm.ChatResponse;
 import dev.aide.core.llm.FinishReason;
 import dev.aide.core.llm.LlmClient;
+import dev.aide.core.llm.LlmException;
 import dev.aide.core.llm.TokenUsage;
 import dev.aide.core.llm.ToolCall;
 import dev.aide.core.llm.ToolChoice;
@@ -30,21 +31,25 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p><b>The request</b>: system messages go, joined by blank lines, into the top-level {@code
- * system}; the others into {@code messages}. {@code max_tokens}, which the API requires, is the
- * request's output limit or else {@link Builder#defaultMaxTokens} ({@value #DEFAULT_MAX_TOKENS});
- * {@code temperature}, {@code tools} (with {@code input_schema}) and {@code tool_choice} ({@code
- * auto}, {@code any}, or {@code {"type": "tool", "name": ...}}) are sent only when set.
+ * system}; the others into {@code messages}, with blank ones left out (the API rejects a message
+ * without content, such as the empty assistant answer a caller may repeat when it asks again) and
+ * turns of one role in a row then joined by blank lines (the roles must alternate). {@code
+ * max_tokens}, which the API requires, is the request's output limit or else {@link
+ * Builder#defaultMaxTokens} ({@value #DEFAULT_MAX_TOKENS}); {@code temperature}, {@code tools}
+ * (with {@code input_schema}) and {@code tool_choice} ({@code auto}, {@code any}, or {@code
+ * {"type": "tool", "name": ...}}) are sent only when set.
  *
  * <p><b>The answer</b>: the {@code text} blocks joined, {@code thinking} and {@code
  * redacted_thinking} blocks skipped, and each {@code tool_use} block a {@link ToolCall} whose
  * arguments are its {@code input} object written as JSON text. {@code stop_reason} {@code end_turn}
  * and {@code stop_sequence} are {@link FinishReason#STOP}, {@code tool_use} is {@link
  * FinishReason#TOOL_CALLS}, {@code max_tokens} and {@code model_context_window_exceeded} are {@link
- * FinishReason#LENGTH} (a tool call cut off this way keeps whatever input came), {@code refusal} is
- * {@link FinishReason#CONTENT_FILTER}. Usage: input is {@code input_tokens} plus both cache counts,
- * so that it compares with OpenAI's {@code prompt_tokens}; cached input is {@code
- * cache_read_input_tokens}; output is {@code output_tokens}, which includes thinking; the API does
- * not count reasoning apart, so that stays 0. The request id comes from {@code request-id}.
+ * FinishReason#LENGTH} (a tool call cut off this way keeps whatever input came); {@code refusal}
+ * throws a {@link RefusedException} quoting {@code stop_details.explanation}. Usage: input is
+ * {@code input_tokens} plus both cache counts, so that it compares with OpenAI's {@code
+ * prompt_tokens}; cached input is {@code cache_read_input_tokens}; output is {@code output_tokens},
+ * which includes thinking; the API does not count reasoning apart, so that stays 0. The request id
+ * comes from {@code request-id}.
  *
  * <p>Failures, retries and timeouts are as {@link ProviderException} and {@link Builder} describe.
  * Instances are immutable and safe for use by several threads at once; share one: it holds one
@@ -91,7 +96,12 @@ public final class AnthropicClient implements LlmClient {
   @Override
   public ChatResponse chat(ChatRequest request) {
     Objects.requireNonNull(request, "request");
-    return response(transport.post(endpoint, body(request)));
+    return response(
+        transport.post(
+            endpoint,
+            body(request),
+            body -> body.get("content") instanceof List ? null : "no content"),
+        request.model());
   }
 
   private Map<String, Object> body(ChatRequest request) {
@@ -100,14 +110,33 @@ public final class AnthropicClient implements LlmClient {
     Integer maxTokens = request.maxOutputTokens();
     body.put("max_tokens", maxTokens != null ? maxTokens : defaultMaxTokens);
     List<String> system = new ArrayList<>();
-    List<Object> messages = new ArrayList<>();
+    List<String> roles = new ArrayList<>();
+    List<StringBuilder> contents = new ArrayList<>();
     for (ChatMessage message : request.messages()) {
       if (message.role() == ChatMessage.Role.SYSTEM) {
-        system.add(message.content());
-      } else {
-        String role = message.role() == ChatMessage.Role.USER ? "user" : "assistant";
-        messages.add(Json.obj("role", role, "content", message.content()));
+        if (!message.content().isBlank()) system.add(message.content());
+        continue;
       }
+      if (message.content().isBlank()) continue; // the API rejects empty content
+      String role = message.role() == ChatMessage.Role.USER ? "user" : "assistant";
+      int last = roles.size() - 1;
+      if (last >= 0 && roles.get(last).equals(role)) {
+        contents.get(last).append("\n\n").append(message.content()); // roles must alternate
+      } else {
+        roles.add(role);
+        contents.add(new StringBuilder(message.content()));
+      }
+    }
+    if (roles.isEmpty()) {
+      throw new LlmException(
+          "Every user and assistant message of the request to "
+              + request.model()
+              + " is empty, and Anthropic's API needs at least one with content.",
+          LlmException.Kind.INVALID_REQUEST);
+    }
+    List<Object> messages = new ArrayList<>();
+    for (int i = 0; i < roles.size(); i++) {
+      messages.add(Json.obj("role", roles.get(i), "content", contents.get(i).toString()));
     }
     if (!system.isEmpty()) body.put("system", String.join("\n\n", system));
     body.put("messages", messages);
@@ -142,9 +171,17 @@ public final class AnthropicClient implements LlmClient {
     return body;
   }
 
-  private ChatResponse response(HttpTransport.Answer answer) {
+  private ChatResponse response(HttpTransport.Answer answer, String model) {
     Object content = answer.body().get("content");
-    if (!(content instanceof List)) throw transport.unreadable(answer, "no content");
+    if ("refusal".equals(Json.string(answer.body(), "stop_reason"))) {
+      Map<String, Object> details = Json.object(answer.body(), "stop_details");
+      String category = Json.string(details, "category");
+      throw transport.refused(
+          answer,
+          model,
+          Json.string(details, "explanation"),
+          " (stop_reason refusal" + (category == null ? "" : ", category " + category) + ")");
+    }
     StringBuilder text = new StringBuilder();
     List<ToolCall> calls = new ArrayList<>();
     for (Object item : (List<?>) content) {
@@ -177,8 +214,6 @@ public final class AnthropicClient implements LlmClient {
       case "max_tokens":
       case "model_context_window_exceeded":
         return FinishReason.LENGTH;
-      case "refusal":
-        return FinishReason.CONTENT_FILTER;
       case "tool_use":
         return FinishReason.TOOL_CALLS;
       case "end_turn":
@@ -295,12 +330,21 @@ public final class AnthropicClient implements LlmClient {
       return this;
     }
 
-    Builder sleeper(HttpTransport.Sleeper sleeper) {
+    /**
+     * Sets what waits between two attempts. Default: sleeping the calling thread. A test of code
+     * that uses this client can pass one that records the waits and returns at once, so that
+     * retries (up to 60 s each when the server asks) take no time; see {@link Sleeper}.
+     */
+    public Builder sleeper(Sleeper sleeper) {
       settings.sleeper = Objects.requireNonNull(sleeper, "sleeper");
       return this;
     }
 
-    Builder clock(Clock clock) {
+    /**
+     * Sets the clock against which a {@code retry-after} HTTP date is turned into a wait. Default:
+     * the system clock; a test can pass {@link Clock#fixed}.
+     */
+    public Builder clock(Clock clock) {
       settings.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }

@@ -9,6 +9,6 @@ public final class AuthenticationException extends ProviderException {
   private static final long serialVersionUID = 1L;
 
   AuthenticationException(String message, int statusCode, String provider, ErrorInfo info) {
-    super(message, null, false, true, statusCode, provider, info);
+    super(message, null, Kind.AUTHENTICATION, false, true, statusCode, provider, info);
   }
 }

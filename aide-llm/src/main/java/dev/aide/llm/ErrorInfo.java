@@ -1,6 +1,7 @@
 package dev.aide.llm;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -18,7 +19,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>FastAPI's {@code {"detail": "..."}}, and any other text (the first 300 characters).
  * </ul>
  *
- * <p>{@code code} may be a number or a string; it is kept as text.
+ * <p>{@code code} may be a number or a string; it is kept as text. Also kept: OpenRouter's
+ * moderation {@code metadata.reasons} and {@code metadata.flagged_input}, and llama.cpp's context
+ * size {@code n_ctx}.
  */
 record ErrorInfo(
     @Nullable String type,
@@ -26,13 +29,16 @@ record ErrorInfo(
     @Nullable String message,
     @Nullable String param,
     @Nullable String detailCode,
-    @Nullable String requestId) {
+    @Nullable String requestId,
+    List<String> reasons,
+    @Nullable String flaggedInput,
+    long contextSize) {
 
   private static final int MAX_TEXT = 300;
 
   /** No details beyond the request id. */
   static ErrorInfo none(@Nullable String requestId) {
-    return new ErrorInfo(null, null, null, null, null, requestId);
+    return new ErrorInfo(null, null, null, null, null, requestId, List.of(), null, 0);
   }
 
   /** Reads the error in {@code body}, with every secret cut out of the provider's words. */
@@ -49,7 +55,15 @@ record ErrorInfo(
       String text = body.strip().replaceAll("\\s+", " ");
       if (text.length() > MAX_TEXT) text = text.substring(0, MAX_TEXT) + "...";
       return new ErrorInfo(
-          null, null, text.isEmpty() ? null : secrets.redact(text), null, null, headerRequestId);
+          null,
+          null,
+          text.isEmpty() ? null : secrets.redact(text),
+          null,
+          null,
+          headerRequestId,
+          List.of(),
+          null,
+          0);
     }
     String requestId = headerRequestId != null ? headerRequestId : Json.string(map, "request_id");
     Map<String, Object> error = Json.object(map, "error");
@@ -71,12 +85,21 @@ record ErrorInfo(
     String type = Json.string(error, "type");
     if (type == null) type = Json.string(error, "status");
     if ("error".equals(type)) type = null;
+    Map<String, Object> metadata = Json.object(error, "metadata");
+    List<String> reasons = new ArrayList<>();
+    for (Object reason : Json.list(metadata, "reasons")) {
+      if (reason instanceof String) reasons.add(secrets.redact((String) reason));
+    }
+    String flagged = Json.string(metadata, "flagged_input");
     return new ErrorInfo(
         type,
         Json.stringOrNumber(error, "code"),
         message == null ? null : secrets.redact(message),
         Json.string(error, "param"),
         Json.string(Json.object(error, "details"), "error_code"),
-        requestId);
+        requestId,
+        List.copyOf(reasons),
+        flagged == null ? null : secrets.redact(flagged),
+        Json.count(error, "n_ctx"));
   }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
+import java.util.function.IntFunction;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.ConnectionPool;
@@ -36,12 +37,15 @@ import org.slf4j.LoggerFactory;
  * on a second try. Both clients use it; it is safe for use by several threads at once.
  *
  * <p>Retried: connection failures, timeouts, HTTP 408, 409, 429 (a rate limit, not an exhausted
- * quota) and every status from 500 up, at most {@code maxRetries} times. The wait before retry n
- * (from 0) is what the server asks for in {@code retry-after-ms} or {@code retry-after} (seconds or
- * an HTTP date), capped at 60 s; without either it is {@code min(0.5 s * 2^n, 8 s)}, shortened by a
- * random part of up to a quarter so that workers do not retry in step. OkHttp itself, underneath,
- * repeats a request at once when a pooled connection turned out stale, and a 408 once when it asks
- * for no wait.
+ * quota) and every status from 500 up, and a successful status whose body is no answer (not JSON,
+ * an {@code error} object whose code is 429 or from 500 up, or without one; no choices or content),
+ * at most {@code maxRetries} times. A response header {@code x-should-retry: true} or {@code false}
+ * overrides that choice, as the official SDKs let it. The wait before retry n (from 0) is what the
+ * server asks for in {@code retry-after-ms} or {@code retry-after} (seconds or an HTTP date),
+ * capped at 60 s; without either it is {@code min(0.5 s * 2^n, 8 s)}, shortened by a random part of
+ * up to a quarter so that workers do not retry in step. OkHttp itself, underneath, repeats a
+ * request at once when a pooled connection turned out stale, and a 408 once when it asks for no
+ * wait.
  */
 final class HttpTransport {
   private static final Logger log = LoggerFactory.getLogger(HttpTransport.class);
@@ -67,10 +71,13 @@ final class HttpTransport {
             return thread;
           });
 
-  /** Waits between attempts; tests record the waits instead. */
+  /**
+   * Says what is missing from a successful answer's JSON (e.g. "no choices"), or null when the
+   * answer is usable. Such an answer is a fault of the server and is retried.
+   */
   @FunctionalInterface
-  interface Sleeper {
-    void sleep(Duration duration) throws InterruptedException;
+  interface AnswerCheck {
+    @Nullable String problem(Map<String, Object> body);
   }
 
   /** The settings both client builders share. Not safe for use by several threads at once. */
@@ -83,7 +90,7 @@ final class HttpTransport {
     Duration callTimeout = Duration.ofMinutes(10);
     int maxRetries = 3;
     @Nullable OkHttpClient base;
-    Sleeper sleeper = duration -> Thread.sleep(duration.toMillis());
+    Sleeper sleeper = HttpTransport::sleep;
     Clock clock = Clock.systemUTC();
     DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
 
@@ -187,10 +194,11 @@ final class HttpTransport {
   /**
    * Posts {@code body} as JSON to {@code url} and returns the JSON object of the answer.
    *
+   * @param check what a successful answer must hold; one that lacks it is retried
    * @throws ProviderException when no attempt succeeded; the last attempt's failure
    * @throws LlmException when the thread was interrupted
    */
-  Answer post(HttpUrl url, Map<String, Object> body) {
+  Answer post(HttpUrl url, Map<String, Object> body, AnswerCheck check) {
     Request request =
         new Request.Builder()
             .url(url)
@@ -198,10 +206,11 @@ final class HttpTransport {
             .post(RequestBody.create(Json.write(body), JSON))
             .build();
     String where = safe(url);
+    String model = Json.string(body, "model");
     for (int attempt = 1; ; attempt++) {
-      ProviderException failure;
+      IntFunction<ProviderException> failure; // of the number of attempts to report
       Duration asked = null;
-      int attemptsSoFar = attempt > maxRetries ? attempt : 1; // said in a message only on giving up
+      Boolean serverSays = null;
       log.debug("{}: POST {} (attempt {} of {})", provider, where, attempt, maxRetries + 1);
       long start = System.nanoTime();
       try {
@@ -216,20 +225,25 @@ final class HttpTransport {
               status,
               TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
               requestId);
-          return read(status, text, requestId);
+          Outcome outcome = read(status, text, requestId, model, check);
+          if (outcome.answer() != null) return outcome.answer();
+          failure = Objects.requireNonNull(outcome.fault());
+        } else {
+          ErrorInfo info = ErrorInfo.parse(text, requestId, secrets);
+          failure = attempts -> Errors.forStatus(provider, status, info, model, attempts);
         }
-        failure =
-            Errors.forStatus(
-                provider, status, ErrorInfo.parse(text, requestId, secrets), attemptsSoFar);
         asked = retryAfter(response.headers());
+        serverSays = shouldRetry(response.headers());
       } catch (IOException e) {
-        failure = Errors.forIoFailure(provider, where, e, secrets, attemptsSoFar);
+        failure = attempts -> Errors.forIoFailure(provider, where, e, secrets, attempts);
       }
-      if (!failure.isRetryable() || attempt > maxRetries) throw failure;
+      ProviderException first = failure.apply(1);
+      boolean retry = serverSays != null ? serverSays : first.isRetryable();
+      if (!retry || attempt > maxRetries) throw attempt > 1 ? failure.apply(attempt) : first;
       Duration wait = asked != null ? asked : backoff(attempt - 1);
       log.info(
           "{}; retrying in {} ms (attempt {} of {})",
-          failure.getMessage(),
+          first.getMessage(),
           wait.toMillis(),
           attempt + 1,
           maxRetries + 1);
@@ -240,6 +254,18 @@ final class HttpTransport {
         throw interrupted(e);
       }
     }
+  }
+
+  private static void sleep(Duration duration) throws InterruptedException {
+    Thread.sleep(duration.toMillis());
+  }
+
+  /** {@code x-should-retry}: true or false when the server says so, else null. */
+  private static @Nullable Boolean shouldRetry(Headers headers) {
+    String value = headers.get("x-should-retry");
+    if ("true".equalsIgnoreCase(value)) return Boolean.TRUE;
+    if ("false".equalsIgnoreCase(value)) return Boolean.FALSE;
+    return null;
   }
 
   /** What came back for one attempt: the status, the headers and the whole body. */
@@ -285,34 +311,76 @@ final class HttpTransport {
     }
   }
 
-  private Answer read(int status, String text, @Nullable String requestId) {
+  /**
+   * What a successful status brought: the answer, or, when it holds none, a function from the
+   * number of attempts to the failure to report.
+   */
+  private record Outcome(@Nullable Answer answer, @Nullable IntFunction<ProviderException> fault) {
+    static Outcome fault(IntFunction<ProviderException> fault) {
+      return new Outcome(null, fault);
+    }
+  }
+
+  private Outcome read(
+      int status,
+      String text,
+      @Nullable String requestId,
+      @Nullable String model,
+      AnswerCheck check) {
     Object root;
     try {
       root = Json.read(text);
     } catch (IOException e) {
-      throw Errors.unreadable(
-          provider, status, "not JSON", ErrorInfo.parse(text, requestId, secrets), e);
+      ErrorInfo info = ErrorInfo.parse(text, requestId, secrets);
+      return Outcome.fault(
+          attempts -> Errors.unreadable(provider, status, "not JSON", info, e, true, attempts));
     }
     Map<String, Object> body = Json.object(root);
     if (body == null) {
-      throw Errors.unreadable(
-          provider, status, "not a JSON object", ErrorInfo.none(requestId), null);
+      ErrorInfo info = ErrorInfo.none(requestId);
+      return Outcome.fault(
+          attempts ->
+              Errors.unreadable(provider, status, "not a JSON object", info, null, true, attempts));
     }
     if (body.get("error") != null) {
-      throw Errors.unreadable(
-          provider,
-          status,
-          "an error instead of an answer",
-          ErrorInfo.parse(text, requestId, secrets),
-          null);
+      ErrorInfo info = ErrorInfo.parse(text, requestId, secrets);
+      return Outcome.fault(
+          attempts -> Errors.forErrorInAnswer(provider, status, info, model, attempts));
     }
-    return new Answer(body, requestId, status);
+    String problem = check.problem(body);
+    if (problem != null) {
+      ErrorInfo info = ErrorInfo.none(requestId);
+      return Outcome.fault(
+          attempts -> Errors.unreadable(provider, status, problem, info, null, true, attempts));
+    }
+    return new Outcome(new Answer(body, requestId, status), null);
   }
 
-  /** Returns the exception for an answer whose JSON lacks what the API documents. */
+  /** Returns the exception for an answer whose JSON is malformed in a way a retry does not mend. */
   UnreadableResponseException unreadable(Answer answer, String what) {
     return Errors.unreadable(
-        provider, answer.status(), what, ErrorInfo.none(answer.requestId()), null);
+        provider, answer.status(), what, ErrorInfo.none(answer.requestId()), null, false, 1);
+  }
+
+  /** Returns the exception for an answer in which the model declined to answer. */
+  RefusedException refused(
+      Answer answer, @Nullable String model, @Nullable String refusal, String detail) {
+    String text = secrets.redact(refusal == null ? "" : refusal);
+    String who = model == null ? "The model" : model;
+    String message =
+        who
+            + " on "
+            + provider
+            + " refused to answer"
+            + detail
+            + (text.isBlank() ? " and gave no reason" : ": \"" + text + "\"")
+            + (answer.requestId() == null ? "" : " [request id " + answer.requestId() + "]");
+    return new RefusedException(
+        message,
+        text.isBlank() ? null : text,
+        answer.status(),
+        provider,
+        ErrorInfo.none(answer.requestId()));
   }
 
   private @Nullable Duration retryAfter(Headers headers) {

@@ -44,9 +44,10 @@ import org.slf4j.LoggerFactory;
  * Builder#reasoningModels} changes which models count as reasoning models.
  *
  * <p><b>The answer</b>: the first choice's text and tool calls, with each call's {@code arguments}
- * kept exactly as the model wrote them. A call is reported as {@link FinishReason#TOOL_CALLS} even
- * when the server says {@code stop}, as OpenAI does for a forced tool. {@code length} becomes
- * {@link FinishReason#LENGTH}, and then a tool call's arguments are usually cut off: they stay as
+ * kept exactly as the model wrote them. A {@code refusal} in place of content throws a {@link
+ * RefusedException} that quotes it. A call is reported as {@link FinishReason#TOOL_CALLS} even when
+ * the server says {@code stop}, as OpenAI does for a forced tool. {@code length} becomes {@link
+ * FinishReason#LENGTH}, and then a tool call's arguments are usually cut off: they stay as
  * received, invalid JSON and all, so the caller sees both the cut and what came. Usage: {@code
  * prompt_tokens} (cached ones included, {@code prompt_tokens_details.cached_tokens}, or DeepSeek's
  * {@code prompt_cache_hit_tokens}) and {@code completion_tokens} (reasoning included, {@code
@@ -105,8 +106,8 @@ public final class OpenAiClient implements LlmClient {
   @Override
   public ChatResponse chat(ChatRequest request) {
     Objects.requireNonNull(request, "request");
-    HttpTransport.Answer answer = transport.post(endpoint, body(request));
-    return response(answer);
+    HttpTransport.Answer answer = transport.post(endpoint, body(request), OpenAiClient::problem);
+    return response(answer, request.model());
   }
 
   private Map<String, Object> body(ChatRequest request) {
@@ -169,12 +170,19 @@ public final class OpenAiClient implements LlmClient {
     return body;
   }
 
-  private ChatResponse response(HttpTransport.Answer answer) {
-    List<?> choices = Json.list(answer.body(), "choices");
-    if (choices.isEmpty()) throw transport.unreadable(answer, "no choices");
-    Map<String, Object> choice = Json.object(choices.get(0));
-    Map<String, Object> message = Json.object(choice, "message");
-    if (message == null) throw transport.unreadable(answer, "the first choice has no message");
+  /** What a successful answer lacks, if anything: a server fault, retried. */
+  private static @Nullable String problem(Map<String, Object> body) {
+    List<?> choices = Json.list(body, "choices");
+    if (choices.isEmpty()) return "no choices";
+    if (Json.object(Json.object(choices.get(0)), "message") == null) {
+      return "the first choice has no message";
+    }
+    return null;
+  }
+
+  private ChatResponse response(HttpTransport.Answer answer, String model) {
+    Map<String, Object> choice = Json.object(Json.list(answer.body(), "choices").get(0));
+    Map<String, Object> message = Objects.requireNonNull(Json.object(choice, "message"));
 
     List<ToolCall> calls = new ArrayList<>();
     for (Object item : Json.list(message, "tool_calls")) {
@@ -189,8 +197,13 @@ public final class OpenAiClient implements LlmClient {
               : arguments == null ? "" : Json.write(arguments); // some servers send an object
       calls.add(new ToolCall(Json.string(call, "id"), name, text));
     }
+    String text = text(message.get("content"));
+    String refusal = Json.string(message, "refusal");
+    if (refusal != null && text.isEmpty() && calls.isEmpty()) {
+      throw transport.refused(answer, model, refusal, "");
+    }
     return new ChatResponse(
-        text(message.get("content")),
+        text,
         calls,
         finishReason(Json.string(choice, "finish_reason"), !calls.isEmpty()),
         usage(Json.object(answer.body(), "usage")),
@@ -326,12 +339,21 @@ public final class OpenAiClient implements LlmClient {
       return this;
     }
 
-    Builder sleeper(HttpTransport.Sleeper sleeper) {
+    /**
+     * Sets what waits between two attempts. Default: sleeping the calling thread. A test of code
+     * that uses this client can pass one that records the waits and returns at once, so that
+     * retries (up to 60 s each when the server asks) take no time; see {@link Sleeper}.
+     */
+    public Builder sleeper(Sleeper sleeper) {
       settings.sleeper = Objects.requireNonNull(sleeper, "sleeper");
       return this;
     }
 
-    Builder clock(Clock clock) {
+    /**
+     * Sets the clock against which a {@code retry-after} HTTP date is turned into a wait. Default:
+     * the system clock; a test can pass {@link Clock#fixed}.
+     */
+    public Builder clock(Clock clock) {
       settings.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }

@@ -11,18 +11,28 @@ import org.jspecify.annotations.Nullable;
  * clients have already retried the failures that {@link #isRetryable()} marks before throwing.
  *
  * <pre>
- * ProviderException
- * ├── AuthenticationException          401, 403                       ends the run
- * ├── QuotaExhaustedException          429 insufficient_quota, 402    ends the run
- * ├── BadRequestException              400, 404, 413, 422, other 4xx
- * │   ├── ContextLengthExceededException
- * │   └── UnsupportedParameterException
- * ├── RateLimitedException             429                            retryable
- * ├── ServerException                  5xx, Anthropic's 529, 409      retryable
- * ├── RequestTimeoutException          408, or no answer in time      retryable
- * ├── ConnectionFailedException        no connection                  retryable
- * └── UnreadableResponseException      an answer that cannot be read
+ * ProviderException                       kind()                when
+ * ├── AuthenticationException             AUTHENTICATION        401, 403 (ends the run)
+ * ├── QuotaExhaustedException             QUOTA                 429 insufficient_quota, 402 (ends the run)
+ * ├── BadRequestException                 INVALID_REQUEST       400, 404, 413, 422, other 4xx
+ * │   ├── ModelNotFoundException          MODEL_NOT_FOUND       404 about the model, model_not_found
+ * │   ├── ContextLengthExceededException  CONTEXT_TOO_LONG      the prompt does not fit
+ * │   └── UnsupportedParameterException   TOOLS_UNSUPPORTED     tools or tool_choice rejected
+ * │                                       INVALID_REQUEST       another parameter rejected
+ * ├── ContentFilteredException            CONTENT_FILTERED      moderation flagged the prompt (403)
+ * ├── RefusedException                    REFUSED               the model declined (a 200 answer)
+ * ├── RateLimitedException                TRANSIENT             429 (retried)
+ * ├── ServerException                     TRANSIENT             5xx, 529, 409 (retried)
+ * ├── RequestTimeoutException             TRANSIENT             408, no answer in time (retried)
+ * ├── ConnectionFailedException           UNREACHABLE           no connection could be made (retried)
+ * │                                       TRANSIENT             a connection broke (retried)
+ * └── UnreadableResponseException         UNREADABLE_RESPONSE   200 without an answer (retried),
+ *                                                               a malformed answer
  * </pre>
+ *
+ * <p>An {@code error} object in a 200 answer is mapped as the status its code names (Anthropic's
+ * error types imply one), else as a 5xx. A header {@code x-should-retry: true} or {@code false}
+ * overrides whether a failure is retried.
  *
  * <p>No message, field or {@code toString()} holds an API key: the clients cut every secret they
  * were given out of the provider's words before they reach an exception or a log line. Instances
@@ -39,12 +49,13 @@ public abstract class ProviderException extends LlmException {
   ProviderException(
       String message,
       @Nullable Throwable cause,
+      Kind kind,
       boolean retryable,
       boolean endsRun,
       int statusCode,
       String provider,
       ErrorInfo info) {
-    super(message, cause, retryable, endsRun, statusCode, info.requestId());
+    super(message, cause, kind, retryable, endsRun, statusCode, info.requestId());
     this.provider = provider;
     this.errorType = info.type();
     this.errorCode = info.code();

@@ -10,6 +10,6 @@ public final class QuotaExhaustedException extends ProviderException {
   private static final long serialVersionUID = 1L;
 
   QuotaExhaustedException(String message, int statusCode, String provider, ErrorInfo info) {
-    super(message, null, false, true, statusCode, provider, info);
+    super(message, null, Kind.QUOTA, false, true, statusCode, provider, info);
   }
 }

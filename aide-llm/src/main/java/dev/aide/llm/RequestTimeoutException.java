@@ -12,6 +12,6 @@ public final class RequestTimeoutException extends ProviderException {
 
   RequestTimeoutException(
       String message, @Nullable Throwable cause, int statusCode, String provider, ErrorInfo info) {
-    super(message, cause, true, false, statusCode, provider, info);
+    super(message, cause, Kind.TRANSIENT, true, false, statusCode, provider, info);
   }
 }

@@ -8,6 +8,6 @@ public final class ServerException extends ProviderException {
   private static final long serialVersionUID = 1L;
 
   ServerException(String message, int statusCode, String provider, ErrorInfo info) {
-    super(message, null, true, false, statusCode, provider, info);
+    super(message, null, Kind.TRANSIENT, true, false, statusCode, provider, info);
   }
 }

@@ -5,15 +5,19 @@ import org.jspecify.annotations.Nullable;
 /**
  * Thrown when the model or server does not accept a parameter or value that was sent: OpenAI's
  * {@code unsupported_parameter} and {@code unsupported_value} (a temperature for a reasoning model,
- * say), or a compatible server's "does not support tools". Immutable.
+ * say), or a server that does not take tools or a forced tool choice (Ollama's "does not support
+ * tools", vLLM's "{@code "auto" tool choice requires --enable-auto-tool-choice}", llama.cpp's
+ * "requires --jinja"). For the latter {@link #kind()} is {@link Kind#TOOLS_UNSUPPORTED}, on which a
+ * caller may ask again without tools; otherwise {@link Kind#INVALID_REQUEST}. Immutable.
  */
 public final class UnsupportedParameterException extends BadRequestException {
   private static final long serialVersionUID = 1L;
 
   private final @Nullable String parameter;
 
-  UnsupportedParameterException(String message, int statusCode, String provider, ErrorInfo info) {
-    super(message, null, statusCode, provider, info);
+  UnsupportedParameterException(
+      String message, Kind kind, int statusCode, String provider, ErrorInfo info) {
+    super(message, null, kind, statusCode, provider, info);
     this.parameter = info.param();
   }
 

@@ -9,6 +9,7 @@ import dev.aide.core.llm.ChatRequest;
 import dev.aide.core.llm.ChatResponse;
 import dev.aide.core.llm.FinishReason;
 import dev.aide.core.llm.LlmClient;
+import dev.aide.core.llm.LlmException;
 import dev.aide.core.llm.TokenUsage;
 import dev.aide.core.llm.ToolCall;
 import dev.aide.core.llm.ToolChoice;
@@ -172,6 +173,12 @@ class AnthropicClientTest extends LlmClientContract {
             "invalid_request_error",
             null,
             "'claude-3-5-haiku-20241022' does not support thinking.");
+      case TOOLS_UNSUPPORTED:
+        return new ErrorFixture(
+            400,
+            "invalid_request_error",
+            null,
+            "Thinking may not be enabled when tool_choice forces tool use.");
       case QUOTA:
         return new ErrorFixture(
             400,
@@ -239,7 +246,103 @@ class AnthropicClientTest extends LlmClientContract {
     assertThat(request.getHeaders().get("Authorization")).isNull();
   }
 
+  @Override
+  String answerWithoutContent() {
+    return "{\"id\": \"msg_1\", \"type\": \"message\", \"role\": \"assistant\"}";
+  }
+
+  @Override
+  String refusalAnswer(String reason) {
+    return """
+        {
+          "id": "msg_01",
+          "type": "message",
+          "role": "assistant",
+          "model": "claude-sonnet-4-5-20250929",
+          "content": [{"type": "text", "text": "Hello.."}],
+          "stop_reason": "refusal",
+          "stop_details": {"type": "refusal", "category": "cyber", "explanation": %s},
+          "usage": {"input_tokens": 10, "output_tokens": 2}
+        }
+        """
+        .formatted(Json.write(reason));
+  }
+
+  @Override
+  long contextSizeInFixture() {
+    return 200000;
+  }
+
   // ---- particular to Anthropic ----
+
+  @Test
+  void leavesOutEmptyTurnsAndJoinsTheUserTurnsThatThenMeet() throws Exception {
+    server.enqueue(ok(textAnswer("x")));
+
+    chat(
+        ChatRequest.builder()
+            .model("claude-sonnet-4-5")
+            .addMessage(ChatMessage.system("You write Python."))
+            .addMessage(ChatMessage.user("Write a solution."))
+            .addMessage(ChatMessage.assistant(""))
+            .addMessage(ChatMessage.user("Your answer had no code. Answer with one code block."))
+            .addMessage(ChatMessage.assistant("  \n"))
+            .addMessage(ChatMessage.user(""))
+            .build());
+
+    assertThat(received())
+        .isEqualTo(
+            parse(
+                """
+                {
+                  "model": "claude-sonnet-4-5",
+                  "max_tokens": 8192,
+                  "system": "You write Python.",
+                  "messages": [
+                    {"role": "user",
+                     "content": "Write a solution.\\n\\nYour answer had no code. Answer with one code block."}
+                  ]
+                }
+                """));
+  }
+
+  @Test
+  void failsWithoutSendingWhenEveryTurnIsEmpty() {
+    LlmException e =
+        catchThrowableOfType(
+            LlmException.class,
+            () ->
+                chat(
+                    ChatRequest.builder()
+                        .model("claude-sonnet-4-5")
+                        .addMessage(ChatMessage.system("You write Python."))
+                        .addMessage(ChatMessage.user(" "))
+                        .build()));
+
+    assertThat(e.kind()).isEqualTo(LlmException.Kind.INVALID_REQUEST);
+    assertThat(e.getMessage()).contains("is empty");
+    assertThat(server.getRequestCount()).isZero();
+  }
+
+  @Test
+  void namesTheRefusalsCategory() {
+    server.enqueue(
+        ok(refusalAnswer("This request was declined because it could enable cyber harm.")));
+
+    RefusedException e = catchThrowableOfType(RefusedException.class, this::chat);
+
+    assertThat(e.getMessage()).contains("stop_reason refusal, category cyber");
+  }
+
+  @Test
+  void reportsARefusalWithoutDetailsAsRefusedWithoutAReason() {
+    server.enqueue(ok(message("[]", "refusal", usage(10, 0, 0, 0))));
+
+    RefusedException e = catchThrowableOfType(RefusedException.class, this::chat);
+
+    assertThat(e.refusal()).isNull();
+    assertThat(e.getMessage()).contains("refused to answer").contains("gave no reason");
+  }
 
   @Test
   void skipsThinkingBlocksWhenReadingText() {
@@ -393,12 +496,7 @@ class AnthropicClientTest extends LlmClientContract {
   @Test
   void mapsEveryStopReason() {
     String[] reasons = {
-      "end_turn",
-      "stop_sequence",
-      "max_tokens",
-      "model_context_window_exceeded",
-      "refusal",
-      "pause_turn"
+      "end_turn", "stop_sequence", "max_tokens", "model_context_window_exceeded", "pause_turn"
     };
     for (String reason : reasons) {
       server.enqueue(ok(message("[" + text("x") + "]", reason, usage(1, 0, 0, 1))));
@@ -411,17 +509,26 @@ class AnthropicClientTest extends LlmClientContract {
             FinishReason.STOP,
             FinishReason.LENGTH,
             FinishReason.LENGTH,
-            FinishReason.CONTENT_FILTER,
             FinishReason.OTHER);
   }
 
   @Test
-  void reportsAnAnswerWithoutContentAsUnreadable() {
-    server.enqueue(ok("{\"id\": \"msg_1\", \"type\": \"message\", \"role\": \"assistant\"}"));
+  void reportsAnAnswerWithoutContentAsUnreadableAfterRetrying() {
+    for (int i = 0; i < 4; i++) server.enqueue(ok(answerWithoutContent()));
 
     assertThatThrownBy(this::chat)
         .isInstanceOf(UnreadableResponseException.class)
-        .hasMessageContaining("no content");
+        .hasMessageContaining("no content")
+        .hasMessageContaining("gave up after 4 attempts");
+  }
+
+  @Test
+  void retriesAnErrorOfTypeErrorInASuccessfulStatus() {
+    server.enqueue(ok(errorBody("overloaded_error", null, "Overloaded")));
+    server.enqueue(ok(textAnswer("x")));
+
+    assertThat(chat().text()).isEqualTo("x");
+    assertThat(sleeper.waits).containsExactly(Duration.ofMillis(500));
   }
 
   @Test

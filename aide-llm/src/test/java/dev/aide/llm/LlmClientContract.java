@@ -64,6 +64,7 @@ abstract class LlmClientContract {
     MODEL_NOT_FOUND,
     CONTEXT_LENGTH,
     UNSUPPORTED_PARAMETER,
+    TOOLS_UNSUPPORTED,
     QUOTA,
     RATE_LIMIT,
     SERVER_ERROR,
@@ -119,6 +120,12 @@ abstract class LlmClientContract {
   abstract String fullRequestBody();
 
   abstract void assertAuthenticated(RecordedRequest request);
+
+  /** A successful answer that lacks the answer itself (no choices, no content). */
+  abstract String answerWithoutContent();
+
+  /** An answer in which the model refuses; {@code reason} is quoted where the API carries one. */
+  abstract String refusalAnswer(String reason);
 
   // ---- helpers ----
 
@@ -349,8 +356,59 @@ abstract class LlmClientContract {
             || failure == Failure.QUOTA;
     assertThat(e.isRetryable()).isEqualTo(retryable);
     assertThat(e.endsRun()).isEqualTo(endsRun);
+    assertThat(e.kind()).isEqualTo(expectedKind(failure));
     assertThat(server.getRequestCount()).isEqualTo(retryable ? 4 : 1);
   }
+
+  static LlmException.Kind expectedKind(Failure failure) {
+    switch (failure) {
+      case AUTHENTICATION:
+      case PERMISSION:
+        return LlmException.Kind.AUTHENTICATION;
+      case BAD_REQUEST:
+      case UNSUPPORTED_PARAMETER:
+        return LlmException.Kind.INVALID_REQUEST;
+      case MODEL_NOT_FOUND:
+        return LlmException.Kind.MODEL_NOT_FOUND;
+      case CONTEXT_LENGTH:
+        return LlmException.Kind.CONTEXT_TOO_LONG;
+      case TOOLS_UNSUPPORTED:
+        return LlmException.Kind.TOOLS_UNSUPPORTED;
+      case QUOTA:
+        return LlmException.Kind.QUOTA;
+      default:
+        return LlmException.Kind.TRANSIENT;
+    }
+  }
+
+  @Test
+  void namesTheModelThatWasNotFoundAndHowToFixIt() {
+    server.enqueue(error(Failure.MODEL_NOT_FOUND));
+
+    ModelNotFoundException e = catchThrowableOfType(ModelNotFoundException.class, this::chat);
+
+    assertThat(e.model()).isEqualTo("test-model");
+    assertThat(e.getMessage())
+        .contains("does not know the model 'test-model'")
+        .contains("Check the model name")
+        .contains("ollama pull test-model");
+  }
+
+  @Test
+  void saysTheContextSizeTheProviderGave() {
+    server.enqueue(error(Failure.CONTEXT_LENGTH));
+
+    ContextLengthExceededException e =
+        catchThrowableOfType(ContextLengthExceededException.class, this::chat);
+
+    assertThat(e.contextTokens()).isEqualTo(contextSizeInFixture());
+    assertThat(e.getMessage())
+        .contains("the model's context of " + contextSizeInFixture() + " tokens")
+        .contains("Shorten the prompt");
+  }
+
+  /** The context size that {@link Failure#CONTEXT_LENGTH}'s message states. */
+  abstract long contextSizeInFixture();
 
   static Class<? extends ProviderException> expectedType(Failure failure) {
     switch (failure) {
@@ -358,11 +416,13 @@ abstract class LlmClientContract {
       case PERMISSION:
         return AuthenticationException.class;
       case BAD_REQUEST:
-      case MODEL_NOT_FOUND:
         return BadRequestException.class;
+      case MODEL_NOT_FOUND:
+        return ModelNotFoundException.class;
       case CONTEXT_LENGTH:
         return ContextLengthExceededException.class;
       case UNSUPPORTED_PARAMETER:
+      case TOOLS_UNSUPPORTED:
         return UnsupportedParameterException.class;
       case QUOTA:
         return QuotaExhaustedException.class;
@@ -476,34 +536,163 @@ abstract class LlmClientContract {
 
     assertThat(e.isRetryable()).isTrue();
     assertThat(e.endsRun()).isFalse();
-    assertThat(e.getMessage()).contains("Could not reach").contains("gave up after 3 attempts");
+    assertThat(e.kind()).isEqualTo(LlmException.Kind.UNREACHABLE);
+    assertThat(e.getMessage())
+        .contains("Could not reach")
+        .contains("gave up after 3 attempts")
+        .contains("Check the base URL and that the server runs");
     assertThat(sleeper.waits).containsExactly(Duration.ofMillis(500), Duration.ofSeconds(1));
   }
 
   @Test
-  void reportsABodyThatIsNotJsonAsUnreadable() {
+  void namesTheUnreachableUrlWithoutItsPassword() throws Exception {
+    MockWebServer closed = new MockWebServer();
+    closed.start();
+    Options options = options();
+    options.baseUrl =
+        baseUrl(closed).replace("://", "://aide:hunter2-password@") + "?key=query-secret";
+    closed.close();
+    options.maxRetries = 0;
+
+    ConnectionFailedException e =
+        catchThrowableOfType(
+            ConnectionFailedException.class, () -> client(options).chat(minimalRequest()));
+
+    assertThat(e.getMessage())
+        .contains(closed.getHostName() + ":" + closed.getPort() + path())
+        .doesNotContain("hunter2")
+        .doesNotContain("query-secret");
+  }
+
+  @Test
+  void retriesASuccessfulStatusWhoseBodyIsNotJson() {
     server.enqueue(new MockResponse.Builder().code(200).body("<html>Bad gateway</html>").build());
+    server.enqueue(ok(textAnswer("print(1)")));
+
+    assertThat(chat().text()).isEqualTo("print(1)");
+    assertThat(sleeper.waits).containsExactly(Duration.ofMillis(500));
+  }
+
+  @Test
+  void reportsABodyThatStaysNotJsonAsUnreadableAfterRetrying() {
+    for (int i = 0; i < 4; i++) {
+      server.enqueue(new MockResponse.Builder().code(200).body("<html>Bad gateway</html>").build());
+    }
 
     UnreadableResponseException e =
         catchThrowableOfType(UnreadableResponseException.class, this::chat);
 
     assertThat(e.statusCode()).isEqualTo(200);
-    assertThat(e.isRetryable()).isFalse();
-    assertThat(e.getMessage()).contains("not JSON").contains("<html>Bad gateway</html>");
+    assertThat(e.isRetryable()).isTrue();
+    assertThat(e.kind()).isEqualTo(LlmException.Kind.UNREADABLE_RESPONSE);
+    assertThat(e.getMessage())
+        .contains("not JSON")
+        .contains("<html>Bad gateway</html>")
+        .contains("gave up after 4 attempts");
+    assertThat(server.getRequestCount()).isEqualTo(4);
   }
 
   @Test
-  void reportsASuccessfulStatusCarryingAnErrorAsUnreadable() {
-    server.enqueue(ok(errorBody("server_error", null, "Upstream model failed")));
+  void retriesASuccessfulStatusWithoutTheAnswer() {
+    server.enqueue(ok(answerWithoutContent()));
+    server.enqueue(ok(textAnswer("print(1)")));
 
-    UnreadableResponseException e =
-        catchThrowableOfType(UnreadableResponseException.class, this::chat);
+    assertThat(chat().text()).isEqualTo("print(1)");
+    assertThat(server.getRequestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void retriesASuccessfulStatusCarryingAServerError() {
+    server.enqueue(ok(errorBody("server_error", null, "Upstream model failed")));
+    server.enqueue(ok(errorBody("api_error", "502", "Bad gateway upstream")));
+    server.enqueue(ok(textAnswer("print(1)")));
+
+    assertThat(chat().text()).isEqualTo("print(1)");
+    assertThat(server.getRequestCount()).isEqualTo(3);
+  }
+
+  @Test
+  void reportsAServerErrorInASuccessfulStatusAfterRetrying() {
+    for (int i = 0; i < 4; i++) {
+      server.enqueue(ok(errorBody("server_error", null, "Upstream model failed")));
+    }
+
+    ServerException e = catchThrowableOfType(ServerException.class, this::chat);
 
     assertThat(e.statusCode()).isEqualTo(200);
     assertThat(e.errorType()).isEqualTo("server_error");
     assertThat(e.providerMessage()).isEqualTo("Upstream model failed");
     assertThat(e.requestId()).isEqualTo("req_200");
+    assertThat(e.getMessage()).contains("gave up after 4 attempts");
+    assertThat(server.getRequestCount()).isEqualTo(4);
+  }
+
+  @Test
+  void mapsAClientErrorInASuccessfulStatusLikeItsStatusWithoutRetrying() {
+    server.enqueue(ok(errorBody("invalid_request_error", "400", "messages: field required")));
+    server.enqueue(ok(textAnswer("never read")));
+
+    BadRequestException e = catchThrowableOfType(BadRequestException.class, this::chat);
+
+    assertThat(e.kind()).isEqualTo(LlmException.Kind.INVALID_REQUEST);
+    assertThat(e.isRetryable()).isFalse();
+    assertThat(e.statusCode()).isEqualTo(200);
     assertThat(server.getRequestCount()).isEqualTo(1);
+  }
+
+  @Test
+  void retriesARateLimitInASuccessfulStatus() {
+    server.enqueue(ok(errorBody("rate_limit_error", "429", "Slow down")));
+    server.enqueue(ok(textAnswer("x")));
+
+    assertThat(chat().text()).isEqualTo("x");
+    assertThat(server.getRequestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void reportsARefusalWithItsWords() {
+    server.enqueue(ok(refusalAnswer("I can't help with that request.")));
+    server.enqueue(ok(textAnswer("never read")));
+
+    RefusedException e = catchThrowableOfType(RefusedException.class, this::chat);
+
+    assertThat(e.kind()).isEqualTo(LlmException.Kind.REFUSED);
+    assertThat(e.isRetryable()).isFalse();
+    assertThat(e.endsRun()).isFalse();
+    assertThat(e.refusal()).isEqualTo("I can't help with that request.");
+    assertThat(e.getMessage())
+        .contains("test-model")
+        .contains("refused")
+        .contains("\"I can't help with that request.\"")
+        .contains("req_200");
+    assertThat(server.getRequestCount()).isEqualTo(1);
+  }
+
+  @Test
+  void sendsAToolSchemaWithItsKeysInTheOrderGiven() throws Exception {
+    List<String> keys =
+        List.of(
+            "zeta", "alpha", "mu", "beta", "omega", "gamma", "kappa", "delta", "iota", "epsilon",
+            "theta", "eta");
+    Map<String, Object> properties = new java.util.LinkedHashMap<>();
+    for (String key : keys) properties.put(key, Map.of("type", "string"));
+    Map<String, Object> schema = new java.util.LinkedHashMap<>();
+    schema.put("type", "object");
+    schema.put("properties", properties);
+    schema.put("required", keys);
+    server.enqueue(ok(textAnswer("x")));
+
+    chat(
+        fullRequest()
+            .newBuilder()
+            .tools(List.of(new ToolDefinition("submit_review", "Submit.", schema)))
+            .build());
+
+    String body = server.takeRequest(5, TimeUnit.SECONDS).getBody().utf8();
+    String sent = body.substring(body.indexOf("\"properties\":{"), body.indexOf("\"required\""));
+    List<Integer> positions = new ArrayList<>();
+    for (String key : keys) positions.add(sent.indexOf("\"" + key + "\":"));
+    assertThat(positions).doesNotContain(-1).isSorted();
   }
 
   // ---- retries ----
@@ -636,6 +825,34 @@ abstract class LlmClientContract {
     assertThat(chat().text()).isEqualTo("x");
     assertThat(server.getRequestCount()).isEqualTo(3);
     assertThat(sleeper.waits).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(1));
+  }
+
+  @Test
+  void doesNotRetryWhenTheServerSaysXShouldRetryFalse() {
+    server.enqueue(
+        new MockResponse.Builder(error(Failure.SERVER_ERROR))
+            .addHeader("x-should-retry", "false")
+            .build());
+    server.enqueue(ok(textAnswer("never read")));
+
+    ServerException e = catchThrowableOfType(ServerException.class, this::chat);
+
+    assertThat(e.getMessage()).doesNotContain("gave up");
+    assertThat(server.getRequestCount()).isEqualTo(1);
+    assertThat(sleeper.waits).isEmpty();
+  }
+
+  @Test
+  void retriesWhatItWouldNotWhenTheServerSaysXShouldRetryTrue() {
+    server.enqueue(
+        new MockResponse.Builder(error(Failure.BAD_REQUEST))
+            .addHeader("x-should-retry", "true")
+            .build());
+    server.enqueue(ok(textAnswer("x")));
+
+    assertThat(chat().text()).isEqualTo("x");
+    assertThat(server.getRequestCount()).isEqualTo(2);
+    assertThat(sleeper.waits).containsExactly(Duration.ofMillis(500));
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.aide.core.llm.ChatRequest;
 import dev.aide.core.llm.ChatResponse;
 import dev.aide.core.llm.FinishReason;
 import dev.aide.core.llm.LlmClient;
+import dev.aide.core.llm.LlmException;
 import dev.aide.core.llm.TokenUsage;
 import dev.aide.core.llm.ToolCall;
 import dev.aide.core.llm.ToolChoice;
@@ -203,6 +204,9 @@ class OpenAiClientTest extends LlmClientContract {
             "unsupported_parameter",
             "Unsupported parameter: 'max_tokens' is not supported with this model. Use"
                 + " 'max_completion_tokens' instead.");
+      case TOOLS_UNSUPPORTED: // Ollama's OpenAI-compatible route
+        return new ErrorFixture(
+            400, "api_error", null, "registry.ollama.ai/library/gemma3:4b does not support tools");
       case QUOTA:
         return new ErrorFixture(
             429,
@@ -281,7 +285,116 @@ class OpenAiClientTest extends LlmClientContract {
     assertThat(request.getHeaders().get("Authorization")).isEqualTo("Bearer " + SECRET);
   }
 
+  @Override
+  String answerWithoutContent() {
+    return "{\"id\": \"x\", \"object\": \"chat.completion\", \"choices\": []}";
+  }
+
+  @Override
+  String refusalAnswer(String reason) {
+    return completion(
+        """
+        {"role": "assistant", "content": null, "refusal": %s, "annotations": []}"""
+            .formatted(Json.write(reason)),
+        "stop",
+        usage(20, 8, 0, 0));
+  }
+
+  @Override
+  long contextSizeInFixture() {
+    return 128000;
+  }
+
   // ---- particular to OpenAI ----
+
+  @Test
+  void reportsAPromptOpenRoutersModerationFlaggedAsFilteredNotAsBadCredentials() {
+    server.enqueue(
+        json(
+            403,
+            """
+            {"error": {"code": 403,
+                       "message": "openai/gpt-4o requires moderation on OpenAI. Your input was flagged for \\"harassment\\".",
+                       "metadata": {"reasons": ["harassment"], "flagged_input": "you are all idiots...",
+                                    "provider_name": "OpenAI", "model_slug": "openai/gpt-4o"}}}
+            """));
+    server.enqueue(ok(textAnswer("never read")));
+
+    ContentFilteredException e = catchThrowableOfType(ContentFilteredException.class, this::chat);
+
+    assertThat(e.kind()).isEqualTo(LlmException.Kind.CONTENT_FILTERED);
+    assertThat(e.endsRun()).isFalse();
+    assertThat(e.isRetryable()).isFalse();
+    assertThat(e.reasons()).containsExactly("harassment");
+    assertThat(e.flaggedInput()).isEqualTo("you are all idiots...");
+    assertThat(e.getMessage())
+        .contains("moderation flagged the prompt for harassment")
+        .contains("you are all idiots...");
+    assertThat(server.getRequestCount()).isEqualTo(1);
+  }
+
+  @Test
+  void recognisesToolsRejectedByEachKindOfServer() {
+    server.enqueue( // vLLM started without --enable-auto-tool-choice
+        json(
+            400,
+            """
+            {"object": "error", "message": "\\"auto\\" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set",
+             "type": "BadRequestError", "param": null, "code": 400}
+            """));
+    server.enqueue( // llama.cpp's server without --jinja answers 500
+        json(
+            500,
+            """
+            {"error": {"code": 500, "message": "tools param requires --jinja flag", "type": "server_error"}}
+            """));
+    server.enqueue( // OpenRouter when no provider of the model takes tools
+        json(
+            404,
+            """
+            {"error": {"message": "No endpoints found that support tool use. To learn more about provider routing, visit: https://openrouter.ai/docs/provider-routing", "code": 404}}
+            """));
+    server.enqueue( // Ollama's native error shape
+        json(400, "{\"error\": \"llama3 does not support tools\"}"));
+    server.enqueue( // Groq and others
+        json(
+            400,
+            errorBody(
+                "invalid_request_error", null, "Function calling is not enabled for this model")));
+
+    for (int i = 0; i < 5; i++) {
+      UnsupportedParameterException e =
+          catchThrowableOfType(UnsupportedParameterException.class, () -> chat(fullRequest()));
+      assertThat(e.kind()).as(e.getMessage()).isEqualTo(LlmException.Kind.TOOLS_UNSUPPORTED);
+      assertThat(e.isRetryable()).isFalse();
+      assertThat(e.getMessage()).contains("does not accept tools");
+    }
+    assertThat(server.getRequestCount()).isEqualTo(5);
+  }
+
+  @Test
+  void pointsAt404sThatAreNotAboutTheModelToTheBaseUrl() {
+    server.enqueue(json(404, "404 page not found"));
+
+    BadRequestException e = catchThrowableOfType(BadRequestException.class, this::chat);
+
+    assertThat(e).isNotInstanceOf(ModelNotFoundException.class);
+    assertThat(e.kind()).isEqualTo(LlmException.Kind.INVALID_REQUEST);
+    assertThat(e.getMessage()).contains("Check the base URL");
+  }
+
+  @Test
+  void takesAnAnswerWithRefusalAndContentAsText() {
+    server.enqueue(
+        ok(
+            completion(
+                """
+                {"role": "assistant", "content": "print(1)", "refusal": "partly"}""",
+                "stop",
+                usage(1, 1, 0, 0))));
+
+    assertThat(chat().text()).isEqualTo("print(1)");
+  }
 
   @Test
   void readsAForcedCallThatComesBackWithFinishReasonStop() {
@@ -443,12 +556,14 @@ class OpenAiClientTest extends LlmClientContract {
   }
 
   @Test
-  void reportsAnAnswerWithoutChoicesAsUnreadable() {
-    server.enqueue(ok("{\"id\": \"x\", \"object\": \"chat.completion\", \"choices\": []}"));
+  void reportsAnAnswerWithoutChoicesAsUnreadableAfterRetrying() {
+    for (int i = 0; i < 4; i++) server.enqueue(ok(answerWithoutContent()));
 
     assertThatThrownBy(this::chat)
         .isInstanceOf(UnreadableResponseException.class)
-        .hasMessageContaining("no choices");
+        .hasMessageContaining("no choices")
+        .hasMessageContaining("gave up after 4 attempts");
+    assertThat(server.getRequestCount()).isEqualTo(4);
   }
 
   @Test
@@ -456,10 +571,12 @@ class OpenAiClientTest extends LlmClientContract {
     server.enqueue(
         json(404, "{\"error\": \"model \\\"llama9\\\" not found, try pulling it first\"}"));
 
-    BadRequestException e = catchThrowableOfType(BadRequestException.class, this::chat);
+    ModelNotFoundException e = catchThrowableOfType(ModelNotFoundException.class, this::chat);
 
     assertThat(e.providerMessage()).isEqualTo("model \"llama9\" not found, try pulling it first");
     assertThat(e.errorType()).isNull();
+    assertThat(e.kind()).isEqualTo(LlmException.Kind.MODEL_NOT_FOUND);
+    assertThat(e.getMessage()).contains("ollama pull test-model");
   }
 
   @Test
@@ -495,6 +612,7 @@ class OpenAiClientTest extends LlmClientContract {
 
     assertThat(e.errorCode()).isEqualTo("400");
     assertThat(e.errorType()).isEqualTo("exceed_context_size_error");
+    assertThat(e.contextTokens()).isEqualTo(8192);
   }
 
   @Test

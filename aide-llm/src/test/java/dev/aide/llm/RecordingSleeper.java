@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Records the waits a client asks for instead of sleeping. */
-final class RecordingSleeper implements HttpTransport.Sleeper {
+final class RecordingSleeper implements Sleeper {
   final List<Duration> waits = new CopyOnWriteArrayList<>();
 
   @Override
