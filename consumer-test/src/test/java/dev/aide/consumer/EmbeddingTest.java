@@ -100,6 +100,7 @@ class EmbeddingTest {
     assertTrue(best.code().contains("math.sqrt"), best.code());
     assertEquals(3, llm.coderCalls.get());
     assertEquals(3, llm.reviewerCalls.get());
+    assertEquals(1, llm.directionCalls.get());
     assertFalse(events.isEmpty());
     assertTrue(Files.readString(tmp.resolve("run/best/solution.py")).contains("math.sqrt"));
   }
@@ -139,14 +140,29 @@ class EmbeddingTest {
     return s.toString();
   }
 
-  /** Answers Chat Completions as a scripted LLM: Python code, then a forced submit_review call. */
+  /**
+   * Answers Chat Completions as a scripted LLM: the metric's direction when asked
+   * (set_metric_direction), Python code, then a forced submit_review call.
+   */
   static final class FakeOpenAi extends Dispatcher {
     final AtomicInteger coderCalls = new AtomicInteger();
     final AtomicInteger reviewerCalls = new AtomicInteger();
+    final AtomicInteger directionCalls = new AtomicInteger();
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
       String body = request.getBody() == null ? "" : request.getBody().utf8();
+      if (body.contains("\"set_metric_direction\"")) {
+        directionCalls.incrementAndGet();
+        String arguments = "{\"lower_is_better\": false, \"reason\": \"Higher is better.\"}";
+        return ok(
+            "{\"role\": \"assistant\", \"content\": \"\", \"tool_calls\": [{\"id\": \"call_0\","
+                + " \"type\": \"function\", \"function\": {\"name\": \"set_metric_direction\","
+                + " \"arguments\": "
+                + quote(arguments)
+                + "}}]}",
+            "tool_calls");
+      }
       if (body.contains("\"tools\"")) {
         reviewerCalls.incrementAndGet();
         Matcher metric = METRIC.matcher(body);
