@@ -233,7 +233,9 @@ public final class RunStore implements Closeable {
   public void recordDirection(Direction direction, String decidedBy, String reason) {
     Path runFile = dir.resolve(RUN_FILE);
     try {
-      Map<Object, @Nullable Object> run = new LinkedHashMap<>(readRunFile(runFile));
+      @SuppressWarnings("unchecked") // readRunFile's map, with its whole numbers made longs again
+      Map<Object, @Nullable Object> run =
+          (Map<Object, @Nullable Object>) wholeNumbersAsLongs(readRunFile(runFile));
       Map<String, Object> decision = new LinkedHashMap<>();
       decision.put("direction", direction.name());
       decision.put("decidedBy", decidedBy);
@@ -555,6 +557,27 @@ public final class RunStore implements Closeable {
     run.put("libraryVersion", libraryVersion());
     run.put("startedAt", Instant.now().toString());
     return NodeJson.JSON.indent("  ").toJson(run) + "\n";
+  }
+
+  /**
+   * Returns {@code value} with every whole number Moshi read as a double made a long again, so a
+   * rewritten run.json keeps {@code "steps": 3} and a seed as they were written (not 3.0 or 7.6E8).
+   */
+  private static @Nullable Object wholeNumbersAsLongs(@Nullable Object value) {
+    if (value instanceof Double d && d == Math.rint(d) && Math.abs(d) < 0x1p53) {
+      return d.longValue();
+    }
+    if (value instanceof Map<?, ?> map) {
+      Map<Object, @Nullable Object> copy = new LinkedHashMap<>();
+      map.forEach((k, v) -> copy.put(k, wholeNumbersAsLongs(v)));
+      return copy;
+    }
+    if (value instanceof List<?> list) {
+      List<@Nullable Object> copy = new ArrayList<>();
+      for (Object item : list) copy.add(wholeNumbersAsLongs(item));
+      return copy;
+    }
+    return value;
   }
 
   private static Map<?, ?> readRunFile(Path runFile) throws IOException {

@@ -72,6 +72,22 @@ class RunStoreTest {
   }
 
   @Test
+  void recordingTheDirectionKeepsWholeNumbersOfRunJsonAsTheyWereWritten() throws IOException {
+    Path dir = tmp.resolve("run");
+    try (RunStore store =
+        RunStore.open(dir, task, Map.of("seed", 762096344L, "steps", 3, "costBudget", 0.5))) {
+      store.recordDirection(Direction.MAXIMIZE, "reviewer", "accuracy: higher is better");
+    }
+
+    String run = Files.readString(dir.resolve(RunStore.RUN_FILE));
+    assertThat(run)
+        .contains("\"seed\": 762096344", "\"steps\": 3", "\"costBudget\": 0.5")
+        .contains("\"timeoutSeconds\": " + task.timeout().toSeconds() + ",")
+        .contains("\"direction\": \"MAXIMIZE\"")
+        .doesNotContain("E8", "3.0");
+  }
+
+  @Test
   void tornLastLineIsCutOff() throws IOException {
     Path dir = tmp.resolve("run");
     try (RunStore store = open(dir)) {
