@@ -300,6 +300,11 @@ public final class AideCommand implements Callable<Integer> {
     RunPlan plan = plan();
     Task task = plan.task;
     Executor executor = executor(plan.python);
+    // An option given now wins; a resumed run keeps the models it recorded; else the LLM's default.
+    String coder =
+        firstNonNull(coderModel, model, firstNonNull(plan.coderModel, null, llm.model()));
+    String reviewer =
+        firstNonNull(reviewerModel, model, firstNonNull(plan.reviewerModel, null, llm.model()));
     if (workers < 1 || workers > Aide.MAX_WORKERS) {
       throw new UsageException(
           "--workers must be from 1 to " + Aide.MAX_WORKERS + ", was " + workers);
@@ -310,8 +315,8 @@ public final class AideCommand implements Callable<Integer> {
     try {
       Aide.Builder builder =
           Aide.builder()
-              .coder(llm.client(), firstNonNull(coderModel, model, llm.model()))
-              .reviewer(llm.client(), firstNonNull(reviewerModel, model, llm.model()))
+              .coder(llm.client(), coder)
+              .reviewer(llm.client(), reviewer)
               .executor(executor)
               .policy(policy(policy))
               .steps(plan.steps)
@@ -331,8 +336,8 @@ public final class AideCommand implements Callable<Integer> {
         Locale.ROOT,
         "Searching with %s (coder %s, reviewer %s), %d steps, %d worker(s); writing to %s%n",
         llm.client().getClass().getSimpleName(),
-        firstNonNull(coderModel, model, llm.model()),
-        firstNonNull(reviewerModel, model, llm.model()),
+        coder,
+        reviewer,
         plan.steps,
         workers,
         search.outputDir());
@@ -442,7 +447,13 @@ public final class AideCommand implements Callable<Integer> {
 
   /** What to run: the task, where, and with which settings. */
   private record RunPlan(
-      Task task, Path outputDir, int steps, @Nullable Long seed, @Nullable String python) {}
+      Task task,
+      Path outputDir,
+      int steps,
+      @Nullable Long seed,
+      @Nullable String python,
+      @Nullable String coderModel,
+      @Nullable String reviewerModel) {}
 
   private RunPlan plan() {
     if (resume != null) {
@@ -456,7 +467,9 @@ public final class AideCommand implements Callable<Integer> {
           resume,
           steps != null ? steps : run.steps(),
           run.seed(),
-          choosePython(task, run.python()));
+          choosePython(task, run.python()),
+          run.coderModel(),
+          run.reviewerModel());
     }
     Task task;
     Path dir = outputDir != null ? outputDir : defaultOutputDir();
@@ -481,7 +494,8 @@ public final class AideCommand implements Callable<Integer> {
         throw new UsageException(e.getMessage());
       }
     }
-    return new RunPlan(task, dir, steps != null ? steps : 20, null, choosePython(task, null));
+    return new RunPlan(
+        task, dir, steps != null ? steps : 20, null, choosePython(task, null), null, null);
   }
 
   private Task withOverrides(Task task) {

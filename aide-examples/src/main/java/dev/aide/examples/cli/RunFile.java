@@ -21,7 +21,13 @@ import org.jspecify.annotations.Nullable;
  * @param python the Python the run chose (the "python" property the command line records), or null
  *     when the run recorded none
  */
-record RunFile(Task task, int steps, @Nullable Long seed, @Nullable String python) {
+record RunFile(
+    Task task,
+    int steps,
+    @Nullable Long seed,
+    @Nullable String python,
+    @Nullable String coderModel,
+    @Nullable String reviewerModel) {
   /** The name under which the command line records its Python in run.json's properties. */
   static final String PYTHON_PROPERTY = "python";
 
@@ -65,7 +71,13 @@ record RunFile(Task task, int steps, @Nullable Long seed, @Nullable String pytho
       Long seed = settings.get("seed") instanceof Number n ? n.longValue() : null;
       Map<?, ?> properties = settings.get("properties") instanceof Map<?, ?> m ? m : Map.of();
       String python = optional(properties, PYTHON_PROPERTY);
-      return new RunFile(b.build(), steps, seed, python);
+      return new RunFile(
+          b.build(),
+          steps,
+          seed,
+          python,
+          optional(settings, "coderModel"),
+          optional(settings, "reviewerModel"));
     } catch (IOException | RuntimeException e) {
       if (e instanceof AideCommand.UsageException usage) throw usage;
       throw new AideCommand.UsageException("cannot resume from " + file + ": " + e.getMessage());

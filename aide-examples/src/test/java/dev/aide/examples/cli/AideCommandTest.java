@@ -303,6 +303,40 @@ class AideCommandTest {
     assertThat(journal.get(1)).contains("KeyError");
   }
 
+  @Test
+  void resumeKeepsTheModelsTheRunRecordedUnlessAnOptionNamesOthers() throws Exception {
+    assumeSystemScientificPython();
+    Path data = ExampleTasks.task("breast-cancer", tmp.resolve("data")).dataDir();
+    Map<String, String> env = scriptedLlm();
+    Path dir = tmp.resolve("run");
+    String[] first = {
+      "--data",
+      data.toString(),
+      "--goal",
+      "Predict malignant",
+      "--metric-line",
+      "metric",
+      "--steps",
+      "1",
+      "--out",
+      dir.toString(),
+      "--coder-model",
+      "coder-a",
+      "--reviewer-model",
+      "reviewer-b"
+    };
+    assertThat(run(env, first)).as("stderr: %s", err).isZero();
+    out.reset();
+
+    assertThat(run(env, "--resume", dir.toString(), "--steps", "2")).as("stderr: %s", err).isZero();
+    assertThat(out.toString(UTF_8)).contains("(coder coder-a, reviewer reviewer-b)");
+    out.reset();
+
+    String[] third = {"--resume", dir.toString(), "--steps", "3", "--reviewer-model", "reviewer-c"};
+    assertThat(run(env, third)).as("stderr: %s", err).isZero();
+    assertThat(out.toString(UTF_8)).contains("(coder coder-a, reviewer reviewer-c)");
+  }
+
   private static void assumeSystemScientificPython() {
     assumeTrue(
         Pythons.check("/usr/bin/python3") == null,
