@@ -1,17 +1,10 @@
 package dev.aide.core.internal;
 
-import com.squareup.moshi.JsonAdapter;
-import com.squareup.moshi.JsonDataException;
-import com.squareup.moshi.Moshi;
 import dev.aide.core.Direction;
 import dev.aide.core.llm.ChatResponse;
-import dev.aide.core.llm.ToolCall;
 import dev.aide.core.llm.ToolDefinition;
-import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -26,8 +19,6 @@ public record DirectionAnswer(boolean lowerIsBetter, String reason) {
 
   /** The function the reviewer is asked to call. */
   public static final String TOOL_NAME = "set_metric_direction";
-
-  private static final JsonAdapter<Object> JSON = new Moshi.Builder().build().adapter(Object.class);
 
   /** The direction this answer gives. */
   public Direction direction() {
@@ -64,52 +55,12 @@ public record DirectionAnswer(boolean lowerIsBetter, String reason) {
    *     found
    */
   public static DirectionAnswer parse(ChatResponse response) throws Review.UnreadableException {
-    List<String> problems = new ArrayList<>();
-    for (ToolCall call : response.toolCalls()) {
-      if (!call.name().equals(TOOL_NAME)) {
-        problems.add("called unknown function " + call.name());
-        continue;
-      }
-      try {
-        return fromJson(call.arguments());
-      } catch (Review.UnreadableException e) {
-        problems.add(TOOL_NAME + " arguments: " + e.getMessage());
-      }
-    }
-    for (String candidate : Review.jsonObjects(response.text())) {
-      try {
-        return fromJson(candidate);
-      } catch (Review.UnreadableException e) {
-        problems.add("JSON in text: " + e.getMessage());
-      }
-    }
-    if (response.toolCalls().isEmpty() && response.text().isBlank()) {
-      problems.add("the answer was empty");
-    } else if (problems.isEmpty()) {
-      problems.add("no " + TOOL_NAME + " call and no JSON object in the text");
-    }
-    throw new Review.UnreadableException(String.join("; ", problems));
+    return Review.parse(response, TOOL_NAME, DirectionAnswer::fromJson);
   }
 
   static DirectionAnswer fromJson(String json) throws Review.UnreadableException {
-    Object value;
-    try {
-      value = JSON.lenient().fromJson(json);
-    } catch (IOException | JsonDataException e) {
-      throw new Review.UnreadableException("not valid JSON (" + e.getMessage() + ")");
-    }
-    if (!(value instanceof Map<?, ?> map)) {
-      throw new Review.UnreadableException("not a JSON object");
-    }
-    Object lower = map.get("lower_is_better");
-    Boolean lowerIsBetter = null;
-    if (lower instanceof Boolean b) {
-      lowerIsBetter = b;
-    } else if (lower instanceof String s) {
-      String t = s.strip().toLowerCase(Locale.ROOT);
-      if (t.equals("true")) lowerIsBetter = true;
-      if (t.equals("false")) lowerIsBetter = false;
-    }
+    Map<?, ?> map = Review.jsonObject(json);
+    Boolean lowerIsBetter = Review.bool(map.get("lower_is_better"));
     if (lowerIsBetter == null) {
       throw new Review.UnreadableException("lower_is_better is missing or not a boolean");
     }

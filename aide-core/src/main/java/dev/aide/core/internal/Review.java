@@ -86,21 +86,37 @@ public record Review(
    * @throws UnreadableException when neither holds a review; the message says what was found
    */
   public static Review parse(ChatResponse response) throws UnreadableException {
+    return parse(response, TOOL_NAME, Review::fromJson);
+  }
+
+  /** Reads one answer from a JSON object's text. */
+  interface JsonAnswer<T> {
+    T read(String json) throws UnreadableException;
+  }
+
+  /**
+   * Reads an answer from {@code response}: the call of {@code toolName} when there is one with
+   * readable arguments, else the first JSON object in the text that {@code reader} accepts.
+   *
+   * @throws UnreadableException when neither holds an answer; the message says what was found
+   */
+  static <T> T parse(ChatResponse response, String toolName, JsonAnswer<T> reader)
+      throws UnreadableException {
     List<String> problems = new ArrayList<>();
     for (ToolCall call : response.toolCalls()) {
-      if (!call.name().equals(TOOL_NAME)) {
+      if (!call.name().equals(toolName)) {
         problems.add("called unknown function " + call.name());
         continue;
       }
       try {
-        return fromJson(call.arguments());
+        return reader.read(call.arguments());
       } catch (UnreadableException e) {
-        problems.add("submit_review arguments: " + e.getMessage());
+        problems.add(toolName + " arguments: " + e.getMessage());
       }
     }
     for (String candidate : jsonObjects(response.text())) {
       try {
-        return fromJson(candidate);
+        return reader.read(candidate);
       } catch (UnreadableException e) {
         problems.add("JSON in text: " + e.getMessage());
       }
@@ -108,12 +124,13 @@ public record Review(
     if (response.toolCalls().isEmpty() && response.text().isBlank()) {
       problems.add("the answer was empty");
     } else if (problems.isEmpty()) {
-      problems.add("no submit_review call and no JSON object in the text");
+      problems.add("no " + toolName + " call and no JSON object in the text");
     }
     throw new UnreadableException(String.join("; ", problems));
   }
 
-  static Review fromJson(String json) throws UnreadableException {
+  /** Parses {@code json} leniently as one JSON object. */
+  static Map<?, ?> jsonObject(String json) throws UnreadableException {
     Object value;
     try {
       value = JSON.lenient().fromJson(json);
@@ -123,6 +140,11 @@ public record Review(
     if (!(value instanceof Map<?, ?> map)) {
       throw new UnreadableException("not a JSON object");
     }
+    return map;
+  }
+
+  static Review fromJson(String json) throws UnreadableException {
+    Map<?, ?> map = jsonObject(json);
     Boolean isBug = bool(map.get("is_bug"));
     if (isBug == null) {
       throw new UnreadableException("is_bug is missing or not a boolean");
@@ -135,7 +157,7 @@ public record Review(
         bool(map.get("lower_is_better")));
   }
 
-  private static @Nullable Boolean bool(@Nullable Object value) {
+  static @Nullable Boolean bool(@Nullable Object value) {
     if (value instanceof Boolean b) return b;
     if (value instanceof String s) {
       String t = s.strip().toLowerCase(Locale.ROOT);
