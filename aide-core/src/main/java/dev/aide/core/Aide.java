@@ -2,6 +2,7 @@ package dev.aide.core;
 
 import dev.aide.core.exec.Executor;
 import dev.aide.core.exec.ExecutorProvider;
+import dev.aide.core.exec.Redactor;
 import dev.aide.core.internal.RunStore;
 import dev.aide.core.internal.SearchEngine;
 import dev.aide.core.llm.LlmClient;
@@ -70,6 +71,7 @@ public final class Aide {
   private final Map<String, String> properties;
   private final Clock clock;
   private final RunStore.JournalOpener journalOpener;
+  private final Redactor redactor;
 
   private Aide(Builder b, LlmClient coder, String coderModel, Executor executor) {
     this.coder = coder;
@@ -89,6 +91,7 @@ public final class Aide {
     this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(b.properties));
     this.clock = b.clock;
     this.journalOpener = b.journalOpener;
+    this.redactor = Redactor.ofEnvironment(b.environment).with(b.secrets);
   }
 
   /**
@@ -147,7 +150,8 @@ public final class Aide {
                 dir.toAbsolutePath().normalize(),
                 listeners,
                 clock,
-                properties),
+                properties,
+                redactor),
             journalOpener));
   }
 
@@ -176,6 +180,7 @@ public final class Aide {
     private @Nullable Path outputDir;
     private final List<SearchListener> listeners = new ArrayList<>();
     private final Map<String, String> properties = new LinkedHashMap<>();
+    private final List<String> secrets = new ArrayList<>();
     private Map<String, String> environment = System.getenv();
     private Clock clock = Clock.systemUTC();
     private RunStore.JournalOpener journalOpener = RunStore.JournalOpener.FILES;
@@ -340,7 +345,23 @@ public final class Aide {
       return this;
     }
 
-    /** Sets the environment providers read; the process environment by default. For tests. */
+    /**
+     * Adds secrets to cut out of what programs print, as {@code [redacted]}, before it reaches the
+     * journal, the LLM's prompts and the reports: an API key or password given in code rather than
+     * through the environment. The values of the environment's secret-looking variables ({@code
+     * *_KEY}, {@code *TOKEN*}, {@code *SECRET*}, {@code *PASSWORD*}, ...) and the passwords of URLs
+     * in it are cut out anyway; see {@link Redactor}. Values shorter than {@value
+     * Redactor#MIN_LENGTH} characters are not taken for secrets.
+     */
+    public Builder redact(String... values) {
+      for (String value : values) secrets.add(Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * Sets the environment providers read and whose secrets are redacted; the process environment
+     * by default. For tests.
+     */
     Builder environment(Map<String, String> environment) {
       this.environment = Map.copyOf(environment);
       return this;

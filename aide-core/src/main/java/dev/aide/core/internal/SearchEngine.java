@@ -16,6 +16,7 @@ import dev.aide.core.exec.ExecutionRequest;
 import dev.aide.core.exec.ExecutionResult;
 import dev.aide.core.exec.Executor;
 import dev.aide.core.exec.ExecutorException;
+import dev.aide.core.exec.Redactor;
 import dev.aide.core.llm.ChatMessage;
 import dev.aide.core.llm.ChatRequest;
 import dev.aide.core.llm.ChatResponse;
@@ -118,7 +119,8 @@ public final class SearchEngine {
       Path outputDir,
       List<SearchListener> listeners,
       Clock clock,
-      Map<String, String> properties) {}
+      Map<String, String> properties,
+      Redactor redactor) {}
 
   private final Config config;
   private final Task task;
@@ -665,9 +667,10 @@ public final class SearchEngine {
       throw new FatalException(e);
     } catch (RuntimeException e) {
       log.warn("Node {}: the execution failed", id, e);
-      draft.failure = "the execution failed: " + e;
+      draft.failure = config.redactor().redact("the execution failed: " + e);
       return draft.finish();
     }
+    execution = config.redactor().redact(execution);
     draft.execution = execution;
     if (executionStreak.failedTheSameWay(execution)) throw executionFailing(execution);
 

@@ -10,6 +10,7 @@ import dev.aide.core.Result;
 import dev.aide.core.Search;
 import dev.aide.core.Task;
 import dev.aide.core.exec.Executor;
+import dev.aide.core.exec.Redactor;
 import dev.aide.core.llm.LlmClientProvider;
 import dev.aide.core.search.SearchPolicies;
 import dev.aide.core.search.SearchPolicy;
@@ -95,9 +96,6 @@ public final class AideCommand implements Callable<Integer> {
       Pattern.compile("P(?:\\d+D)?(?:T(?:\\d+H)?(?:\\d+M)?(?:\\d+(?:\\.\\d+)?S)?)?");
   private static final Pattern URL_USER_INFO =
       Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/?#\\s@]*@");
-  private static final Pattern FLAG_VALUE = Pattern.compile("(?i)true|false|yes|no|on|off");
-  private static final Pattern SECRET_NAME =
-      Pattern.compile("(?i).*(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL).*");
 
   /** Arguments a POSIX shell takes as they are; others are quoted in the resume command. */
   private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_./:=@%+,-]+");
@@ -272,27 +270,8 @@ public final class AideCommand implements Callable<Integer> {
    */
   String redact(@Nullable String message) {
     if (message == null) return "(no message)";
-    String text = message;
-    for (Map.Entry<String, String> variable : environment.entrySet()) {
-      String value = variable.getValue();
-      if (value == null) continue;
-      Matcher userInfo = URL_USER_INFO.matcher(value);
-      if (userInfo.lookingAt()) {
-        String info = value.substring(userInfo.end(1), userInfo.end() - 1);
-        if (!info.isEmpty()) text = text.replace(info, "***");
-        int colon = info.indexOf(':');
-        if (colon >= 0 && colon + 1 < info.length()) {
-          text = text.replace(info.substring(colon + 1), "***");
-        }
-      }
-      // flags such as HF_HUB_DISABLE_TOKEN=true hold no secret, only ordinary words
-      if (value.length() >= 4
-          && !FLAG_VALUE.matcher(value).matches()
-          && SECRET_NAME.matcher(variable.getKey()).matches()) {
-        text = text.replace(value, "***");
-      }
-    }
-    return URL_USER_INFO.matcher(text).replaceAll("$1***@");
+    String text = Redactor.ofEnvironment(environment).redact(message);
+    return URL_USER_INFO.matcher(text).replaceAll("$1" + Redactor.REDACTED + "@");
   }
 
   private int search() {

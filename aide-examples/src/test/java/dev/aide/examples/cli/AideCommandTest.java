@@ -390,7 +390,8 @@ class AideCommandTest {
             false);
 
     assertThat(command.redact("bad sk-live-abc at http://u:pw42@h:1/v1 and pw42 or ftp://a:b@c"))
-        .isEqualTo("bad *** at http://***@h:1/v1 and *** or ftp://***@c");
+        .isEqualTo(
+            "bad [redacted] at http://[redacted]@h:1/v1 and [redacted] or ftp://[redacted]@c");
     assertThat(command.redact("x is true")).isEqualTo("x is true");
   }
 
