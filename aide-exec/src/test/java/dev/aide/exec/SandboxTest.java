@@ -75,10 +75,13 @@ class SandboxTest {
   void cannotWriteOutsideWorking() throws IOException {
     Path data = Files.createDirectories(root.resolve("data"));
     Path outside = Files.createDirectories(root.resolve("outside"));
+    Files.writeString(data.resolve("train.csv"), "x,y\n");
     Path ws = workspaceWithData(root, data);
     String code =
         "import os\n"
-            + "for path in ['solution_copy.py', 'input/new.csv', '"
+            + "for path in ['solution_copy.py', 'input/new.csv', 'input/train.csv', '"
+            + data.resolve("direct.csv")
+            + "', '"
             + outside.resolve("escaped.txt")
             + "', '/etc/aide-was-here', '/tmp/private.txt', 'working/fine.txt']:\n"
             + "    try:\n"
@@ -90,12 +93,16 @@ class SandboxTest {
     assertThat(result.output())
         .contains("solution_copy.py refused\n")
         .contains("input/new.csv refused\n")
+        .contains("input/train.csv refused\n")
+        .contains("direct.csv refused\n")
         .contains("escaped.txt refused\n")
         .contains("/etc/aide-was-here refused\n")
         .contains("/tmp/private.txt written\n")
         .contains("working/fine.txt written\n");
     assertThat(ws.resolve("solution_copy.py")).doesNotExist();
     assertThat(data.resolve("new.csv")).doesNotExist();
+    assertThat(data.resolve("direct.csv")).doesNotExist();
+    assertThat(data.resolve("train.csv")).hasContent("x,y\n");
     assertThat(outside.resolve("escaped.txt")).doesNotExist();
     assertThat(Path.of("/etc/aide-was-here")).doesNotExist();
     assertThat(result.files()).containsExactly("fine.txt");
