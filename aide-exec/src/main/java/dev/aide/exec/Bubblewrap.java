@@ -15,22 +15,67 @@ import org.jspecify.annotations.Nullable;
 /**
  * Builds the {@code bwrap} command line that runs a program in a sandbox: no network, its own PID,
  * IPC and UTS namespaces, no capabilities, a read-only view of the host's file system with the
- * users' home directories hidden, the workspace and {@code input/} read-only, and only {@code
- * working/} and a private {@code /tmp} writable; it dies with its parent.
+ * users' home directories and the host's socket directories hidden, the workspace and {@code
+ * input/} read-only, and only {@code working/} and a private {@code /tmp} writable; it dies with
+ * its parent.
  *
- * <p><b>Homes.</b> {@code /home}, {@code /root} and the JVM user's home are covered by empty
- * directories, so generated code cannot read keys, credentials or other projects there (and print
- * them into output that goes to the LLM). What a run needs from a home is shown again, read-only:
- * the installation of the program it runs (the parent of the directory holding it, before and after
- * links are followed: a virtualenv for {@code ~/venv/bin/python}, pyenv for {@code
- * ~/.pyenv/shims/python3}; only the directory itself when that parent is a home), the task's data,
- * the workspace, and the paths the user lists.
+ * <p><b>Homes.</b> {@code /home}, {@code /root}, the JVM user's home ({@code user.home}) and {@code
+ * $HOME} (they differ in containers and CI) are covered by empty directories, so generated code
+ * cannot read keys, credentials or other projects there (and print them into output that goes to
+ * the LLM). What a run needs from a home is shown again, read-only: the installation of the program
+ * it runs (the parent of the directory holding it, before and after links are followed: a
+ * virtualenv for {@code ~/venv/bin/python}, pyenv for {@code ~/.pyenv/shims/python3}; only the
+ * directory itself when that parent is a home), the task's data, the workspace, and the paths the
+ * user lists. A home that is a system directory ({@code /usr}, {@code /etc}, ..., or inside one) is
+ * not hidden.
+ *
+ * <p><b>Sockets.</b> The network namespace does not cover Unix sockets on the file system: one the
+ * sandbox can see is one it can connect to (a Docker socket would be a full escape), so the usual
+ * places of host sockets are covered by empty directories too, those that exist, links followed:
+ * {@link #SOCKET_DIRECTORIES} ({@code /run}, which {@code /var/run} usually links to, {@code
+ * /var/tmp}, the LXD and Incus directories, MySQL's) and {@code $XDG_RUNTIME_DIR}; the host's
+ * {@code /tmp} and {@code /dev/shm} are replaced anyway. A socket elsewhere (a daemon configured to
+ * put it in another directory) stays reachable when its permissions let the program's user connect;
+ * there is no option to hide more: move such a socket under {@code /run} or restrict its
+ * permissions. Abstract Unix sockets belong to the network namespace, so none of the host's is
+ * reachable.
  *
  * <p>Immutable and thread-safe.
  */
 final class Bubblewrap {
   /** Where the sandboxed program sees its scratch directory (its HOME and TMPDIR). */
   static final String SCRATCH = "/tmp";
+
+  /**
+   * The usual directories of host sockets, covered by empty directories where they exist: {@code
+   * /run} and {@code /var/run} (systemd, D-Bus, Docker, containerd, PostgreSQL, ...), {@code
+   * /var/tmp}, LXD's and Incus's directories and MySQL's (its socket on Red Hat systems).
+   */
+  static final List<Path> SOCKET_DIRECTORIES =
+      List.of(
+          Path.of("/run"),
+          Path.of("/var/run"),
+          Path.of("/var/tmp"),
+          Path.of("/var/lib/lxd"),
+          Path.of("/var/snap/lxd"),
+          Path.of("/var/lib/incus"),
+          Path.of("/var/lib/mysql"));
+
+  /** System directories that are never hidden, nor anything in or above them. */
+  private static final List<Path> SYSTEM =
+      List.of(
+          Path.of("/usr"),
+          Path.of("/bin"),
+          Path.of("/sbin"),
+          Path.of("/lib"),
+          Path.of("/lib32"),
+          Path.of("/lib64"),
+          Path.of("/libx32"),
+          Path.of("/etc"),
+          Path.of("/boot"),
+          Path.of("/dev"),
+          Path.of("/proc"),
+          Path.of("/sys"));
 
   /** The isolation every sandboxed run gets, before the workspace's mounts. */
   static final List<String> ISOLATION =
@@ -55,17 +100,24 @@ final class Bubblewrap {
   private final List<Path> readable;
   private final @Nullable Path users;
 
+  /** A sandbox that hides the homes, with the JVM user's, and the socket directories. */
   Bubblewrap(Path bwrap) {
-    this(bwrap, Path.of(System.getProperty("user.home", "/")), List.of());
+    this(
+        bwrap,
+        List.of(Path.of(System.getProperty("user.home", "/"))),
+        SOCKET_DIRECTORIES,
+        List.of());
   }
 
   /**
-   * A sandbox that hides {@code /home}, {@code /root} and {@code userHome}, and shows {@code
-   * readable} (existing absolute paths) again, read-only.
+   * A sandbox that hides {@code /home}, {@code /root}, {@code userHomes} and {@code socketDirs}
+   * (those that exist), and shows {@code readable} (existing absolute paths) again, read-only.
    */
-  Bubblewrap(Path bwrap, Path userHome, List<Path> readable) {
+  Bubblewrap(Path bwrap, List<Path> userHomes, List<Path> socketDirs, List<Path> readable) {
     this.bwrap = bwrap;
-    this.hidden = homes(userHome);
+    List<Path> all = new ArrayList<>(homes(userHomes));
+    all.addAll(socketDirs);
+    this.hidden = outermost(all);
     this.readable = List.copyOf(readable);
     this.users = realPath(Path.of("/home"));
   }
@@ -80,22 +132,36 @@ final class Bubblewrap {
 
   /**
    * Returns the directories that hold users' files: {@code /home}, {@code /root} and {@code
-   * userHome}, those that exist, without one inside another, with links followed.
+   * userHomes}, those that exist, without one inside another, with links followed.
    */
-  static List<Path> homes(Path userHome) {
-    List<Path> homes = new ArrayList<>();
-    for (Path candidate : List.of(Path.of("/home"), Path.of("/root"), userHome)) {
+  static List<Path> homes(List<Path> userHomes) {
+    List<Path> candidates = new ArrayList<>(List.of(Path.of("/home"), Path.of("/root")));
+    candidates.addAll(userHomes);
+    return outermost(candidates);
+  }
+
+  /**
+   * Returns the real paths of those {@code candidates} that are existing directories, without one
+   * inside another, and without {@code /} and the {@linkplain #SYSTEM system directories}.
+   */
+  private static List<Path> outermost(List<Path> candidates) {
+    List<Path> dirs = new ArrayList<>();
+    for (Path candidate : candidates) {
+      if (!candidate.isAbsolute()) continue;
       Path real = realPath(candidate);
       // missing, not ours to see, or "/" (which is never hidden)
       if (real == null || real.getParent() == null || !Files.isDirectory(real)) continue;
-      if (homes.stream().anyMatch(real::startsWith)) continue;
-      homes.removeIf(home -> home.startsWith(real));
-      homes.add(real);
+      if (SYSTEM.stream().anyMatch(system -> real.startsWith(system) || system.startsWith(real))) {
+        continue;
+      }
+      if (dirs.stream().anyMatch(real::startsWith)) continue;
+      dirs.removeIf(dir -> dir.startsWith(real));
+      dirs.add(real);
     }
-    return List.copyOf(homes);
+    return List.copyOf(dirs);
   }
 
-  /** The directories hidden from sandboxed programs. */
+  /** The directories hidden from sandboxed programs: the homes and the socket directories. */
   List<Path> hidden() {
     return hidden;
   }
@@ -112,9 +178,7 @@ final class Bubblewrap {
   List<String> wrap(
       Path workspace, @Nullable Path input, Path working, Path scratch, List<String> command) {
     List<String> args = new ArrayList<>();
-    args.add(bwrap.toString());
-    args.addAll(ISOLATION);
-    hide(args);
+    isolate(args);
     // The private /tmp comes before the paths shown again and the workspace, so that those under
     // the host's /tmp are mounted over it.
     bind(args, "--bind", scratch, Path.of(SCRATCH));
@@ -133,14 +197,13 @@ final class Bubblewrap {
   }
 
   /**
-   * Runs {@code true} in the sandbox, and returns null when that works or else what went wrong
-   * (user namespaces may be disabled, for instance).
+   * Runs {@code true} in the sandbox, with the same isolation and hidden directories as {@link
+   * #wrap}, and returns null when that works or else what went wrong (user namespaces may be
+   * disabled, for instance).
    */
   @Nullable String probe() {
     List<String> args = new ArrayList<>();
-    args.add(bwrap.toString());
-    args.addAll(ISOLATION);
-    hide(args);
+    isolate(args);
     args.add("true");
     try {
       Process process = new ProcessBuilder(args).redirectErrorStream(true).start();
@@ -199,10 +262,13 @@ final class Bubblewrap {
     return hidden.stream().anyMatch(path::startsWith);
   }
 
-  private void hide(List<String> args) {
-    for (Path home : hidden) {
+  /** Adds bwrap, the isolation and the hidden directories. */
+  private void isolate(List<String> args) {
+    args.add(bwrap.toString());
+    args.addAll(ISOLATION);
+    for (Path dir : hidden) {
       args.add("--tmpfs");
-      args.add(home.toString());
+      args.add(dir.toString());
     }
   }
 

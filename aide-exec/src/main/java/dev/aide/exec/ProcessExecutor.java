@@ -65,11 +65,16 @@ import org.slf4j.LoggerFactory;
  * capabilities, a read-only view of the host's file system, the workspace and {@code input/}
  * read-only, only {@code working/} and a private {@code /tmp} (the scratch directory, also HOME and
  * TMPDIR) writable; it dies with the JVM. An interpreter kept under the host's {@code /tmp} is not
- * visible inside. The users' homes ({@code /home}, {@code /root} and the JVM user's home) are
- * hidden, so that generated code cannot read keys or credentials there and print them into output
- * that the LLM reads; the installation of the program a command runs stays visible (the virtualenv
- * of {@code ~/venv/bin/python}, the pyenv of {@code ~/.pyenv/shims/python3}), and {@link
- * Builder#sandboxReadable(Path...)} shows more.
+ * visible inside. The users' homes ({@code /home}, {@code /root}, the JVM user's home and {@code
+ * $HOME}) are hidden, so that generated code cannot read keys or credentials there and print them
+ * into output that the LLM reads; the installation of the program a command runs stays visible (the
+ * virtualenv of {@code ~/venv/bin/python}, the pyenv of {@code ~/.pyenv/shims/python3}), and {@link
+ * Builder#sandboxReadable(Path...)} shows more. The usual directories of host Unix sockets ({@code
+ * /run}, {@code /var/run}, {@code /var/tmp}, {@code $XDG_RUNTIME_DIR}, and LXD's, Incus's and
+ * MySQL's under {@code /var}) are covered by empty directories, so that the program cannot connect
+ * to a Docker or D-Bus socket; a host socket elsewhere stays reachable if its permissions let the
+ * program's user connect, and there is no option to hide it: move it under {@code /run} or restrict
+ * its permissions. Abstract sockets are cut off with the network.
  *
  * <p><b>Environment.</b> The program's environment is built, not inherited: {@code PATH}, {@code
  * LANG}, {@code LC_ALL}, {@code LC_CTYPE}, {@code TZ}, {@code CUDA_VISIBLE_DEVICES}, {@code
@@ -578,20 +583,49 @@ public final class ProcessExecutor implements Executor {
     private @Nullable Bubblewrap bubblewrap(String path, List<Path> readable) {
       if (sandbox == Sandbox.OFF) return null;
       Path bwrap = findOnPath("bwrap", path);
-      String problem =
-          bwrap == null
-              ? "bubblewrap (bwrap) is not installed. Install it, e.g. with `apt-get install"
-                  + " bubblewrap` (Debian, Ubuntu) or `dnf install bubblewrap` (Fedora)"
-              : new Bubblewrap(bwrap).probe();
-      if (problem == null) {
-        return new Bubblewrap(
-            Objects.requireNonNull(bwrap), Path.of(System.getProperty("user.home", "/")), readable);
+      Bubblewrap sandboxed = null;
+      String problem;
+      if (bwrap == null) {
+        problem =
+            "bubblewrap (bwrap) is not installed. Install it, e.g. with `apt-get install"
+                + " bubblewrap` (Debian, Ubuntu) or `dnf install bubblewrap` (Fedora)";
+      } else {
+        sandboxed = new Bubblewrap(bwrap, userHomes(), socketDirectories(), readable);
+        problem = sandboxed.probe();
       }
+      if (problem == null) return sandboxed;
       if (sandbox == Sandbox.REQUIRED) {
         throw new ExecutorException("The sandbox cannot work here: " + problem + ".");
       }
       log.warn("Running programs without a sandbox: {}.", problem);
       return null;
+    }
+
+    /** The JVM user's home and the host's {@code $HOME}, which differ in containers and CI. */
+    private List<Path> userHomes() {
+      List<Path> homes = new ArrayList<>();
+      homes.add(Path.of(System.getProperty("user.home", "/")));
+      Path home = absolutePath(hostEnvironment.get("HOME"));
+      if (home != null) homes.add(home);
+      return homes;
+    }
+
+    /** The usual socket directories and the host's {@code $XDG_RUNTIME_DIR}. */
+    private List<Path> socketDirectories() {
+      List<Path> dirs = new ArrayList<>(Bubblewrap.SOCKET_DIRECTORIES);
+      Path runtime = absolutePath(hostEnvironment.get("XDG_RUNTIME_DIR"));
+      if (runtime != null) dirs.add(runtime);
+      return dirs;
+    }
+
+    private static @Nullable Path absolutePath(@Nullable String value) {
+      if (value == null || value.isEmpty() || value.indexOf('\0') >= 0) return null;
+      try {
+        Path path = Path.of(value);
+        return path.isAbsolute() ? path : null;
+      } catch (java.nio.file.InvalidPathException e) {
+        return null;
+      }
     }
 
     private static List<Path> realPaths(List<Path> paths) {

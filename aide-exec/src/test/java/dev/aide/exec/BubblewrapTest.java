@@ -12,6 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The sandbox's command line; needs no bubblewrap. SandboxTest runs it. */
 class BubblewrapTest {
+  private static final Path BWRAP = Path.of("/usr/bin/bwrap");
+
   @TempDir Path root;
   private Path home;
 
@@ -22,7 +24,7 @@ class BubblewrapTest {
 
   @Test
   void hidesTheUsersHomeAndTheSystemsHomes() {
-    Bubblewrap sandbox = new Bubblewrap(Path.of("/usr/bin/bwrap"), home, List.of());
+    Bubblewrap sandbox = sandbox(home);
 
     assertThat(sandbox.hidden()).contains(home);
     if (Files.isDirectory(Path.of("/root")))
@@ -37,8 +39,9 @@ class BubblewrapTest {
 
   @Test
   void aHomeInsideAnotherIsHiddenOnce() {
-    assertThat(Bubblewrap.homes(home.resolve("missing"))).doesNotContain(home.resolve("missing"));
-    List<Path> homes = Bubblewrap.homes(home);
+    assertThat(Bubblewrap.homes(List.of(home.resolve("missing"))))
+        .doesNotContain(home.resolve("missing"));
+    List<Path> homes = Bubblewrap.homes(List.of(home, home.resolve("."), home.getParent()));
     assertThat(homes).doesNotHaveDuplicates();
     for (Path a : homes) {
       for (Path b : homes) {
@@ -52,7 +55,7 @@ class BubblewrapTest {
     Path real = executable(home.resolve("opt/python3.12/bin/python3.12"));
     Path venvPython = Files.createDirectories(home.resolve("venv/bin")).resolve("python");
     Files.createSymbolicLink(venvPython, real);
-    Bubblewrap sandbox = new Bubblewrap(Path.of("/usr/bin/bwrap"), home, List.of());
+    Bubblewrap sandbox = sandbox(home);
 
     assertThat(sandbox.installation(venvPython))
         .containsExactly(home.resolve("venv"), home.resolve("opt/python3.12"));
@@ -70,7 +73,7 @@ class BubblewrapTest {
   @Test
   void aProgramDirectlyInAHomeShowsItsDirectoryNotTheHome() throws IOException {
     Path tool = executable(home.resolve("bin/tool"));
-    Bubblewrap sandbox = new Bubblewrap(Path.of("/usr/bin/bwrap"), home, List.of());
+    Bubblewrap sandbox = sandbox(home);
 
     assertThat(sandbox.installation(tool)).containsExactly(home.resolve("bin"));
     assertThat(sandbox.installation(Path.of("/home/someone/bin/tool")))
@@ -84,11 +87,61 @@ class BubblewrapTest {
   void showsTheReadablePathsInAHomeOnly() throws IOException {
     Path cache = Files.createDirectories(home.resolve(".cache/models"));
     Bubblewrap sandbox =
-        new Bubblewrap(Path.of("/usr/bin/bwrap"), home, List.of(cache, Path.of("/usr/share")));
+        new Bubblewrap(
+            BWRAP,
+            List.of(home),
+            Bubblewrap.SOCKET_DIRECTORIES,
+            List.of(cache, Path.of("/usr/share")));
 
     assertThat(mounted(wrap(sandbox, "/usr/bin/python3"), "--ro-bind"))
         .contains(cache)
         .doesNotContain(Path.of("/usr/share"));
+  }
+
+  @Test
+  void hidesEveryUserHomeGivenAsHomeAndUserHomeDifferInContainers() throws IOException {
+    Path other = Files.createDirectories(root.resolve("ci-home")).toRealPath();
+    Bubblewrap sandbox = new Bubblewrap(BWRAP, List.of(home, other), List.of(), List.of());
+
+    assertThat(sandbox.hidden()).contains(home, other);
+    assertThat(mounted(wrap(sandbox, "/usr/bin/python3"), "--tmpfs")).contains(home, other);
+  }
+
+  @Test
+  void neverHidesASystemDirectoryOrSlashThoughAHomeSaysSo() {
+    List<Path> homes =
+        Bubblewrap.homes(
+            List.of(Path.of("/"), Path.of("/usr"), Path.of("/usr/local"), Path.of("/etc"), home));
+    assertThat(homes)
+        .contains(home)
+        .doesNotContain(Path.of("/"), Path.of("/usr"), Path.of("/usr/local"), Path.of("/etc"));
+  }
+
+  @Test
+  void coversTheSocketDirectoriesThatExistOnceWithLinksFollowed() throws IOException {
+    Path run = Files.createDirectories(root.resolve("run")).toRealPath();
+    Path varRun = Files.createSymbolicLink(root.resolve("var-run"), run);
+    Path nested = Files.createDirectories(run.resolve("user/1000"));
+    Bubblewrap sandbox =
+        new Bubblewrap(
+            BWRAP, List.of(home), List.of(varRun, run, nested, root.resolve("missing")), List.of());
+
+    List<Path> tmpfs = mounted(wrap(sandbox, "/usr/bin/python3"), "--tmpfs");
+    assertThat(tmpfs).containsOnlyOnce(run).doesNotContain(varRun, nested, root.resolve("missing"));
+  }
+
+  @Test
+  void coversTheHostsRunAndVarTmpByDefault() throws IOException {
+    Bubblewrap sandbox = new Bubblewrap(BWRAP);
+    for (String dir : List.of("/run", "/var/run", "/var/tmp")) {
+      Path path = Path.of(dir);
+      if (Files.isDirectory(path)) assertThat(sandbox.hidden()).contains(path.toRealPath());
+    }
+    assertThat(sandbox.hidden()).doesNotHaveDuplicates();
+  }
+
+  private static Bubblewrap sandbox(Path home) {
+    return new Bubblewrap(BWRAP, List.of(home), Bubblewrap.SOCKET_DIRECTORIES, List.of());
   }
 
   private List<String> wrap(Bubblewrap sandbox, String program) {

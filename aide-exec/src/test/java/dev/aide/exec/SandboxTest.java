@@ -15,9 +15,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -263,6 +267,140 @@ class SandboxTest {
     // pid 1 is bubblewrap's init and pid 2 the program: nothing of the host is visible.
     assertThat(result.output()).startsWith("pids 2\nready\n");
     assertThat(processesRunning("sleep\0" + sleep)).isEmpty();
+  }
+
+  @Test
+  void hidesHomeWhereItIsNotThePasswdHome() throws IOException {
+    // Under target/, not /tmp: the host's /tmp is replaced in the sandbox anyway.
+    Path home = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "fake-home-");
+    try {
+      Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Path aws = Files.createDirectories(home.resolve(".aws"));
+      Path ssh = Files.createDirectories(home.resolve(".ssh"));
+      Files.writeString(aws.resolve("credentials"), "aws_secret_access_key = AKIAFAKE\n");
+      Files.writeString(ssh.resolve("id_rsa"), "-----BEGIN FAKE KEY-----\n");
+      String code =
+          "for path in ['"
+              + aws.resolve("credentials")
+              + "', '"
+              + ssh.resolve("id_rsa")
+              + "']:\n"
+              + "    try:\n"
+              + "        print(open(path).read().strip())\n"
+              + "    except OSError:\n"
+              + "        print('hidden')\n";
+      String path = TestSupport.pathOrDefault();
+
+      ExecutionResult control =
+          ProcessExecutor.builder()
+              .hostEnvironment(Map.of("PATH", path))
+              .sandbox(ProcessExecutor.Sandbox.REQUIRED)
+              .build()
+              .execute(python(code, workspace(root)));
+      assertThat(control.output())
+          .as("the control run, without HOME")
+          .isEqualTo("aws_secret_access_key = AKIAFAKE\n-----BEGIN FAKE KEY-----\n");
+
+      ExecutionResult result =
+          ProcessExecutor.builder()
+              .hostEnvironment(Map.of("PATH", path, "HOME", home.toString()))
+              .sandbox(ProcessExecutor.Sandbox.REQUIRED)
+              .build()
+              .execute(python(code, workspace(root)));
+      assertThat(result.output()).isEqualTo("hidden\nhidden\n");
+    } finally {
+      TestSupport.deleteRecursively(home);
+    }
+  }
+
+  @Test
+  void cannotConnectToAUnixSocketOfTheHostUnderRunOrVarTmp() throws IOException {
+    List<Path> places = new ArrayList<>();
+    for (String dir : List.of("/run", "/var/tmp")) {
+      if (Files.isDirectory(Path.of(dir)) && Files.isWritable(Path.of(dir))) {
+        places.add(Path.of(dir, "aide-test-" + ProcessHandle.current().pid() + ".sock"));
+      }
+    }
+    assumeTrue(!places.isEmpty(), "this test needs a writable /run or /var/tmp");
+    List<ServerSocketChannel> servers = new ArrayList<>();
+    try {
+      StringBuilder code = new StringBuilder("import socket\nfor path in [");
+      for (Path place : places) {
+        Files.deleteIfExists(place);
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        servers.add(server);
+        server.bind(UnixDomainSocketAddress.of(place));
+        // Anyone may connect, whoever the program runs as: only the sandbox stands in the way.
+        Files.setPosixFilePermissions(place, PosixFilePermissions.fromString("rwxrwxrwx"));
+        code.append('\'').append(place).append("', ");
+      }
+      code.append(
+          "]:\n"
+              + "    s = socket.socket(socket.AF_UNIX)\n"
+              + "    try:\n"
+              + "        s.connect(path)\n"
+              + "        print(path, 'connected')\n"
+              + "    except OSError:\n"
+              + "        print(path, 'blocked')\n"
+              + "    s.close()\n");
+
+      ExecutionResult plain =
+          ProcessExecutor.builder().build().execute(python(code.toString(), workspace(root)));
+      ExecutionResult result = sandboxed.execute(python(code.toString(), workspace(root)));
+      for (Path place : places) {
+        assertThat(plain.output()).as("the control run").contains(place + " connected\n");
+        assertThat(result.output()).contains(place + " blocked\n");
+      }
+    } finally {
+      for (ServerSocketChannel server : servers) server.close();
+      for (Path place : places) Files.deleteIfExists(place);
+    }
+  }
+
+  @Test
+  void cannotConnectToAnAbstractUnixSocketOfTheHost() throws Exception {
+    // Java cannot bind an abstract socket; a Python process on the host does.
+    String name = "aide-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    Process server =
+        new ProcessBuilder(
+                "python3",
+                "-c",
+                "import socket, sys\n"
+                    + "s = socket.socket(socket.AF_UNIX)\n"
+                    + "s.bind('\\0"
+                    + name
+                    + "')\n"
+                    + "s.listen(16)\n"
+                    + "print('listening', flush=True)\n"
+                    + "sys.stdin.read()\n")
+            .redirectErrorStream(true)
+            .start();
+    try {
+      String line =
+          new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream(), UTF_8))
+              .readLine();
+      assertThat(line).isEqualTo("listening");
+      String code =
+          "import socket\n"
+              + "s = socket.socket(socket.AF_UNIX)\n"
+              + "try:\n"
+              + "    s.connect('\\0"
+              + name
+              + "')\n"
+              + "    print('connected')\n"
+              + "except OSError:\n"
+              + "    print('blocked')\n";
+
+      ExecutionResult plain =
+          ProcessExecutor.builder().build().execute(python(code, workspace(root)));
+      assertThat(plain.output()).as("the control run").isEqualTo("connected\n");
+      ExecutionResult result = sandboxed.execute(python(code, workspace(root)));
+      assertThat(result.output()).isEqualTo("blocked\n");
+    } finally {
+      server.getOutputStream().close();
+      server.destroy();
+      assertThat(server.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
   }
 
   /**
