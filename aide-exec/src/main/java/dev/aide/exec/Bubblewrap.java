@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,6 +40,9 @@ import org.jspecify.annotations.Nullable;
  * there is no option to hide more: move such a socket under {@code /run} or restrict its
  * permissions. Abstract Unix sockets belong to the network namespace, so none of the host's is
  * reachable.
+ *
+ * <p><b>GPUs.</b> {@code --dev /dev} gives a minimal {@code /dev}; the GPU device nodes passed to
+ * the constructor ({@link #gpuDevices(Path)}) are bound into it with {@code --dev-bind}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -98,6 +102,7 @@ final class Bubblewrap {
   private final Path bwrap;
   private final List<Path> hidden;
   private final List<Path> readable;
+  private final List<Path> devices;
   private final @Nullable Path users;
 
   /** A sandbox that hides the homes, with the JVM user's, and the socket directories. */
@@ -106,19 +111,28 @@ final class Bubblewrap {
         bwrap,
         List.of(Path.of(System.getProperty("user.home", "/"))),
         SOCKET_DIRECTORIES,
+        List.of(),
         List.of());
   }
 
   /**
    * A sandbox that hides {@code /home}, {@code /root}, {@code userHomes} and {@code socketDirs}
-   * (those that exist), and shows {@code readable} (existing absolute paths) again, read-only.
+   * (those that exist), shows {@code readable} (existing absolute paths) again, read-only, and
+   * binds {@code devices} (device nodes or directories of them, from {@link #gpuDevices(Path)})
+   * into its {@code /dev} under their own names.
    */
-  Bubblewrap(Path bwrap, List<Path> userHomes, List<Path> socketDirs, List<Path> readable) {
+  Bubblewrap(
+      Path bwrap,
+      List<Path> userHomes,
+      List<Path> socketDirs,
+      List<Path> readable,
+      List<Path> devices) {
     this.bwrap = bwrap;
     List<Path> all = new ArrayList<>(homes(userHomes));
     all.addAll(socketDirs);
     this.hidden = outermost(all);
     this.readable = List.copyOf(readable);
+    this.devices = List.copyOf(devices);
     this.users = realPath(Path.of("/home"));
   }
 
@@ -161,6 +175,29 @@ final class Bubblewrap {
     return List.copyOf(dirs);
   }
 
+  /**
+   * Returns the GPU device nodes in {@code dev} (normally {@code /dev}): the entries whose names
+   * start with {@code nvidia} (among them the directory {@code nvidia-caps}) and the directory
+   * {@code dri}, sorted by name; empty when there are none.
+   */
+  static List<Path> gpuDevices(Path dev) {
+    List<Path> found = new ArrayList<>();
+    try (Stream<Path> entries = Files.list(dev)) {
+      entries
+          .filter(
+              entry -> {
+                String name = entry.getFileName().toString();
+                return name.startsWith("nvidia")
+                    || (name.equals("dri") && Files.isDirectory(entry));
+              })
+          .sorted()
+          .forEach(found::add);
+    } catch (IOException e) {
+      return List.of();
+    }
+    return List.copyOf(found);
+  }
+
   /** The directories hidden from sandboxed programs: the homes and the socket directories. */
   List<Path> hidden() {
     return hidden;
@@ -197,8 +234,8 @@ final class Bubblewrap {
   }
 
   /**
-   * Runs {@code true} in the sandbox, with the same isolation and hidden directories as {@link
-   * #wrap}, and returns null when that works or else what went wrong (user namespaces may be
+   * Runs {@code true} in the sandbox, with the same isolation, devices and hidden directories as
+   * {@link #wrap}, and returns null when that works or else what went wrong (user namespaces may be
    * disabled, for instance).
    */
   @Nullable String probe() {
@@ -262,10 +299,13 @@ final class Bubblewrap {
     return hidden.stream().anyMatch(path::startsWith);
   }
 
-  /** Adds bwrap, the isolation and the hidden directories. */
+  /** Adds bwrap, the isolation, the GPU devices and the hidden directories. */
   private void isolate(List<String> args) {
     args.add(bwrap.toString());
     args.addAll(ISOLATION);
+    for (Path device : devices) {
+      bind(args, "--dev-bind", device, Path.of("/dev").resolve(device.getFileName().toString()));
+    }
     for (Path dir : hidden) {
       args.add("--tmpfs");
       args.add(dir.toString());

@@ -74,7 +74,8 @@ import org.slf4j.LoggerFactory;
  * MySQL's under {@code /var}) are covered by empty directories, so that the program cannot connect
  * to a Docker or D-Bus socket; a host socket elsewhere stays reachable if its permissions let the
  * program's user connect, and there is no option to hide it: move it under {@code /run} or restrict
- * its permissions. Abstract sockets are cut off with the network.
+ * its permissions. Abstract sockets are cut off with the network. With {@link
+ * Builder#gpus(boolean)} the GPU device nodes are bound into the sandbox's {@code /dev}.
  *
  * <p><b>Environment.</b> The program's environment is built, not inherited: {@code PATH}, {@code
  * LANG}, {@code LC_ALL}, {@code LC_CTYPE}, {@code TZ}, {@code CUDA_VISIBLE_DEVICES}, {@code
@@ -404,6 +405,8 @@ public final class ProcessExecutor implements Executor {
     private Map<String, String> hostEnvironment = System.getenv();
     private Sandbox sandbox = Sandbox.OFF;
     private final List<Path> sandboxReadable = new ArrayList<>();
+    private boolean gpus;
+    private Path deviceDirectory = Path.of("/dev");
     private int maxOutputChars = 50_000;
     private Duration killGrace = Duration.ofSeconds(2);
     private @Nullable Long memoryLimit;
@@ -441,6 +444,26 @@ public final class ProcessExecutor implements Executor {
      */
     public Builder sandboxReadable(Path... paths) {
       for (Path path : paths) sandboxReadable.add(Objects.requireNonNull(path, "path"));
+      return this;
+    }
+
+    /**
+     * Sets whether programs use the host's GPUs; default false. In the sandbox, whose {@code /dev}
+     * is minimal, the GPU device nodes that exist ({@code /dev/nvidia*}, {@code /dev/nvidia-caps},
+     * {@code /dev/dri}) are then bound in; a plain process sees them anyway. {@code
+     * CUDA_VISIBLE_DEVICES} is passed from the host either way.
+     *
+     * @throws ExecutorException in {@link #build()} if GPUs are asked for and no GPU device node
+     *     exists
+     */
+    public Builder gpus(boolean gpus) {
+      this.gpus = gpus;
+      return this;
+    }
+
+    /** Replaces the directory GPU device nodes are looked for in, for tests; default /dev. */
+    Builder deviceDirectory(Path deviceDirectory) {
+      this.deviceDirectory = Objects.requireNonNull(deviceDirectory, "deviceDirectory");
       return this;
     }
 
@@ -542,7 +565,8 @@ public final class ProcessExecutor implements Executor {
      * @throws IllegalArgumentException if a variable set or inherited looks like a secret and was
      *     not allowed
      * @throws ExecutorException if an interpreter given as an absolute path or a {@linkplain
-     *     #sandboxReadable(Path...) readable path} is not there, or if the sandbox is {@link
+     *     #sandboxReadable(Path...) readable path} is not there, if {@linkplain #gpus(boolean)
+     *     GPUs} are asked for and no GPU device node exists, or if the sandbox is {@link
      *     Sandbox#REQUIRED} and bubblewrap is missing or cannot work here (the message says how to
      *     install it)
      */
@@ -556,6 +580,14 @@ public final class ProcessExecutor implements Executor {
             }
           });
       List<Path> readable = realPaths(sandboxReadable);
+      List<Path> devices = gpus ? Bubblewrap.gpuDevices(deviceDirectory) : List.of();
+      if (gpus && devices.isEmpty()) {
+        throw new ExecutorException(
+            "GPUs were asked for, but there is no GPU device node in "
+                + deviceDirectory
+                + " (looked for nvidia*, nvidia-caps/ and dri/). Install the GPU's driver, or run"
+                + " without GPUs.");
+      }
       ChildEnvironment env =
           new ChildEnvironment(
               hostEnvironment, inherited, fixedEnvironment, threads, allowedSecrets);
@@ -577,10 +609,10 @@ public final class ProcessExecutor implements Executor {
           if (fileSizeLimit != null) launcher.add("--fsize=" + fileSizeLimit);
         }
       }
-      return new ProcessExecutor(this, bubblewrap(path, readable), launcher, env);
+      return new ProcessExecutor(this, bubblewrap(path, readable, devices), launcher, env);
     }
 
-    private @Nullable Bubblewrap bubblewrap(String path, List<Path> readable) {
+    private @Nullable Bubblewrap bubblewrap(String path, List<Path> readable, List<Path> devices) {
       if (sandbox == Sandbox.OFF) return null;
       Path bwrap = findOnPath("bwrap", path);
       Bubblewrap sandboxed = null;
@@ -590,7 +622,7 @@ public final class ProcessExecutor implements Executor {
             "bubblewrap (bwrap) is not installed. Install it, e.g. with `apt-get install"
                 + " bubblewrap` (Debian, Ubuntu) or `dnf install bubblewrap` (Fedora)";
       } else {
-        sandboxed = new Bubblewrap(bwrap, userHomes(), socketDirectories(), readable);
+        sandboxed = new Bubblewrap(bwrap, userHomes(), socketDirectories(), readable, devices);
         problem = sandboxed.probe();
       }
       if (problem == null) return sandboxed;

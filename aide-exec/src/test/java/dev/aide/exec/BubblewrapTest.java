@@ -91,7 +91,8 @@ class BubblewrapTest {
             BWRAP,
             List.of(home),
             Bubblewrap.SOCKET_DIRECTORIES,
-            List.of(cache, Path.of("/usr/share")));
+            List.of(cache, Path.of("/usr/share")),
+            List.of());
 
     assertThat(mounted(wrap(sandbox, "/usr/bin/python3"), "--ro-bind"))
         .contains(cache)
@@ -101,7 +102,8 @@ class BubblewrapTest {
   @Test
   void hidesEveryUserHomeGivenAsHomeAndUserHomeDifferInContainers() throws IOException {
     Path other = Files.createDirectories(root.resolve("ci-home")).toRealPath();
-    Bubblewrap sandbox = new Bubblewrap(BWRAP, List.of(home, other), List.of(), List.of());
+    Bubblewrap sandbox =
+        new Bubblewrap(BWRAP, List.of(home, other), List.of(), List.of(), List.of());
 
     assertThat(sandbox.hidden()).contains(home, other);
     assertThat(mounted(wrap(sandbox, "/usr/bin/python3"), "--tmpfs")).contains(home, other);
@@ -124,7 +126,11 @@ class BubblewrapTest {
     Path nested = Files.createDirectories(run.resolve("user/1000"));
     Bubblewrap sandbox =
         new Bubblewrap(
-            BWRAP, List.of(home), List.of(varRun, run, nested, root.resolve("missing")), List.of());
+            BWRAP,
+            List.of(home),
+            List.of(varRun, run, nested, root.resolve("missing")),
+            List.of(),
+            List.of());
 
     List<Path> tmpfs = mounted(wrap(sandbox, "/usr/bin/python3"), "--tmpfs");
     assertThat(tmpfs).containsOnlyOnce(run).doesNotContain(varRun, nested, root.resolve("missing"));
@@ -140,8 +146,55 @@ class BubblewrapTest {
     assertThat(sandbox.hidden()).doesNotHaveDuplicates();
   }
 
+  @Test
+  void findsTheGpuDeviceNodesAndBindsThemIntoDev() throws IOException {
+    Path dev = fakeDevices(root.resolve("dev"));
+    List<Path> devices = Bubblewrap.gpuDevices(dev);
+    assertThat(devices)
+        .containsExactly(
+            dev.resolve("dri"),
+            dev.resolve("nvidia-caps"),
+            dev.resolve("nvidia-uvm"),
+            dev.resolve("nvidia0"),
+            dev.resolve("nvidiactl"));
+    assertThat(Bubblewrap.gpuDevices(Files.createDirectories(root.resolve("empty")))).isEmpty();
+    assertThat(Bubblewrap.gpuDevices(root.resolve("missing"))).isEmpty();
+
+    Bubblewrap sandbox = new Bubblewrap(BWRAP, List.of(home), List.of(), List.of(), devices);
+    List<String> args = wrap(sandbox, "/usr/bin/python3");
+    assertThat(mounted(args, "--dev-bind")).containsExactlyElementsOf(devices);
+    for (Path device : devices) {
+      int at = args.indexOf(device.toString());
+      assertThat(args.get(at - 1)).isEqualTo("--dev-bind");
+      assertThat(args.get(at + 1)).isEqualTo("/dev/" + device.getFileName());
+      assertThat(at).as("after the minimal /dev").isGreaterThan(args.indexOf("--dev"));
+    }
+    assertThat(mounted(wrap(sandbox(home), "/usr/bin/python3"), "--dev-bind")).isEmpty();
+  }
+
+  /** Makes fake GPU device nodes (regular files) in {@code dev}, among other devices. */
+  static Path fakeDevices(Path dev) throws IOException {
+    Files.createDirectories(dev.resolve("nvidia-caps"));
+    Files.createDirectories(dev.resolve("dri"));
+    Files.createDirectories(dev.resolve("input"));
+    for (String name :
+        List.of(
+            "nvidia0",
+            "nvidiactl",
+            "nvidia-uvm",
+            "nvidia-caps/nvidia-cap1",
+            "dri/card0",
+            "dri/renderD128",
+            "sda",
+            "input/event0")) {
+      Files.writeString(dev.resolve(name), "fake " + name + "\n");
+    }
+    return dev;
+  }
+
   private static Bubblewrap sandbox(Path home) {
-    return new Bubblewrap(BWRAP, List.of(home), Bubblewrap.SOCKET_DIRECTORIES, List.of());
+    return new Bubblewrap(
+        BWRAP, List.of(home), Bubblewrap.SOCKET_DIRECTORIES, List.of(), List.of());
   }
 
   private List<String> wrap(Bubblewrap sandbox, String program) {

@@ -403,6 +403,35 @@ class SandboxTest {
     }
   }
 
+  @Test
+  void passesTheGpuDeviceNodesWhenAskedTo() throws IOException {
+    Path dev = BubblewrapTest.fakeDevices(root.resolve("dev"));
+    String code =
+        "import os\n"
+            + "print(open('/dev/nvidia0').read().strip())\n"
+            + "print(sorted(os.listdir('/dev/dri')))\n"
+            + "print(os.path.exists('/dev/nvidia-caps/nvidia-cap1'), os.path.exists('/dev/sda'),"
+            + " os.path.exists('/dev/null'))\n";
+
+    ExecutionResult result =
+        ProcessExecutor.builder()
+            .sandbox(ProcessExecutor.Sandbox.REQUIRED)
+            .deviceDirectory(dev)
+            .gpus(true)
+            .build()
+            .execute(python(code, workspace(root)));
+    assertThat(result.output())
+        .isEqualTo("fake nvidia0\n['card0', 'renderD128']\nTrue False True\n");
+
+    ExecutionResult without =
+        ProcessExecutor.builder()
+            .sandbox(ProcessExecutor.Sandbox.REQUIRED)
+            .deviceDirectory(dev)
+            .build()
+            .execute(python("import os\nprint(os.path.exists('/dev/nvidia0'))", workspace(root)));
+    assertThat(without.output()).isEqualTo("False\n");
+  }
+
   /**
    * Makes a directory in the real home of this user, the one the sandbox hides; the caller deletes
    * it. Skips the test where there is no writable home other than /.
