@@ -207,6 +207,13 @@ public final class AideCommand implements Callable<Integer> {
               + " homes), e.g. ~/.local/lib for packages from pip install --user. Repeatable.")
   List<Path> sandboxReadable = new ArrayList<>();
 
+  @Option(
+      names = "--gpus",
+      description =
+          "Let solutions use the GPUs: in the sandbox the device nodes /dev/nvidia* and /dev/dri"
+              + " are passed in. Fails (exit 3) where no such device exists.")
+  boolean gpus;
+
   private final Map<String, String> environment;
   private final PrintStream out;
   private final PrintStream err;
@@ -401,8 +408,9 @@ public final class AideCommand implements Callable<Integer> {
   /**
    * Returns the command that resumes the run in {@code dir}, runnable as printed in a POSIX shell:
    * the {@link #launcher}, then {@code --resume} with the options that run.json does not record
-   * (workers, policy, models, sandbox; and a Python named with --python), so that a sandboxed run
-   * is not resumed without its sandbox. Arguments that need it are quoted.
+   * (workers, policy, models, sandbox, GPUs; and a Python named with --python), so that a sandboxed
+   * run is not resumed without its sandbox, nor a GPU run without its GPUs. Arguments that need it
+   * are quoted.
    */
   String resumeCommand(Path dir) {
     List<String> args = new ArrayList<>(launcher);
@@ -415,6 +423,7 @@ public final class AideCommand implements Callable<Integer> {
     if (python != null) args.addAll(List.of("--python", python));
     if (!sandbox.equalsIgnoreCase("off")) args.addAll(List.of("--sandbox", sandbox));
     for (Path path : sandboxReadable) args.addAll(List.of("--sandbox-readable", path.toString()));
+    if (gpus) args.add("--gpus");
     StringBuilder command = new StringBuilder();
     for (String arg : args) {
       if (command.length() > 0) command.append(' ');
@@ -556,6 +565,7 @@ public final class AideCommand implements Callable<Integer> {
         throw new UsageException("--sandbox-readable " + path + ": no such file");
     }
     b.sandboxReadable(sandboxReadable.toArray(Path[]::new));
+    b.gpus(gpus);
     try {
       return b.build();
     } catch (RuntimeException e) {

@@ -186,7 +186,8 @@ class AideCommandTest {
             "--resume",
             "--python",
             "--sandbox",
-            "--sandbox-readable");
+            "--sandbox-readable",
+            "--gpus");
   }
 
   @Test
@@ -210,13 +211,29 @@ class AideCommandTest {
             "required",
             "--sandbox-readable",
             "/home/me/.cache/it's here",
+            "--gpus",
             "--steps",
             "50");
     assertThat(full.resumeCommand(Path.of("/tmp/my runs/b")))
         .isEqualTo(
             "aide --resume '/tmp/my runs/b' --workers 4 --policy mcts --model gpt-4.1"
                 + " --python /opt/venv/bin/python --sandbox required"
-                + " --sandbox-readable '/home/me/.cache/it'\\''s here'");
+                + " --sandbox-readable '/home/me/.cache/it'\\''s here' --gpus");
+  }
+
+  @Test
+  void gpusWhereThereIsNoGpuDeviceIsASetupError() throws Exception {
+    try (var devices = Files.list(Path.of("/dev"))) {
+      assumeTrue(
+          devices.noneMatch(d -> d.getFileName().toString().matches("nvidia.*|dri")),
+          "this test needs a machine without GPU device nodes in /dev");
+    }
+    int exit = run(scriptedLlm(), "--goal", "x", "--gpus", "--out", tmp.resolve("run").toString());
+
+    assertThat(exit).as("stderr: %s", err).isEqualTo(3);
+    assertThat(err.toString(UTF_8))
+        .startsWith("aide: GPUs were asked for, but there is no GPU device node in /dev");
+    assertThat(tmp.resolve("run")).doesNotExist();
   }
 
   private static AideCommand parse(String... args) {
