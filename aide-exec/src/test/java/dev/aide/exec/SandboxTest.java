@@ -270,7 +270,7 @@ class SandboxTest {
   }
 
   @Test
-  void hidesHomeWhereItIsNotThePasswdHome() throws IOException {
+  void hidesHomeWhereItIsNotThePasswdHomeButShowsTheProgramAndWhatTheUserAllows() throws Exception {
     // Under target/, not /tmp: the host's /tmp is replaced in the sandbox anyway.
     Path home = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "fake-home-");
     try {
@@ -279,11 +279,18 @@ class SandboxTest {
       Path ssh = Files.createDirectories(home.resolve(".ssh"));
       Files.writeString(aws.resolve("credentials"), "aws_secret_access_key = AKIAFAKE\n");
       Files.writeString(ssh.resolve("id_rsa"), "-----BEGIN FAKE KEY-----\n");
+      Path cache = Files.createDirectories(home.resolve(".cache"));
+      Files.writeString(cache.resolve("model.txt"), "weights\n");
+      // A virtualenv in the home: its python links to the real one.
+      Path venvPython = Files.createDirectories(home.resolve("venv/bin")).resolve("python3");
+      Files.createSymbolicLink(venvPython, Path.of(pythonExecutable()));
       String code =
           "for path in ['"
               + aws.resolve("credentials")
               + "', '"
               + ssh.resolve("id_rsa")
+              + "', '"
+              + cache.resolve("model.txt")
               + "']:\n"
               + "    try:\n"
               + "        print(open(path).read().strip())\n"
@@ -294,22 +301,53 @@ class SandboxTest {
       ExecutionResult control =
           ProcessExecutor.builder()
               .hostEnvironment(Map.of("PATH", path))
+              .interpreter("python3", venvPython.toString())
               .sandbox(ProcessExecutor.Sandbox.REQUIRED)
               .build()
               .execute(python(code, workspace(root)));
       assertThat(control.output())
           .as("the control run, without HOME")
-          .isEqualTo("aws_secret_access_key = AKIAFAKE\n-----BEGIN FAKE KEY-----\n");
+          .isEqualTo("aws_secret_access_key = AKIAFAKE\n-----BEGIN FAKE KEY-----\nweights\n");
 
       ExecutionResult result =
           ProcessExecutor.builder()
               .hostEnvironment(Map.of("PATH", path, "HOME", home.toString()))
+              .interpreter("python3", venvPython.toString())
+              .sandboxReadable(cache)
               .sandbox(ProcessExecutor.Sandbox.REQUIRED)
               .build()
               .execute(python(code, workspace(root)));
-      assertThat(result.output()).isEqualTo("hidden\nhidden\n");
+      assertThat(result.output()).isEqualTo("hidden\nhidden\nweights\n");
     } finally {
       TestSupport.deleteRecursively(home);
+    }
+  }
+
+  @Test
+  void runsAWorkspaceAndDataThatLieInTheCoveredVarTmp() throws IOException {
+    Path varTmp = Path.of("/var/tmp");
+    assumeTrue(Files.isDirectory(varTmp) && Files.isWritable(varTmp), "needs a writable /var/tmp");
+    Path dir = Files.createTempDirectory(varTmp.toRealPath(), "aide-sandbox-test-");
+    try {
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.writeString(dir.resolve("neighbour.txt"), "not for the program\n");
+      Path data = Files.createDirectories(dir.resolve("data"));
+      Files.writeString(data.resolve("train.csv"), "x,y\n1,2\n");
+      Path ws = workspaceWithData(dir, data);
+      ExecutionResult result =
+          sandboxed.execute(
+              python(
+                  "import os\n"
+                      + "print(open('input/train.csv').read().splitlines()[1])\n"
+                      + "open('working/out.txt', 'w').write('ok')\n"
+                      + "print(os.path.exists('"
+                      + dir.resolve("neighbour.txt")
+                      + "'))\n",
+                  ws));
+      assertThat(result.output()).isEqualTo("1,2\nFalse\n");
+      assertThat(ws.resolve("working/out.txt")).hasContent("ok");
+    } finally {
+      TestSupport.deleteRecursively(dir);
     }
   }
 
