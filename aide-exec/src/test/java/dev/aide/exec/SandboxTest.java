@@ -396,6 +396,49 @@ class SandboxTest {
   }
 
   @Test
+  void cannotConnectToASocketInXdgRuntimeDirWhereverItIs() throws IOException {
+    // Under target/, not /tmp or /run, which are covered anyway.
+    Path runtime = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "xdg-");
+    Path bus = runtime.resolve("bus");
+    try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      Files.setPosixFilePermissions(runtime, PosixFilePermissions.fromString("rwxr-xr-x"));
+      server.bind(UnixDomainSocketAddress.of(bus));
+      Files.setPosixFilePermissions(bus, PosixFilePermissions.fromString("rwxrwxrwx"));
+      String code =
+          "import socket\n"
+              + "s = socket.socket(socket.AF_UNIX)\n"
+              + "try:\n"
+              + "    s.connect('"
+              + bus
+              + "')\n"
+              + "    print('connected')\n"
+              + "except OSError:\n"
+              + "    print('blocked')\n";
+      String path = TestSupport.pathOrDefault();
+
+      ExecutionResult control =
+          ProcessExecutor.builder()
+              .hostEnvironment(Map.of("PATH", path))
+              .sandbox(ProcessExecutor.Sandbox.REQUIRED)
+              .build()
+              .execute(python(code, workspace(root)));
+      assertThat(control.output())
+          .as("the control run, without XDG_RUNTIME_DIR")
+          .isEqualTo("connected\n");
+
+      ExecutionResult result =
+          ProcessExecutor.builder()
+              .hostEnvironment(Map.of("PATH", path, "XDG_RUNTIME_DIR", runtime.toString()))
+              .sandbox(ProcessExecutor.Sandbox.REQUIRED)
+              .build()
+              .execute(python(code, workspace(root)));
+      assertThat(result.output()).isEqualTo("blocked\n");
+    } finally {
+      TestSupport.deleteRecursively(runtime);
+    }
+  }
+
+  @Test
   void cannotConnectToAnAbstractUnixSocketOfTheHost() throws Exception {
     // Java cannot bind an abstract socket; a Python process on the host does.
     String name = "aide-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
