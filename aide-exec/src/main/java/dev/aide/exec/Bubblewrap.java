@@ -101,6 +101,10 @@ final class Bubblewrap {
 
   private final Path bwrap;
   private final List<Path> hidden;
+
+  /** The hidden directories and the host's /tmp, which the private /tmp replaces. */
+  private final List<Path> covered;
+
   private final List<Path> readable;
   private final List<Path> devices;
   private final @Nullable Path users;
@@ -131,6 +135,10 @@ final class Bubblewrap {
     List<Path> all = new ArrayList<>(homes(userHomes));
     all.addAll(socketDirs);
     this.hidden = outermost(all);
+    List<Path> covered = new ArrayList<>(hidden);
+    Path tmp = realPath(Path.of(SCRATCH));
+    if (tmp != null) covered.add(tmp);
+    this.covered = List.copyOf(covered);
     this.readable = List.copyOf(readable);
     this.devices = List.copyOf(devices);
     this.users = realPath(Path.of("/home"));
@@ -220,9 +228,12 @@ final class Bubblewrap {
     // the host's /tmp are mounted over it.
     bind(args, "--bind", scratch, Path.of(SCRATCH));
     Set<Path> shown = new LinkedHashSet<>(readable);
-    shown.addAll(installation(Path.of(command.get(0))));
+    for (Path path : installation(Path.of(command.get(0)))) {
+      // never a whole home or the host's /tmp, as for a program kept directly in one
+      if (!isHomeOrAbove(path)) shown.add(path);
+    }
     for (Path path : shown) {
-      if (isHidden(path)) bind(args, "--ro-bind", path, path);
+      if (isCovered(path)) bind(args, "--ro-bind", path, path);
     }
     bind(args, "--ro-bind", workspace, workspace);
     if (input != null && !input.startsWith(workspace)) bind(args, "--ro-bind", input, input);
@@ -286,17 +297,21 @@ final class Bubblewrap {
     return root == null || isHomeOrAbove(root) ? directory : root;
   }
 
-  /** Whether {@code path} is a hidden directory, a user's home in {@code /home}, or above them. */
+  /**
+   * Whether {@code path} is a hidden directory or the host's {@code /tmp}, a user's home in {@code
+   * /home}, or above them.
+   */
   private boolean isHomeOrAbove(Path path) {
-    for (Path home : hidden) {
+    for (Path home : covered) {
       if (home.startsWith(path)) return true;
       if (home.equals(users) && home.equals(path.getParent())) return true; // /home/alice
     }
     return false;
   }
 
-  private boolean isHidden(Path path) {
-    return hidden.stream().anyMatch(path::startsWith);
+  /** Whether {@code path} lies in a hidden directory or the host's {@code /tmp}. */
+  private boolean isCovered(Path path) {
+    return covered.stream().anyMatch(path::startsWith);
   }
 
   /** Adds bwrap, the isolation, the GPU devices and the hidden directories. */

@@ -64,11 +64,12 @@ import org.slf4j.LoggerFactory;
  * runs under bubblewrap ({@code bwrap}, Linux): no network, its own PID, IPC and UTS namespaces, no
  * capabilities, a read-only view of the host's file system, the workspace and {@code input/}
  * read-only, only {@code working/} and a private {@code /tmp} (the scratch directory, also HOME and
- * TMPDIR) writable; it dies with the JVM. An interpreter kept under the host's {@code /tmp} is not
- * visible inside. The users' homes ({@code /home}, {@code /root}, the JVM user's home and {@code
- * $HOME}) are hidden, so that generated code cannot read keys or credentials there and print them
- * into output that the LLM reads; the installation of the program a command runs stays visible (the
- * virtualenv of {@code ~/venv/bin/python}, the pyenv of {@code ~/.pyenv/shims/python3}), and {@link
+ * TMPDIR) writable; it dies with the JVM. The host's {@code /tmp} is not visible inside, except for
+ * the installation of the program a command runs when it lies there. The users' homes ({@code
+ * /home}, {@code /root}, the JVM user's home and {@code $HOME}) are hidden, so that generated code
+ * cannot read keys or credentials there and print them into output that the LLM reads; the
+ * installation of the program a command runs stays visible (the virtualenv of {@code
+ * ~/venv/bin/python}, the pyenv of {@code ~/.pyenv/shims/python3}), and {@link
  * Builder#sandboxReadable(Path...)} shows more. The usual directories of host Unix sockets ({@code
  * /run}, {@code /var/run}, {@code /var/tmp}, {@code $XDG_RUNTIME_DIR}, and LXD's, Incus's and
  * MySQL's under {@code /var}) are covered by empty directories, so that the program cannot connect

@@ -270,6 +270,26 @@ class SandboxTest {
   }
 
   @Test
+  void runsAnInterpreterKeptUnderTheHostsTmpButNotTheRestOfIt() throws Exception {
+    // root is a @TempDir under the host's /tmp, which the sandbox replaces by a private one.
+    Path venvPython = Files.createDirectories(root.resolve("venv/bin")).resolve("python3");
+    Files.createSymbolicLink(venvPython, Path.of(pythonExecutable()));
+    Path neighbour = Files.writeString(root.resolve("neighbour.txt"), "host tmp\n");
+    ProcessExecutor executor =
+        ProcessExecutor.builder()
+            .interpreter("python3", venvPython.toString())
+            .sandbox(ProcessExecutor.Sandbox.REQUIRED)
+            .build();
+
+    ExecutionResult result =
+        executor.execute(
+            python("import os\nprint(os.path.exists('" + neighbour + "'))\n", workspace(root)));
+
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.output()).isEqualTo("False\n");
+  }
+
+  @Test
   void hidesHomeWhereItIsNotThePasswdHomeButShowsTheProgramAndWhatTheUserAllows() throws Exception {
     // Under target/, not /tmp: the host's /tmp is replaced in the sandbox anyway.
     Path home = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "fake-home-");
