@@ -55,10 +55,12 @@ import org.slf4j.LoggerFactory;
  * its environment carries an execution id. At the time limit every process of the run — found by
  * its session or process group, its parentage, or that id, so also a child that forked and
  * daemonised — gets SIGTERM, and after {@link Builder#killGrace(Duration) killGrace} SIGKILL. When
- * the program exits by itself, whatever it left running is killed before {@code execute} returns. A
- * shutdown hook kills the processes of runs still going when the JVM exits normally. A process that
- * both leaves the session and clears its environment escapes a plain run; the sandbox has no such
- * gap, since ending it ends its PID namespace and everything in it.
+ * the program exits by itself, whatever it left running is killed before {@code execute} returns,
+ * also a daemon that left the session and cleared its environment but holds the run's output pipe
+ * or works in the workspace; the result's duration lasts until then. A shutdown hook kills the
+ * processes of runs still going when the JVM exits normally. A process that leaves the session,
+ * clears its environment, closes its output and leaves the workspace escapes a plain run; the
+ * sandbox has no such gap, since ending it ends its PID namespace and everything in it.
  *
  * <p><b>Sandbox.</b> With {@link Sandbox#REQUIRED} or {@link Sandbox#BEST_EFFORT} the same command
  * runs under bubblewrap ({@code bwrap}, Linux): no network, its own PID, IPC and UTS namespaces, no
@@ -172,21 +174,19 @@ public final class ProcessExecutor implements Executor {
     long started = System.nanoTime();
     ProcessTree tree;
     try {
-      tree = ProcessTree.start(builder, executionId);
+      tree = ProcessTree.start(builder, executionId, workspace);
     } catch (IOException e) {
       throw new ExecutorException("Cannot start " + command + ": " + e.getMessage(), e);
     }
     Process process = tree.root();
     Thread reader = startReader(process, output);
     boolean timedOut;
-    long nanos;
     try {
       process.getOutputStream().close();
       timedOut = !process.waitFor(saturatedNanos(request.timeout()), TimeUnit.NANOSECONDS);
       if (timedOut) tree.terminate(killGrace);
       // Bounded: a process stuck in the kernel may outlive SIGKILL for a while.
       process.waitFor(10, TimeUnit.SECONDS);
-      nanos = System.nanoTime() - started;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ExecutorException("Interrupted while running " + command, e);
@@ -196,6 +196,8 @@ public final class ProcessExecutor implements Executor {
       tree.close();
       awaitReader(reader);
     }
+    // What execute waited for, up to the end of the output (a leftover process may hold it open).
+    long nanos = System.nanoTime() - started;
 
     int exitCode = process.isAlive() ? -1 : process.exitValue();
     String text = shortenPaths(output.text(), workspace, request.workspace());

@@ -3,6 +3,7 @@ package dev.aide.exec;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,9 +24,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The processes of one execution, and the means to end them all: the process the executor started
- * and every process started from it, found by process group or session, by parentage, or by the
- * execution's id in their environment (which also finds a daemon that left the group and lost its
- * parent). On systems without {@code /proc} only the started process and its descendants are found.
+ * and every process started from it, found by process group or session, by parentage, by the
+ * execution's id in their environment, by a working directory in the workspace, or by holding the
+ * write end of the run's output pipe. The last three also find a daemon that forked twice, left the
+ * session and lost its parent; only processes started after the run's first one are examined. A
+ * daemon that also clears its environment (by exec), closes or replaces its standard output and
+ * error, and leaves the workspace is not found; nor is a process whose {@code /proc} entries this
+ * JVM's user may not read (another user's, or a set-user-id program's). On systems without {@code
+ * /proc} only the started process and its descendants are found.
  *
  * <p>Thread-safe. Until {@link #close()}, a JVM shutdown hook kills the tree when the JVM exits.
  */
@@ -68,30 +74,48 @@ final class ProcessTree implements AutoCloseable {
   private final long rootPid;
   private final byte[] marker;
   private final long rootStart;
+  private final Path workspace;
 
-  private ProcessTree(Process root, String executionId) {
+  /** The link text of the run's output pipe in {@code /proc/<pid>/fd}, e.g. {@code pipe:[123]}. */
+  private final @Nullable String outputPipe;
+
+  private ProcessTree(Process root, String executionId, Path workspace) {
     this.root = root;
     this.rootPid = root.pid();
     this.marker =
         (ChildEnvironment.EXECUTION_ID + "=" + executionId).getBytes(StandardCharsets.UTF_8);
+    this.workspace = workspace;
     Stat stat = Stat.read(rootPid, new byte[1024]);
     this.rootStart = stat == null ? -1 : stat.start;
+    this.outputPipe = outputPipe(rootPid);
   }
 
   /**
-   * Starts {@code builder}'s process, whose environment carries {@code executionId}, and tracks it.
+   * Starts {@code builder}'s process, whose environment carries {@code executionId} and whose
+   * working directory is {@code workspace} (a real path), and tracks it.
    *
    * @throws IOException if the process cannot start, or the JVM is shutting down
    */
-  static ProcessTree start(ProcessBuilder builder, String executionId) throws IOException {
+  static ProcessTree start(ProcessBuilder builder, String executionId, Path workspace)
+      throws IOException {
     STARTS.readLock().lock();
     try {
       if (shuttingDown) throw new IOException("the JVM is shutting down");
-      ProcessTree tree = new ProcessTree(builder.start(), executionId);
+      ProcessTree tree = new ProcessTree(builder.start(), executionId, workspace);
       LIVE.add(tree);
       return tree;
     } finally {
       STARTS.readLock().unlock();
+    }
+  }
+
+  /** The pipe the started process writes its output to, read while it lives, or null. */
+  private static @Nullable String outputPipe(long pid) {
+    try {
+      String link = Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/1")).toString();
+      return link.startsWith("pipe:[") ? link : null;
+    } catch (IOException | RuntimeException e) {
+      return null; // no /proc, or the process has already ended
     }
   }
 
@@ -157,7 +181,9 @@ final class ProcessTree implements AutoCloseable {
       if (descendants.contains(stat.pid)
           || stat.group == rootPid
           || stat.session == rootPid
-          || carriesMarker(stat.pid)) {
+          || worksInWorkspace(stat.pid)
+          || carriesMarker(stat.pid)
+          || holdsOutputPipe(stat.pid)) {
         ProcessHandle.of(stat.pid).ifPresent(members::add);
       }
     }
@@ -179,6 +205,56 @@ final class ProcessTree implements AutoCloseable {
       if (found.add(pid)) queue.addAll(children.getOrDefault(pid, List.of()));
     }
     return found;
+  }
+
+  private boolean worksInWorkspace(long pid) {
+    try {
+      return Files.readSymbolicLink(Path.of("/proc/" + pid + "/cwd")).startsWith(workspace);
+    } catch (IOException | RuntimeException e) {
+      return false; // gone, or not ours to read
+    }
+  }
+
+  /**
+   * Whether the process holds the output pipe open for writing. The JVM's read end does not count:
+   * a process the JVM is starting for another run holds it for a moment, until it closes what it
+   * inherited.
+   */
+  private boolean holdsOutputPipe(long pid) {
+    if (outputPipe == null) return false;
+    Path fds = Path.of("/proc/" + pid + "/fd");
+    try (DirectoryStream<Path> links = Files.newDirectoryStream(fds)) {
+      for (Path link : links) {
+        if (outputPipe.equals(readLink(link)) && writable(pid, link.getFileName().toString())) {
+          return true;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return false; // gone, or not ours to read
+    }
+    return false;
+  }
+
+  private static @Nullable String readLink(Path link) {
+    try {
+      return Files.readSymbolicLink(link).toString();
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Whether {@code /proc/<pid>/fdinfo/<fd>} says the descriptor was opened for writing. */
+  private static boolean writable(long pid, String fd) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/fdinfo/" + fd))) {
+        if (line.startsWith("flags:")) {
+          return (Integer.parseInt(line.substring(6).strip(), 8) & 3) != 0; // O_WRONLY or O_RDWR
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+    return false;
   }
 
   private boolean carriesMarker(long pid) {

@@ -236,6 +236,47 @@ class ProcessExecutorTest {
   }
 
   @Test
+  void killsADaemonThatLeftTheSessionAndWorkspaceAndClearedItsEnvironmentButHoldsTheOutput() {
+    Path ws = workspace(root);
+    Path daemon = ws.resolve("working/daemon.pid");
+    try {
+      ExecutionResult result =
+          executor.execute(
+              python(
+                  TestSupport.DAEMON
+                      + "daemon('working/daemon.pid', keep_output=True, leave_workspace=True)\n"
+                      + "print('bye')\n",
+                  ws));
+      // Found by the output pipe it holds, it is dead when execute returns, and so the pipe's end
+      // came at once: the output is whole.
+      assertGone(daemon);
+      assertThat(result.exitCode()).isZero();
+      assertThat(result.output()).isEqualTo("daemon up\nbye\n");
+    } finally {
+      TestSupport.killLeftovers(daemon);
+    }
+  }
+
+  @Test
+  void killsADaemonThatLeftTheSessionClearedItsEnvironmentAndClosedItsOutputInTheWorkspace() {
+    Path ws = workspace(root);
+    Path daemon = ws.resolve("working/daemon.pid");
+    try {
+      ExecutionResult result =
+          executor.execute(
+              python(
+                  TestSupport.DAEMON
+                      + "daemon('working/daemon.pid', keep_output=False, leave_workspace=False)\n"
+                      + "print('bye')\n",
+                  ws));
+      assertGone(daemon);
+      assertThat(result.output()).isEqualTo("bye\n");
+    } finally {
+      TestSupport.killLeftovers(daemon);
+    }
+  }
+
+  @Test
   void anInterruptEndsTheRunAndThrows() throws Exception {
     Path ws = workspace(root);
     ExecutorService pool = Executors.newSingleThreadExecutor();

@@ -57,6 +57,49 @@ final class TestSupport {
     }
   }
 
+  /**
+   * Python code that defines {@code daemon(pid_file, keep_output, leave_workspace)}: it starts a
+   * daemon that forks twice, calls setsid, and execs Python with an empty environment (so its
+   * {@code /proc/<pid>/environ} holds no execution id). It writes its pid line to {@code pid_file};
+   * with {@code keep_output} it keeps the run's output pipe and prints {@code daemon up}, else it
+   * points its standard streams at {@code /dev/null}; with {@code leave_workspace} it moves to
+   * {@code /}. The call returns once the daemon runs its last program.
+   */
+  static final String DAEMON =
+      """
+      import os, sys
+      def daemon(pid_file, keep_output, leave_workspace):
+          r, w = os.pipe()
+          os.set_inheritable(w, True)
+          if os.fork() == 0:
+              os.setsid()
+              if os.fork() == 0:
+                  os.close(r)
+                  with open(pid_file, 'w') as f:
+                      f.write(f'{os.getpid()}\\n')
+                  if not keep_output:
+                      null = os.open(os.devnull, os.O_RDWR)
+                      for fd in (0, 1, 2):
+                          os.dup2(null, fd)
+                  if leave_workspace:
+                      os.chdir('/')
+                  code = ("import os, sys, time; print('daemon up', flush=True);"
+                          " os.write(int(sys.argv[1]), b'x'); time.sleep(600)")
+                  os.execve(sys.executable, [sys.executable, '-c', code, str(w)], {})
+              os._exit(0)
+          os.close(w)
+          os.read(r, 1)
+          os.close(r)
+      """;
+
+  /** Kills the processes named in these pid files that still run, after a failed test. */
+  static void killLeftovers(Path... pidFiles) {
+    for (Path file : pidFiles) {
+      if (!hasPidLine(file)) continue;
+      ProcessHandle.of(readPid(file)).ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+
   static ExecutionRequest python(String code, Path workspace) {
     return python(code, workspace, Duration.ofSeconds(30));
   }
@@ -110,7 +153,7 @@ final class TestSupport {
   static void assertGone(Path pidFile) {
     assertThat(pidFile).as("the program wrote %s", pidFile.getFileName()).exists();
     long pid = readPid(pidFile);
-    assertThat(running(pid)).as("process %d still runs", pid).isFalse();
+    assertThat(running(pid)).as("process %d (%s) still runs", pid, pidFile.getFileName()).isFalse();
   }
 
   /** Deletes {@code dir} and everything in it, if it exists. */
