@@ -58,9 +58,11 @@ import org.slf4j.LoggerFactory;
  * the program exits by itself, whatever it left running is killed before {@code execute} returns,
  * also a daemon that left the session and cleared its environment but holds the run's output pipe
  * or works in the workspace; the result's duration lasts until then. A shutdown hook kills the
- * processes of runs still going when the JVM exits normally. A process that leaves the session,
- * clears its environment, closes its output and leaves the workspace escapes a plain run; the
- * sandbox has no such gap, since ending it ends its PID namespace and everything in it.
+ * processes of runs still going when the JVM exits normally; in a plain run a small watchdog shell,
+ * started in its own session, kills them when the JVM dies without one (kill -9). A process that
+ * leaves the session, clears its environment, closes its output and leaves the workspace escapes a
+ * plain run; the sandbox has no such gap, since ending it ends its PID namespace and everything in
+ * it.
  *
  * <p><b>Sandbox.</b> With {@link Sandbox#REQUIRED} or {@link Sandbox#BEST_EFFORT} the same command
  * runs under bubblewrap ({@code bwrap}, Linux): no network, its own PID, IPC and UTS namespaces, no
@@ -112,6 +114,7 @@ public final class ProcessExecutor implements Executor {
 
   private final Map<String, String> interpreters;
   private final @Nullable Bubblewrap bubblewrap;
+  private final Watchdog.@Nullable Shell watchdog;
   private final List<String> launcher;
   private final ChildEnvironment environment;
   private final int maxOutputChars;
@@ -124,6 +127,8 @@ public final class ProcessExecutor implements Executor {
       ChildEnvironment environment) {
     this.interpreters = Map.copyOf(builder.interpreters);
     this.bubblewrap = bubblewrap;
+    // The sandbox needs none: bwrap dies with the JVM, and its PID namespace with it.
+    this.watchdog = bubblewrap == null ? Watchdog.Shell.find(environment.hostPath()) : null;
     this.launcher = List.copyOf(launcher);
     this.environment = environment;
     this.maxOutputChars = builder.maxOutputChars;
@@ -174,7 +179,7 @@ public final class ProcessExecutor implements Executor {
     long started = System.nanoTime();
     ProcessTree tree;
     try {
-      tree = ProcessTree.start(builder, executionId, workspace);
+      tree = ProcessTree.start(builder, executionId, workspace, watchdog);
     } catch (IOException e) {
       throw new ExecutorException("Cannot start " + command + ": " + e.getMessage(), e);
     }

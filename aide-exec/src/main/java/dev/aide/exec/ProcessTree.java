@@ -79,6 +79,8 @@ final class ProcessTree implements AutoCloseable {
   /** The link text of the run's output pipe in {@code /proc/<pid>/fd}, e.g. {@code pipe:[123]}. */
   private final @Nullable String outputPipe;
 
+  private volatile @Nullable Watchdog watchdog;
+
   private ProcessTree(Process root, String executionId, Path workspace) {
     this.root = root;
     this.rootPid = root.pid();
@@ -92,17 +94,24 @@ final class ProcessTree implements AutoCloseable {
 
   /**
    * Starts {@code builder}'s process, whose environment carries {@code executionId} and whose
-   * working directory is {@code workspace} (a real path), and tracks it.
+   * working directory is {@code workspace} (a real path), and tracks it; with a {@code watchdog}
+   * shell, also a {@link Watchdog} that kills the tree if the JVM dies before {@link #close()}.
    *
    * @throws IOException if the process cannot start, or the JVM is shutting down
    */
-  static ProcessTree start(ProcessBuilder builder, String executionId, Path workspace)
+  static ProcessTree start(
+      ProcessBuilder builder, String executionId, Path workspace, Watchdog.@Nullable Shell watchdog)
       throws IOException {
     STARTS.readLock().lock();
     try {
       if (shuttingDown) throw new IOException("the JVM is shutting down");
       ProcessTree tree = new ProcessTree(builder.start(), executionId, workspace);
       LIVE.add(tree);
+      if (watchdog != null && tree.rootStart >= 0) {
+        tree.watchdog =
+            Watchdog.start(
+                watchdog, tree.rootPid, tree.rootStart, tree.outputPipe, executionId, workspace);
+      }
       return tree;
     } finally {
       STARTS.readLock().unlock();
@@ -153,6 +162,8 @@ final class ProcessTree implements AutoCloseable {
       kill();
     } finally {
       LIVE.remove(this);
+      Watchdog dog = watchdog;
+      if (dog != null) dog.close();
     }
   }
 

@@ -277,6 +277,34 @@ class ProcessExecutorTest {
   }
 
   @Test
+  void aPlainRunHasAWatchdogThatEndsWithTheRun() {
+    // The watchdog is the process whose arguments carry the run's execution id.
+    ExecutionResult result =
+        executor.execute(
+            python(
+                """
+                import os
+                me = os.environ['AIDE_EXECUTION_ID'].encode()
+                found = []
+                for p in os.listdir('/proc'):
+                    if p.isdigit() and int(p) != os.getpid():
+                        try:
+                            with open(f'/proc/{p}/cmdline', 'rb') as f:
+                                if me in f.read().split(b'\\0'):
+                                    found.append(p)
+                        except OSError:
+                            pass
+                print(' '.join(found))
+                """,
+                workspace(root)));
+    List<String> pids = List.of(result.output().strip().split(" "));
+    assertThat(result.output()).as("the program saw its watchdog").isNotBlank();
+    for (String pid : pids) {
+      assertThat(TestSupport.running(Long.parseLong(pid))).as("watchdog %s runs", pid).isFalse();
+    }
+  }
+
+  @Test
   void anInterruptEndsTheRunAndThrows() throws Exception {
     Path ws = workspace(root);
     ExecutorService pool = Executors.newSingleThreadExecutor();
