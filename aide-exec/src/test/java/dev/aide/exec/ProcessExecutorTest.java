@@ -12,6 +12,9 @@ import dev.aide.core.exec.ExecutionRequest;
 import dev.aide.core.exec.ExecutionResult;
 import dev.aide.core.exec.ExecutorException;
 import dev.aide.core.exec.ExecutorProvider;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -254,6 +258,56 @@ class ProcessExecutorTest {
       assertThat(result.output()).isEqualTo("daemon up\nbye\n");
     } finally {
       TestSupport.killLeftovers(daemon);
+    }
+  }
+
+  @Test
+  void theDurationLastsUntilTheOutputEndsThoughTheProgramEndedBefore() throws Exception {
+    // A process started before the run, so none of the run's, gets the output pipe from the
+    // program and keeps it open for a second after the program ended; execute waits for it. Both
+    // clocks are CLOCK_MONOTONIC (System.nanoTime, time.monotonic_ns).
+    String socket = "aide-test-" + UUID.randomUUID();
+    Process holder =
+        new ProcessBuilder(
+                "python3",
+                "-c",
+                """
+                import os, socket, sys, time
+                s = socket.socket(socket.AF_UNIX)
+                s.bind('\\0' + sys.argv[1])
+                s.listen(1)
+                time.sleep(0.05)  # so that the run starts in a later clock tick
+                print('listening', flush=True)
+                c, _ = s.accept()
+                _, fds, _, _ = socket.recv_fds(c, 1, 1)
+                time.sleep(1)
+                closed = time.monotonic_ns()
+                os.close(fds[0])
+                print(closed, flush=True)
+                """,
+                socket)
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    try (BufferedReader lines =
+        new BufferedReader(
+            new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
+      assertThat(lines.readLine()).isEqualTo("listening");
+      ExecutionResult result =
+          executor.execute(
+              python(
+                  "import socket, time\n"
+                      + "print(time.monotonic_ns(), flush=True)\n"
+                      + "c = socket.socket(socket.AF_UNIX)\n"
+                      + "c.connect('\\0"
+                      + socket
+                      + "')\n"
+                      + "socket.send_fds(c, [b'x'], [1])\n",
+                  workspace(root)));
+      long programStarted = Long.parseLong(result.output().strip());
+      long outputClosed = Long.parseLong(lines.readLine());
+      assertThat(result.duration().toNanos()).isGreaterThanOrEqualTo(outputClosed - programStarted);
+    } finally {
+      holder.destroyForcibly();
     }
   }
 
