@@ -52,17 +52,17 @@ import org.slf4j.LoggerFactory;
  * error type and message.
  *
  * <p><b>Ending processes.</b> On Linux the program starts in its own session ({@code setsid}), and
- * its environment carries an execution id. At the time limit every process of the run — found by
- * its session or process group, its parentage, or that id, so also a child that forked and
- * daemonised — gets SIGTERM, and after {@link Builder#killGrace(Duration) killGrace} SIGKILL. When
- * the program exits by itself, whatever it left running is killed before {@code execute} returns,
- * also a daemon that left the session and cleared its environment but holds the run's output pipe
- * or works in the workspace; the result's duration lasts until then. A shutdown hook kills the
- * processes of runs still going when the JVM exits normally; in a plain run a small watchdog shell,
- * started in its own session, kills them when the JVM dies without one (kill -9). A process that
- * leaves the session, clears its environment, closes its output and leaves the workspace escapes a
- * plain run; the sandbox has no such gap, since ending it ends its PID namespace and everything in
- * it.
+ * its environment carries an execution id. At the time limit every process of the run gets SIGTERM,
+ * and after {@link Builder#killGrace(Duration) killGrace} SIGKILL. A process of the run is one
+ * started after its program that is in its session or process group, descends from it, carries that
+ * id, holds the run's output pipe or works in the workspace; so also a daemon that forked twice,
+ * left the session and cleared its environment. When the program exits by itself, whatever it left
+ * running is killed before {@code execute} returns, and the result's duration lasts until then and
+ * until the output ends. A shutdown hook kills the processes of runs still going when the JVM exits
+ * normally; in a plain run a small watchdog shell, started in its own session, kills them when the
+ * JVM dies without one (kill -9). A process that leaves the session, clears its environment, closes
+ * its output and leaves the workspace escapes a plain run; the sandbox has no such gap, since
+ * ending it ends its PID namespace and everything in it.
  *
  * <p><b>Sandbox.</b> With {@link Sandbox#REQUIRED} or {@link Sandbox#BEST_EFFORT} the same command
  * runs under bubblewrap ({@code bwrap}, Linux): no network, its own PID, IPC and UTS namespaces, no
