@@ -3,6 +3,10 @@ package dev.aide.exec;
 import static dev.aide.exec.TestSupport.assertGone;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +49,7 @@ class ShutdownTest {
             .map(name -> ws.resolve("working/" + name + ".pid"))
             .toList();
     Process jvm = startJvm(KilledDuringRun.class, ws);
+    Process bystander = null;
     try {
       // main.pid comes last; the others are complete by then.
       while (!TestSupport.hasPidLine(pids.get(0))) {
@@ -52,19 +57,53 @@ class ShutdownTest {
         Thread.sleep(10);
       }
       assertThat(pids).allMatch(TestSupport::hasPidLine);
+      long watchdog = watchdogOf(ws);
+      // Started after the run, in a directory whose name starts with the workspace's: not the
+      // run's, so the watchdog must leave it alone.
+      Path beside = Files.createDirectories(root.resolve(ws.getFileName() + "-beside"));
+      bystander =
+          new ProcessBuilder("python3", "-c", "import time; time.sleep(600)")
+              .directory(beside.toFile())
+              .start();
       jvm.destroyForcibly(); // SIGKILL: no shutdown hook runs
       assertThat(jvm.waitFor(30, TimeUnit.SECONDS)).isTrue();
       for (Path pid : pids) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (TestSupport.running(TestSupport.readPid(pid)) && System.nanoTime() < deadline) {
-          Thread.sleep(20);
-        }
+        awaitEnd(TestSupport.readPid(pid));
         assertGone(pid);
       }
+      awaitEnd(watchdog);
+      assertThat(TestSupport.running(watchdog)).as("the watchdog %d runs", watchdog).isFalse();
+      assertThat(bystander.isAlive()).as("a process that is not the run's runs").isTrue();
     } finally {
       jvm.destroyForcibly();
+      if (bystander != null) bystander.destroyForcibly();
       TestSupport.killLeftovers(pids.toArray(Path[]::new));
     }
+  }
+
+  /** The pid of the watchdog whose arguments name {@code ws}. */
+  private static long watchdogOf(Path ws) throws IOException {
+    String name = "\0" + ws + "\0";
+    try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+      for (Path proc : procs) {
+        byte[] cmdline;
+        try {
+          cmdline = Files.readAllBytes(proc.resolve("cmdline"));
+        } catch (IOException e) {
+          continue;
+        }
+        String text = new String(cmdline, StandardCharsets.UTF_8);
+        if (text.contains("\0aide-watchdog\0") && text.contains(name)) {
+          return Long.parseLong(proc.getFileName().toString());
+        }
+      }
+    }
+    throw new AssertionError("no watchdog for " + ws);
+  }
+
+  private static void awaitEnd(long pid) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (TestSupport.running(pid) && System.nanoTime() < deadline) Thread.sleep(20);
   }
 
   private Process startJvm(Class<?> main, Path ws) throws Exception {
