@@ -60,9 +60,11 @@ import org.slf4j.LoggerFactory;
  * running is killed before {@code execute} returns, and the result's duration lasts until then and
  * until the output ends. A shutdown hook kills the processes of runs still going when the JVM exits
  * normally; in a plain run a small watchdog shell, started in its own session, kills them when the
- * JVM dies without one (kill -9). A process that leaves the session, clears its environment, closes
- * its output and leaves the workspace escapes a plain run; the sandbox has no such gap, since
- * ending it ends its PID namespace and everything in it.
+ * JVM dies without one (kill -9). Where the JVM may make cgroups (as root, with a cgroup v1 {@code
+ * freezer} hierarchy), a plain run's processes are also those in a cgroup of its own, removed after
+ * the run. Without one, a process that leaves the session, clears its environment, closes its
+ * output and leaves the workspace escapes a plain run; the sandbox has no such gap, since ending it
+ * ends its PID namespace and everything in it.
  *
  * <p><b>Sandbox.</b> With {@link Sandbox#REQUIRED} or {@link Sandbox#BEST_EFFORT} the same command
  * runs under bubblewrap ({@code bwrap}, Linux): no network, its own PID, IPC and UTS namespaces, no

@@ -27,11 +27,13 @@ import org.slf4j.LoggerFactory;
  * and every process started from it, found by process group or session, by parentage, by the
  * execution's id in their environment, by a working directory in the workspace, or by holding the
  * write end of the run's output pipe. The last three also find a daemon that forked twice, left the
- * session and lost its parent; only processes started after the run's first one are examined. A
- * daemon that also clears its environment (by exec), closes or replaces its standard output and
- * error, and leaves the workspace is not found; nor is a process whose {@code /proc} entries this
- * JVM's user may not read (another user's, or a set-user-id program's). On systems without {@code
- * /proc} only the started process and its descendants are found.
+ * session and lost its parent; only processes started after the run's first one are examined. Where
+ * the JVM can make cgroups (as root), a plain run's processes are also those in its {@link
+ * RunCgroup}, which an unprivileged process cannot leave. Elsewhere a daemon that also clears its
+ * environment (by exec), closes or replaces its standard output and error, and leaves the workspace
+ * is not found; nor is a process whose {@code /proc} entries this JVM's user may not read (another
+ * user's, or a set-user-id program's). On systems without {@code /proc} only the started process
+ * and its descendants are found.
  *
  * <p>Thread-safe. Until {@link #close()}, a JVM shutdown hook kills the tree when the JVM exits.
  */
@@ -80,9 +82,12 @@ final class ProcessTree implements AutoCloseable {
   private final @Nullable String outputPipe;
 
   private volatile @Nullable Watchdog watchdog;
+  private final @Nullable RunCgroup cgroup;
 
-  private ProcessTree(Process root, String executionId, Path workspace) {
+  private ProcessTree(
+      Process root, String executionId, Path workspace, @Nullable RunCgroup cgroup) {
     this.root = root;
+    this.cgroup = cgroup;
     this.rootPid = root.pid();
     this.marker =
         (ChildEnvironment.EXECUTION_ID + "=" + executionId).getBytes(StandardCharsets.UTF_8);
@@ -95,7 +100,8 @@ final class ProcessTree implements AutoCloseable {
   /**
    * Starts {@code builder}'s process, whose environment carries {@code executionId} and whose
    * working directory is {@code workspace} (a real path), and tracks it; with a {@code watchdog}
-   * shell, also a {@link Watchdog} that kills the tree if the JVM dies before {@link #close()}.
+   * shell, also a {@link Watchdog} that kills the tree if the JVM dies before {@link #close()},
+   * and, where the JVM can make one, a {@link RunCgroup} that holds the tree.
    *
    * @throws IOException if the process cannot start, or the JVM is shutting down
    */
@@ -105,12 +111,30 @@ final class ProcessTree implements AutoCloseable {
     STARTS.readLock().lock();
     try {
       if (shuttingDown) throw new IOException("the JVM is shutting down");
-      ProcessTree tree = new ProcessTree(builder.start(), executionId, workspace);
+      RunCgroup cgroup = watchdog == null ? null : RunCgroup.create(executionId);
+      Process root;
+      try {
+        root = builder.start();
+      } catch (IOException | RuntimeException e) {
+        if (cgroup != null) cgroup.remove();
+        throw e;
+      }
+      if (cgroup != null && !cgroup.add(root.pid())) {
+        cgroup.remove();
+        cgroup = null;
+      }
+      ProcessTree tree = new ProcessTree(root, executionId, workspace, cgroup);
       LIVE.add(tree);
       if (watchdog != null && tree.rootStart >= 0) {
         tree.watchdog =
             Watchdog.start(
-                watchdog, tree.rootPid, tree.rootStart, tree.outputPipe, executionId, workspace);
+                watchdog,
+                tree.rootPid,
+                tree.rootStart,
+                tree.outputPipe,
+                executionId,
+                workspace,
+                cgroup == null ? null : cgroup.dir());
       }
       return tree;
     } finally {
@@ -162,6 +186,7 @@ final class ProcessTree implements AutoCloseable {
       kill();
     } finally {
       LIVE.remove(this);
+      if (cgroup != null) cgroup.remove();
       Watchdog dog = watchdog;
       if (dog != null) dog.close();
     }
@@ -186,10 +211,12 @@ final class ProcessTree implements AutoCloseable {
       if (stat != null && stat.start >= rootStart) stats.put(pid, stat);
     }
     Set<Long> descendants = descendants(stats);
+    Set<Long> contained = cgroup == null ? Set.of() : new HashSet<>(cgroup.pids());
     List<ProcessHandle> members = new ArrayList<>();
     for (Stat stat : stats.values()) {
       if (stat.dead()) continue;
       if (descendants.contains(stat.pid)
+          || contained.contains(stat.pid)
           || stat.group == rootPid
           || stat.session == rootPid
           || worksInWorkspace(stat.pid)

@@ -21,30 +21,38 @@ import org.slf4j.LoggerFactory;
  * When the run ends, {@link #close()} writes {@code done} and the watchdog exits. When the pipe
  * reaches its end without that line, the JVM is gone: the watchdog stops (SIGSTOP) every process
  * started since the run's first one that belongs to the run by the criteria of {@link ProcessTree}
- * — the run's session or group, a parent already stopped, the execution id in its environment, a
- * working directory in the workspace, the run's output pipe among its descriptors — until a round
- * finds no more, then kills them all (SIGKILL). Stopping first keeps a process from forking away
- * while the others are found. It needs only POSIX {@code sh}, {@code readlink}, {@code tr} and
- * {@code ls} (coreutils), as slim containers have them; no procps.
+ * — the run's session, group or {@link RunCgroup}, a parent already stopped, the execution id in
+ * its environment, a working directory in the workspace, the run's output pipe among its
+ * descriptors — until a round finds no more, then kills them all (SIGKILL) and removes the run's
+ * cgroup once it is empty. Stopping first keeps a process from forking away while the others are
+ * found. It needs only POSIX {@code sh}, {@code readlink}, {@code tr} and {@code ls} (coreutils),
+ * as slim containers have them; no procps.
  *
  * <p>Thread-safe for one run: {@link #close()} may be called more than once.
  */
 final class Watchdog implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Watchdog.class);
 
-  /** Arguments: root pid, its start time in clock ticks, output pipe link, execution id, ws. */
+  /**
+   * Arguments: root pid, its start time in clock ticks, output pipe link, execution id, workspace,
+   * the run's cgroup directory (or empty).
+   */
   static final String SCRIPT =
       String.join(
           "\n",
           "trap '' HUP INT QUIT",
           "IFS= read -r line",
           "[ \"$line\" = done ] && exit 0",
-          "root=$1 start=$2 pipe=$3 marker=\"" + ChildEnvironment.EXECUTION_ID + "=$4\" ws=$5",
+          "root=$1 start=$2 pipe=$3 marker=\""
+              + ChildEnvironment.EXECUTION_ID
+              + "=$4\" ws=$5 cg=$6",
           "found=' '",
           "round=0",
           "while [ \"$round\" -lt 100 ]; do",
           "  round=$((round + 1))",
           "  new=",
+          "  procs=",
+          "  [ -n \"$cg\" ] && procs=\" $(tr '\\n' ' ' < \"$cg/cgroup.procs\") \"",
           "  for d in /proc/[0-9]*; do",
           "    p=${d#/proc/}",
           "    [ \"$p\" = \"$$\" ] && continue",
@@ -54,6 +62,7 @@ final class Watchdog implements AutoCloseable {
           "    set -- ${stat##*\") \"}",
           "    [ \"${20:-0}\" -ge \"$start\" ] || continue",
           "    m=",
+          "    case \"$procs\" in *\" $p \"*) m=1 ;; esac",
           "    case \" $3 $4 \" in *\" $root \"*) m=1 ;; esac",
           "    case \"$found\" in *\" $2 \"*) m=1 ;; esac",
           "    if [ -z \"$m\" ]; then",
@@ -79,6 +88,14 @@ final class Watchdog implements AutoCloseable {
           "  [ -n \"$new\" ] || break",
           "done",
           "for p in $found; do kill -KILL \"$p\"; done",
+          "[ -n \"$cg\" ] || exit 0",
+          "i=0",
+          "while [ \"$i\" -lt 30 ]; do",
+          "  for p in $(cat \"$cg/cgroup.procs\"); do kill -KILL \"$p\"; done",
+          "  rmdir \"$cg\" && exit 0",
+          "  i=$((i + 1))",
+          "  sleep 1",
+          "done",
           "");
 
   /**
@@ -130,7 +147,8 @@ final class Watchdog implements AutoCloseable {
       long rootStart,
       @Nullable String outputPipe,
       String executionId,
-      Path workspace) {
+      Path workspace,
+      @Nullable Path cgroup) {
     List<String> command = new ArrayList<>(shell.command());
     command.addAll(
         List.of(
@@ -141,7 +159,8 @@ final class Watchdog implements AutoCloseable {
             Long.toString(rootStart),
             outputPipe == null ? "" : outputPipe,
             executionId,
-            workspace.toString()));
+            workspace.toString(),
+            cgroup == null ? "" : cgroup.toString()));
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(Path.of("/").toFile())

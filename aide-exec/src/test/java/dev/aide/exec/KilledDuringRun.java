@@ -5,8 +5,9 @@ import java.time.Duration;
 
 /**
  * A program for {@link ShutdownTest}: starts a long plain run whose Python program starts a child,
- * a grandchild and two daemons (see {@link TestSupport#DAEMON}), and writes their pids; then waits
- * to be killed.
+ * a grandchild and three daemons (see {@link TestSupport#DAEMON}), and writes their pids; then
+ * waits to be killed. The third daemon closes its output and leaves the workspace: only the run's
+ * cgroup finds it, where there is one.
  */
 public final class KilledDuringRun {
   private KilledDuringRun() {}
@@ -22,6 +23,7 @@ public final class KilledDuringRun {
           child = subprocess.Popen([sys.executable, '-c', grandchild])
           daemon('working/piped.pid', keep_output=True, leave_workspace=True)
           daemon('working/settled.pid', keep_output=False, leave_workspace=False)
+          daemon('working/hidden.pid', keep_output=False, leave_workspace=True)
           while True:
               try:
                   with open('working/grandchild.pid') as f:

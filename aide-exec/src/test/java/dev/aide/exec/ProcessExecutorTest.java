@@ -331,6 +331,29 @@ class ProcessExecutorTest {
   }
 
   @Test
+  void killsADaemonThatEscapedEverythingButTheRunsCgroupAndRemovesTheCgroup() throws Exception {
+    assumeTrue(RunCgroup.available(), "this test needs a cgroup v1 freezer hierarchy it may write");
+    Path ws = workspace(root);
+    Path daemon = ws.resolve("working/daemon.pid");
+    try {
+      ExecutionResult result =
+          executor.execute(
+              python(
+                  TestSupport.DAEMON
+                      + "daemon('working/daemon.pid', keep_output=False, leave_workspace=True)\n"
+                      + "print(os.environ['AIDE_EXECUTION_ID'])\n",
+                  ws));
+      assertGone(daemon);
+      String cgroup = "aide-" + result.output().strip();
+      try (Stream<Path> dirs = Files.walk(Path.of("/sys/fs/cgroup/freezer"), 4)) {
+        assertThat(dirs.filter(dir -> dir.getFileName().toString().equals(cgroup))).isEmpty();
+      }
+    } finally {
+      TestSupport.killLeftovers(daemon);
+    }
+  }
+
+  @Test
   void aPlainRunHasAWatchdogThatEndsWithTheRun() {
     // The watchdog is the process whose arguments carry the run's execution id.
     ExecutionResult result =

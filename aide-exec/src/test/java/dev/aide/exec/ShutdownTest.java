@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -45,9 +46,11 @@ class ShutdownTest {
     TestSupport.assumePython();
     Path ws = TestSupport.workspace(root);
     List<Path> pids =
-        Stream.of("main", "child", "grandchild", "piped", "settled")
+        Stream.of("main", "child", "grandchild", "piped", "settled", "hidden")
             .map(name -> ws.resolve("working/" + name + ".pid"))
             .toList();
+    // Without a cgroup nothing finds a daemon that closed its output and left the workspace.
+    List<Path> mustEnd = RunCgroup.available() ? pids : pids.subList(0, pids.size() - 1);
     Process jvm = startJvm(KilledDuringRun.class, ws);
     Process bystander = null;
     try {
@@ -57,7 +60,10 @@ class ShutdownTest {
         Thread.sleep(10);
       }
       assertThat(pids).allMatch(TestSupport::hasPidLine);
-      long watchdog = watchdogOf(ws);
+      List<String> watchdogArgs = watchdogOf(ws);
+      long watchdog = Long.parseLong(watchdogArgs.get(0));
+      String cgroup = watchdogArgs.get(watchdogArgs.size() - 1);
+      assertThat(cgroup.isEmpty()).as("the run has a cgroup").isEqualTo(!RunCgroup.available());
       // Started after the run, in a directory whose name starts with the workspace's: not the
       // run's, so the watchdog must leave it alone.
       Path beside = Files.createDirectories(root.resolve(ws.getFileName() + "-beside"));
@@ -67,12 +73,13 @@ class ShutdownTest {
               .start();
       jvm.destroyForcibly(); // SIGKILL: no shutdown hook runs
       assertThat(jvm.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      for (Path pid : pids) {
+      for (Path pid : mustEnd) {
         awaitEnd(TestSupport.readPid(pid));
         assertGone(pid);
       }
       awaitEnd(watchdog);
       assertThat(TestSupport.running(watchdog)).as("the watchdog %d runs", watchdog).isFalse();
+      if (!cgroup.isEmpty()) assertThat(Path.of(cgroup)).as("the run's cgroup").doesNotExist();
       assertThat(bystander.isAlive()).as("a process that is not the run's runs").isTrue();
     } finally {
       jvm.destroyForcibly();
@@ -81,8 +88,8 @@ class ShutdownTest {
     }
   }
 
-  /** The pid of the watchdog whose arguments name {@code ws}. */
-  private static long watchdogOf(Path ws) throws IOException {
+  /** The pid of the watchdog whose arguments name {@code ws}, then its command line. */
+  private static List<String> watchdogOf(Path ws) throws IOException {
     String name = "\0" + ws + "\0";
     try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
       for (Path proc : procs) {
@@ -94,7 +101,9 @@ class ShutdownTest {
         }
         String text = new String(cmdline, StandardCharsets.UTF_8);
         if (text.contains("\0aide-watchdog\0") && text.contains(name)) {
-          return Long.parseLong(proc.getFileName().toString());
+          List<String> args = new ArrayList<>(List.of(proc.getFileName().toString()));
+          args.addAll(List.of(text.split("\0", -1)));
+          return args.subList(0, args.size() - 1); // the command line ends with a NUL
         }
       }
     }
