@@ -101,8 +101,8 @@ final class RunCgroup {
   }
 
   /**
-   * Removes the cgroup once its processes, which the caller has killed, are gone (a killed process
-   * leaves a cgroup only when reaped, so a zombie whose parent does not reap it keeps the cgroup).
+   * Removes the cgroup once the processes in it, which the caller has killed, have exited (a zombie
+   * is no longer in it); logs a warning when some are still there after about a second.
    */
   void remove() {
     for (int round = 0; round < MAX_REMOVE_ROUNDS; round++) {
