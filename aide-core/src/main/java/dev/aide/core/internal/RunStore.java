@@ -286,17 +286,19 @@ public final class RunStore implements Closeable {
       ExecutionResult execution = node.execution();
       if (execution != null) {
         Path working = workspace(node.id()).resolve("working");
+        Path realWorking = Files.isDirectory(working) ? working.toRealPath() : working;
         for (String file : execution.files()) {
           Path source = working.resolve(file).normalize();
           Path target = fresh.resolve(file).normalize();
           if (!source.startsWith(working) || !target.startsWith(fresh)) continue;
           if (target.equals(fresh.resolve(solutionName))
               || target.equals(fresh.resolve(BEST_NODE_FILE))
-              || !Files.isRegularFile(source)) {
+              || !isPlainFileIn(source, realWorking)) {
             continue;
           }
           Files.createDirectories(Objects.requireNonNull(target.getParent()));
-          Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+          Files.copy(
+              source, target, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
         }
       }
       Files.writeString(fresh.resolve(solutionName), node.code());
@@ -339,6 +341,20 @@ public final class RunStore implements Closeable {
     if (!holdsNode(best, node)) {
       log.info("Rewriting {} for node {}, the journal's best", best, node.id());
       writeBest(node);
+    }
+  }
+
+  /**
+   * Whether {@code source} is a regular file, not a link, that lies in {@code realWorking} with
+   * links followed: a program may leave a link to a file of the host (or a linked directory) in
+   * {@code working/}, which must not be copied out of it.
+   */
+  private static boolean isPlainFileIn(Path source, Path realWorking) {
+    if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) return false;
+    try {
+      return source.toRealPath().startsWith(realWorking);
+    } catch (IOException e) {
+      return false;
     }
   }
 

@@ -140,6 +140,28 @@ class RunStoreTest {
   }
 
   @Test
+  void bestNeverCopiesWhatALinkInWorkingLeadsTo() throws IOException {
+    Path dir = tmp.resolve("run");
+    Path secret = Files.writeString(tmp.resolve("host-secret.txt"), "root's secret");
+    Path secrets = Files.createDirectories(tmp.resolve("host-dir"));
+    Files.writeString(secrets.resolve("id_rsa"), "a private key");
+    try (RunStore store = open(dir)) {
+      Node node = good(0, 0.5, "submission.csv", "leak.txt", "linked/id_rsa");
+      Path working = store.prepareWorkspace(0).resolve("working");
+      Files.writeString(working.resolve("submission.csv"), "id,y\n");
+      // what a program may leave behind: a link to a host file, and a linked directory
+      Files.createSymbolicLink(working.resolve("leak.txt"), secret);
+      Files.createSymbolicLink(working.resolve("linked"), secrets);
+      store.append(node);
+      store.journal().add(node);
+      store.writeBest(node);
+    }
+
+    Path best = dir.resolve("best");
+    assertThat(list(best)).containsExactlyInAnyOrder("solution.py", "submission.csv", "node.json");
+  }
+
+  @Test
   void openingTheRunRewritesBestWhenAKillLeftAnOlderNodeThereAndRemovesLeftovers()
       throws IOException {
     Path dir = tmp.resolve("run");
