@@ -41,6 +41,10 @@ import org.jspecify.annotations.Nullable;
  * permissions. Abstract Unix sockets belong to the network namespace, so none of the host's is
  * reachable.
  *
+ * <p><b>Other users.</b> The directories bwrap makes on the way to what it binds in a covered
+ * directory or in the private {@code /tmp} are made 0755 (bwrap would make them 0700), so that a
+ * program switched to another user than bwrap's can pass them.
+ *
  * <p><b>GPUs.</b> {@code --dev /dev} gives a minimal {@code /dev}; the GPU device nodes passed to
  * the constructor ({@link #gpuDevices(Path)}) are bound into it with {@code --dev-bind}.
  *
@@ -98,6 +102,10 @@ final class Bubblewrap {
           "/dev",
           "--proc",
           "/proc");
+
+  /** What setpriv needs to switch users in the sandbox: added back after {@code --cap-drop ALL}. */
+  static final List<String> SWITCH_CAPABILITIES =
+      List.of("--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID");
 
   private final Path bwrap;
   private final List<Path> hidden;
@@ -222,26 +230,107 @@ final class Bubblewrap {
    */
   List<String> wrap(
       Path workspace, @Nullable Path input, Path working, Path scratch, List<String> command) {
+    return wrap(workspace, input, working, scratch, command, List.of());
+  }
+
+  /**
+   * Returns the command that runs {@code command} in the sandbox as another user: {@code
+   * switchUser} is the {@code setpriv} command line (without the program) that bwrap, still root so
+   * that it can bind what the user cannot reach, runs inside. It keeps only the capabilities
+   * setpriv needs to switch; the switch clears them, and bwrap's no_new_privs keeps them cleared.
+   */
+  List<String> wrap(
+      Path workspace,
+      @Nullable Path input,
+      Path working,
+      Path scratch,
+      List<String> command,
+      List<String> switchUser) {
     List<String> args = new ArrayList<>();
-    isolate(args);
+    isolate(args, !switchUser.isEmpty());
     // The private /tmp comes before the paths shown again and the workspace, so that those under
     // the host's /tmp are mounted over it.
     bind(args, "--bind", scratch, Path.of(SCRATCH));
-    Set<Path> shown = new LinkedHashSet<>(readable);
-    for (Path path : installation(Path.of(command.get(0)))) {
-      // never a whole home or the host's /tmp, as for a program kept directly in one
-      if (!isHomeOrAbove(path)) shown.add(path);
+    Set<Path> made = new LinkedHashSet<>();
+    for (Path path : shown(Path.of(command.get(0)))) {
+      makeParents(args, path, made);
+      bind(args, "--ro-bind", path, path);
     }
-    for (Path path : shown) {
-      if (isCovered(path)) bind(args, "--ro-bind", path, path);
-    }
+    makeParents(args, workspace, made);
     bind(args, "--ro-bind", workspace, workspace);
-    if (input != null && !input.startsWith(workspace)) bind(args, "--ro-bind", input, input);
+    if (input != null && !input.startsWith(workspace)) {
+      makeParents(args, input, made);
+      bind(args, "--ro-bind", input, input);
+    }
     bind(args, "--bind", working, working);
     args.add("--chdir");
     args.add(workspace.toString());
+    if (!switchUser.isEmpty()) {
+      args.addAll(switchUser);
+      args.add("--");
+    }
     args.addAll(command);
     return args;
+  }
+
+  /**
+   * The covered paths that a run of {@code program} shows again: the readable ones and its
+   * installation, never a whole home or the host's /tmp (as for a program kept directly in one).
+   */
+  List<Path> shown(Path program) {
+    Set<Path> shown = new LinkedHashSet<>(readable);
+    for (Path path : installation(program)) {
+      if (!isHomeOrAbove(path)) shown.add(path);
+    }
+    shown.removeIf(path -> !isCovered(path));
+    return List.copyOf(shown);
+  }
+
+  /**
+   * Whether the sandbox makes directory {@code dir} itself, readable by all (mode 0755), rather
+   * than showing the host's: {@code dir} is in a hidden directory (an empty tmpfs) or in the
+   * private /tmp, and not in any of the {@code bound} paths.
+   */
+  boolean makes(Path dir, List<Path> bound) {
+    if (mountAbove(dir) == null && !hidden.contains(dir) && !dir.equals(Path.of(SCRATCH))) {
+      return false;
+    }
+    return bound.stream().noneMatch(dir::startsWith);
+  }
+
+  /**
+   * The sandbox's mount {@code target} lies in, below it: the hidden directory (a tmpfs) or the
+   * private /tmp, where bwrap makes the directories on the way; null when {@code target} is
+   * elsewhere (on the host's read-only root, where those directories exist) or is the mount itself.
+   */
+  private @Nullable Path mountAbove(Path target) {
+    Path top = null;
+    for (Path dir : hidden) {
+      if (target.startsWith(dir) && !target.equals(dir)) top = dir;
+    }
+    Path scratch = Path.of(SCRATCH);
+    if (top == null && target.startsWith(scratch) && !target.equals(scratch)) top = scratch;
+    return top;
+  }
+
+  /**
+   * Makes the directories leading to {@code target} that lie in a hidden directory or in /tmp with
+   * mode 0755: bwrap would make them 0700, which another user than bwrap's cannot pass.
+   */
+  private void makeParents(List<String> args, Path target, Set<Path> made) {
+    Path top = mountAbove(target);
+    if (top == null) return;
+    List<Path> parents = new ArrayList<>();
+    for (Path p = target.getParent(); p != null && !p.equals(top); p = p.getParent()) {
+      parents.add(0, p);
+    }
+    for (Path parent : parents) {
+      if (!made.add(parent)) continue;
+      args.add("--perms");
+      args.add("0755");
+      args.add("--dir");
+      args.add(parent.toString());
+    }
   }
 
   /**
@@ -251,7 +340,7 @@ final class Bubblewrap {
    */
   @Nullable String probe() {
     List<String> args = new ArrayList<>();
-    isolate(args);
+    isolate(args, false);
     args.add("true");
     try {
       Process process = new ProcessBuilder(args).redirectErrorStream(true).start();
@@ -314,10 +403,14 @@ final class Bubblewrap {
     return covered.stream().anyMatch(path::startsWith);
   }
 
-  /** Adds bwrap, the isolation, the GPU devices and the hidden directories. */
-  private void isolate(List<String> args) {
+  /**
+   * Adds bwrap, the isolation (with the capabilities setpriv needs when {@code switching} users),
+   * the GPU devices and the hidden directories.
+   */
+  private void isolate(List<String> args, boolean switching) {
     args.add(bwrap.toString());
     args.addAll(ISOLATION);
+    if (switching) args.addAll(SWITCH_CAPABILITIES);
     for (Path device : devices) {
       bind(args, "--dev-bind", device, Path.of("/dev").resolve(device.getFileName().toString()));
     }

@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -84,6 +85,22 @@ import org.slf4j.LoggerFactory;
  * its permissions. Abstract sockets are cut off with the network. With {@link
  * Builder#gpus(boolean)} the GPU device nodes are bound into the sandbox's {@code /dev}.
  *
+ * <p><b>Users.</b> Generated code never runs as root. When the JVM runs as root, every program runs
+ * as an unprivileged user, {@code nobody} by default or the one set with {@link
+ * Builder#runAs(String)}, through {@code setpriv} (util-linux): with no supplementary groups, no
+ * capabilities and no_new_privs, so that a set-user-ID program does not make it root again. The
+ * plain process switches in the launcher; in the sandbox bwrap stays root to bind what that user
+ * cannot reach and switches inside. {@code working/} and the scratch directory are made the user's
+ * before each run; the workspace and the task's data stay readable, not writable, by it, and what
+ * it wrote stays its own (the JVM, being root, can still list, copy and delete it). The user cannot
+ * read root's files ({@code /etc/shadow}) nor, in a plain run, the JVM's environment in {@code
+ * /proc/<pid>/environ}. When that user cannot reach the workspace, the task's data or the program
+ * (a directory on the way is rwx------, such as {@code /root}), {@code execute} throws and names
+ * the directory. <b>A JVM that is not root cannot switch users: a plain program runs as the JVM's
+ * user and can read the JVM's environment, API keys included, through {@code /proc}</b>; the
+ * sandbox, with its own PID namespace, cannot. Where {@code setpriv} is installed, a plain program
+ * is killed when the JVM dies (its parent-death signal).
+ *
  * <p><b>Environment.</b> The program's environment is built, not inherited: {@code PATH}, {@code
  * LANG}, {@code LC_ALL}, {@code LC_CTYPE}, {@code TZ}, {@code CUDA_VISIBLE_DEVICES}, {@code
  * PYTHONUSERBASE} and the thread-count variables ({@code OMP_NUM_THREADS}, {@code
@@ -121,17 +138,23 @@ public final class ProcessExecutor implements Executor {
   private final ChildEnvironment environment;
   private final int maxOutputChars;
   private final Duration killGrace;
+  private final @Nullable RunAsUser user;
+  private final List<String> switchUser;
 
   private ProcessExecutor(
       Builder builder,
       @Nullable Bubblewrap bubblewrap,
       List<String> launcher,
-      ChildEnvironment environment) {
+      ChildEnvironment environment,
+      @Nullable RunAsUser user,
+      List<String> switchUser) {
     this.interpreters = Map.copyOf(builder.interpreters);
     this.bubblewrap = bubblewrap;
     // The sandbox needs none: bwrap dies with the JVM, and its PID namespace with it.
     this.watchdog = bubblewrap == null ? Watchdog.Shell.find(environment.hostPath()) : null;
     this.launcher = List.copyOf(launcher);
+    this.user = user;
+    this.switchUser = List.copyOf(switchUser);
     this.environment = environment;
     this.maxOutputChars = builder.maxOutputChars;
     this.killGrace = builder.killGrace;
@@ -152,7 +175,9 @@ public final class ProcessExecutor implements Executor {
    * ordinary result.
    *
    * @throws ExecutorException when the workspace cannot be written, the command's program is not
-   *     found, or the process cannot start
+   *     found, the program would run as another user who cannot reach the workspace, the task's
+   *     data or the program (the message names the directory in the way), or the process cannot
+   *     start
    */
   @Override
   public ExecutionResult execute(ExecutionRequest request) {
@@ -228,7 +253,7 @@ public final class ProcessExecutor implements Executor {
     }
   }
 
-  private static Path prepareWorkspace(ExecutionRequest request) {
+  private Path prepareWorkspace(ExecutionRequest request) {
     Path workspace = request.workspace().toAbsolutePath().normalize();
     String fileName = request.fileName();
     if (fileName.isBlank() || fileName.contains("/") || fileName.contains(File.separator)) {
@@ -241,6 +266,10 @@ public final class ProcessExecutor implements Executor {
       Files.createDirectories(workspace.resolve("working"));
       Files.createDirectories(workspace.resolve(SCRATCH_DIR));
       Files.writeString(workspace.resolve(fileName), request.code(), StandardCharsets.UTF_8);
+      if (user != null) {
+        user.own(workspace.resolve("working"), true);
+        user.own(workspace.resolve(SCRATCH_DIR), false);
+      }
       return workspace.toRealPath();
     } catch (IOException e) {
       throw new ExecutorException("Cannot write the workspace " + workspace + ": " + e, e);
@@ -255,28 +284,77 @@ public final class ProcessExecutor implements Executor {
     String program = interpreters.getOrDefault(name, name);
     command.set(0, resolveProgram(name, program, workspace, path == null ? "" : path).toString());
     List<String> full = new ArrayList<>(launcher);
-    if (bubblewrap == null) {
-      full.addAll(command);
-      return full;
-    }
     Path input = null;
     try {
       input = workspace.resolve("input").toRealPath();
     } catch (IOException e) {
       log.debug("No input directory in {}", workspace, e);
     }
+    if (bubblewrap == null) {
+      if (user != null) checkReachable(user, workspace, input, command.get(0), dir -> false);
+      full.addAll(command);
+      return full;
+    }
     try {
+      Path working = workspace.resolve("working").toRealPath();
+      if (user != null) {
+        List<Path> bound = new ArrayList<>(bubblewrap.shown(Path.of(command.get(0))));
+        bound.add(workspace);
+        if (input != null) bound.add(input);
+        checkReachable(user, workspace, input, command.get(0), dir -> bubblewrap.makes(dir, bound));
+      }
       full.addAll(
-          bubblewrap.wrap(
-              workspace,
-              input,
-              workspace.resolve("working").toRealPath(),
-              scratch.toRealPath(),
-              command));
+          bubblewrap.wrap(workspace, input, working, scratch.toRealPath(), command, switchUser));
     } catch (IOException e) {
       throw new ExecutorException("Cannot resolve the workspace " + workspace + ": " + e, e);
     }
     return full;
+  }
+
+  /**
+   * Throws when {@code user} cannot reach the workspace, the task's data or the program, so that
+   * the run does not fail with a confusing FileNotFoundError or PermissionError.
+   */
+  private static void checkReachable(
+      RunAsUser user,
+      Path workspace,
+      @Nullable Path input,
+      String program,
+      Predicate<Path> madeBySandbox) {
+    Map<String, Map.Entry<Path, String>> needed = new LinkedHashMap<>();
+    needed.put("the workspace", Map.entry(workspace, "rx"));
+    if (input != null) needed.put("the task's data (input/)", Map.entry(input, "rx"));
+    Path programPath = Path.of(program);
+    needed.put("the program", Map.entry(programPath, "x"));
+    try {
+      needed.put("the program's file", Map.entry(programPath.toRealPath(), "x"));
+    } catch (IOException e) {
+      log.debug("Cannot resolve {}", programPath, e);
+    }
+    for (Map.Entry<String, Map.Entry<Path, String>> need : needed.entrySet()) {
+      Path target = need.getValue().getKey();
+      Path blocking = user.blocking(target, need.getValue().getValue(), madeBySandbox);
+      if (blocking == null) continue;
+      throw new ExecutorException(
+          "The program runs as "
+              + user
+              + ", who cannot reach "
+              + need.getKey()
+              + " at "
+              + target
+              + ": "
+              + blocking
+              + " ("
+              + RunAsUser.describe(blocking)
+              + ") does not let that user "
+              + (blocking.equals(target) ? "use it" : "pass")
+              + ". Make it readable for others (chmod o+rx "
+              + blocking
+              + "), move "
+              + need.getKey()
+              + " to a directory others can read, or choose another user with"
+              + " ProcessExecutor.builder().runAs(...).");
+    }
   }
 
   private static Path resolveProgram(String name, String program, Path workspace, String path) {
@@ -422,6 +500,8 @@ public final class ProcessExecutor implements Executor {
     private @Nullable Long memoryLimit;
     private @Nullable Long fileSizeLimit;
     private @Nullable Integer threads;
+    private @Nullable String runAs;
+    private int jvmUid = RunAsUser.jvmUid();
 
     private Builder() {}
 
@@ -563,6 +643,27 @@ public final class ProcessExecutor implements Executor {
       return this;
     }
 
+    /**
+     * Sets the user programs run as when the JVM runs as root: a name from {@code /etc/passwd} or a
+     * numeric uid, optionally followed by {@code :gid} ({@code "aide"}, {@code "1001:1001"}). By
+     * default a root JVM runs them as {@code nobody} (65534:65534 where there is no such user);
+     * generated code never runs as root. A JVM that is not root cannot switch users; programs run
+     * as the JVM's user.
+     *
+     * @throws ExecutorException in {@link #build()} if the user does not exist, is root, or the JVM
+     *     is not root
+     */
+    public Builder runAs(String user) {
+      this.runAs = Objects.requireNonNull(user, "user");
+      return this;
+    }
+
+    /** Replaces the JVM's effective uid, for tests. */
+    Builder jvmUid(int uid) {
+      this.jvmUid = uid;
+      return this;
+    }
+
     /** Replaces the host environment variables are taken from, for tests; default the JVM's. */
     Builder hostEnvironment(Map<String, String> hostEnvironment) {
       this.hostEnvironment = Map.copyOf(hostEnvironment);
@@ -576,9 +677,10 @@ public final class ProcessExecutor implements Executor {
      *     not allowed
      * @throws ExecutorException if an interpreter given as an absolute path or a {@linkplain
      *     #sandboxReadable(Path...) readable path} is not there, if {@linkplain #gpus(boolean)
-     *     GPUs} are asked for and no GPU device node exists, or if the sandbox is {@link
+     *     GPUs} are asked for and no GPU device node exists, if the sandbox is {@link
      *     Sandbox#REQUIRED} and bubblewrap is missing or cannot work here (the message says how to
-     *     install it)
+     *     install it), if the {@linkplain #runAs(String) user} is unknown, root, or set while the
+     *     JVM is not root, or if the JVM is root and {@code setpriv} (util-linux) is missing
      */
     public ProcessExecutor build() {
       interpreters.forEach(
@@ -602,11 +704,33 @@ public final class ProcessExecutor implements Executor {
           new ChildEnvironment(
               hostEnvironment, inherited, fixedEnvironment, threads, allowedSecrets);
       String path = env.hostPath();
+      RunAsUser user = user();
+      Bubblewrap bubblewrap = bubblewrap(path, readable, devices);
+      Path setpriv = findOnPath("setpriv", path);
+      if (user != null && setpriv == null) {
+        throw new ExecutorException(
+            "The JVM runs as root, and generated code must not: programs run as "
+                + user
+                + " through setpriv (util-linux), which is not on PATH ("
+                + path
+                + "). Install util-linux, e.g. with `apt-get install util-linux`.");
+      }
+      List<String> switchUser = new ArrayList<>();
+      if (user != null) {
+        switchUser.add(Objects.requireNonNull(setpriv).toString());
+        switchUser.addAll(user.setprivOptions());
+      }
       List<String> launcher = new ArrayList<>();
       Path setsid = findOnPath("setsid", path);
       if (setsid != null) {
         launcher.add(setsid.toString());
         launcher.add("--wait");
+      }
+      if (bubblewrap == null && setpriv != null) {
+        // Plain: switch here, and let the program die with the JVM (the parent-death signal
+        // outlives the switch). The sandbox switches inside bwrap, which has --die-with-parent.
+        launcher.addAll(switchUser.isEmpty() ? List.of(setpriv.toString()) : switchUser);
+        launcher.add("--pdeathsig=KILL");
       }
       if (memoryLimit != null || fileSizeLimit != null) {
         Path prlimit = findOnPath("prlimit", path);
@@ -619,7 +743,25 @@ public final class ProcessExecutor implements Executor {
           if (fileSizeLimit != null) launcher.add("--fsize=" + fileSizeLimit);
         }
       }
-      return new ProcessExecutor(this, bubblewrap(path, readable, devices), launcher, env);
+      return new ProcessExecutor(
+          this, bubblewrap, launcher, env, user, bubblewrap == null ? List.of() : switchUser);
+    }
+
+    /** The user to switch to, or null when the JVM is not root and programs run as its user. */
+    private @Nullable RunAsUser user() {
+      if (jvmUid != 0) {
+        if (runAs != null) {
+          throw new ExecutorException(
+              "runAs(\""
+                  + runAs
+                  + "\"): the JVM does not run as root ("
+                  + (jvmUid < 0 ? "its uid is unknown" : "uid " + jvmUid)
+                  + "), so it cannot switch users; programs run as the JVM's user. Remove"
+                  + " runAs, or run the JVM as root.");
+        }
+        return null;
+      }
+      return RunAsUser.resolve(runAs);
     }
 
     private @Nullable Bubblewrap bubblewrap(String path, List<Path> readable, List<Path> devices) {

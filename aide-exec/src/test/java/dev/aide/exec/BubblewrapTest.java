@@ -172,6 +172,72 @@ class BubblewrapTest {
     assertThat(mounted(wrap(sandbox(home), "/usr/bin/python3"), "--dev-bind")).isEmpty();
   }
 
+  @Test
+  void switchesUsersInsideKeepingOnlyWhatSetprivNeeds() {
+    Bubblewrap sandbox = sandbox(home);
+    Path ws = home.resolve("runs/a/ws");
+    List<String> setpriv = List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534");
+    List<String> args =
+        sandbox.wrap(
+            ws,
+            null,
+            ws.resolve("working"),
+            ws.resolve("tmp"),
+            List.of("/usr/bin/python3", "solution.py"),
+            setpriv);
+
+    assertThat(args.subList(args.size() - 6, args.size()))
+        .containsExactly(
+            "/usr/bin/setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--",
+            "/usr/bin/python3",
+            "solution.py");
+    assertThat(String.join(" ", args))
+        .contains("--cap-drop ALL --ro-bind / / --dev /dev --proc /proc")
+        .contains("--cap-add CAP_SETUID --cap-add CAP_SETGID");
+    // The workspace lies in the hidden home: the way to it is made passable for nobody.
+    assertThat(String.join(" ", args))
+        .contains(
+            "--perms 0755 --dir "
+                + home.resolve("runs")
+                + " --perms 0755 --dir "
+                + home.resolve("runs/a")
+                + " --ro-bind "
+                + ws);
+    assertThat(sandbox.makes(home.resolve("runs/a"), List.of(ws))).isTrue();
+    assertThat(sandbox.makes(ws.resolve("input"), List.of(ws))).isFalse();
+    assertThat(sandbox.makes(Path.of("/var/lib"), List.of(ws))).isFalse();
+
+    List<String> plain =
+        sandbox.wrap(
+            ws, null, ws.resolve("working"), ws.resolve("tmp"), List.of("/usr/bin/python3"));
+    assertThat(plain).doesNotContain("--cap-add", "--");
+  }
+
+  @Test
+  void makesTheWayToAWorkspaceInACoveredSocketDirectoryPassable() throws IOException {
+    Path varTmp = Files.createDirectories(root.resolve("var-tmp")).toRealPath();
+    Bubblewrap sandbox =
+        new Bubblewrap(BWRAP, List.of(home), List.of(varTmp), List.of(), List.of());
+    Path ws = varTmp.resolve("runs/ws");
+
+    List<String> args =
+        sandbox.wrap(
+            ws,
+            null,
+            ws.resolve("working"),
+            ws.resolve("tmp"),
+            List.of("/usr/bin/python3"),
+            List.of("/usr/bin/setpriv", "--reuid=65534"));
+
+    assertThat(String.join(" ", args))
+        .contains("--tmpfs " + varTmp)
+        .contains("--perms 0755 --dir " + varTmp.resolve("runs") + " --ro-bind " + ws);
+    assertThat(sandbox.makes(varTmp.resolve("runs"), List.of(ws))).isTrue();
+  }
+
   /** Makes fake GPU device nodes (regular files) in {@code dev}, among other devices. */
   static Path fakeDevices(Path dev) throws IOException {
     Files.createDirectories(dev.resolve("nvidia-caps"));

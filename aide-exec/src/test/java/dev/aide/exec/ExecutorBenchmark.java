@@ -38,7 +38,8 @@ public final class ExecutorBenchmark {
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     String python = pythonExecutable();
-    Path root = Files.createTempDirectory("aide-exec-bench");
+    // Readable by others, as a run's output directory is: a root JVM runs programs as nobody.
+    Path root = TestSupport.openToOthers(Files.createTempDirectory("aide-exec-bench"));
     try {
       String directly = "`python3 -c pass` started directly";
       Map<String, Callable<?>> modes = new LinkedHashMap<>();
@@ -125,7 +126,7 @@ public final class ExecutorBenchmark {
   }
 
   private static Object execute(ProcessExecutor executor, Path root) throws IOException {
-    Path workspace = Files.createTempDirectory(root, "ws");
+    Path workspace = TestSupport.openToOthers(Files.createTempDirectory(root, "ws"));
     Files.createDirectories(workspace.resolve("working"));
     Files.createDirectories(workspace.resolve("input"));
     ExecutionResult result =
@@ -141,10 +142,13 @@ public final class ExecutorBenchmark {
     return result;
   }
 
-  /** The Python binary behind {@code python3} on PATH (not a wrapper such as a pyenv shim). */
+  /**
+   * The Python binary behind {@code python3} on PATH (not a wrapper such as a pyenv shim), or
+   * behind one nobody can run where the JVM is root (see {@link TestSupport#python3()}).
+   */
   private static String pythonExecutable() throws IOException, InterruptedException {
     Process process =
-        new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)")
+        new ProcessBuilder(TestSupport.python3(), "-c", "import sys; print(sys.executable)")
             .redirectErrorStream(true)
             .start();
     String path =

@@ -15,7 +15,7 @@ public final class ExitDuringRun {
     Thread run =
         new Thread(
             () ->
-                ProcessExecutor.builder()
+                TestSupport.builder()
                     .build()
                     .execute(
                         TestSupport.python(

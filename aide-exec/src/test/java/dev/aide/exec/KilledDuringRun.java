@@ -42,7 +42,7 @@ public final class KilledDuringRun {
     Thread run =
         new Thread(
             () ->
-                ProcessExecutor.builder()
+                TestSupport.builder()
                     .build()
                     .execute(TestSupport.python(PROGRAM, workspace, Duration.ofMinutes(10))));
     run.setDaemon(true);

@@ -41,7 +41,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 @Timeout(60)
 class ProcessExecutorTest {
-  private static final ProcessExecutor executor = ProcessExecutor.builder().build();
+  private static final ProcessExecutor executor = TestSupport.builder().build();
 
   @TempDir Path root;
 
@@ -163,7 +163,7 @@ class ProcessExecutorTest {
   void stopsARunAtItsTimeLimitWithItsForkedChildAndItsDaemon() {
     Path ws = workspace(root);
     ExecutionResult result =
-        ProcessExecutor.builder()
+        TestSupport.builder()
             .killGrace(Duration.ofMillis(300))
             .build()
             .execute(
@@ -196,7 +196,7 @@ class ProcessExecutorTest {
   void killsAProgramThatIgnoresSigterm() {
     Path ws = workspace(root);
     ExecutionResult result =
-        ProcessExecutor.builder()
+        TestSupport.builder()
             .killGrace(Duration.ofMillis(200))
             .build()
             .execute(
@@ -419,7 +419,7 @@ class ProcessExecutorTest {
   void boundsAHundredMegabytesOfOutput() {
     int max = 10_000;
     ExecutionResult result =
-        ProcessExecutor.builder()
+        TestSupport.builder()
             .maxOutputChars(max)
             .build()
             .execute(
@@ -451,15 +451,12 @@ class ProcessExecutorTest {
             + "    print(name, os.environ.get(name))\n";
 
     ExecutionResult result =
-        ProcessExecutor.builder()
-            .hostEnvironment(host)
-            .build()
-            .execute(python(code, workspace(root)));
+        TestSupport.builder().hostEnvironment(host).build().execute(python(code, workspace(root)));
     assertThat(result.output())
         .isEqualTo("OPENAI_API_KEY None\nHF_TOKEN None\nSOME_HOST_SETTING None\n");
 
     ExecutionResult allowed =
-        ProcessExecutor.builder()
+        TestSupport.builder()
             .hostEnvironment(host)
             .inherit("SOME_HOST_SETTING", "HF_TOKEN")
             .allowSecret("HF_TOKEN")
@@ -491,7 +488,7 @@ class ProcessExecutorTest {
   void pointsHomeAndTmpdirIntoTheWorkspaceAndSetsThreadCounts() {
     Path ws = workspace(root);
     ExecutionResult result =
-        ProcessExecutor.builder()
+        TestSupport.builder()
             .threads(3)
             .environment("SEED", "7")
             .build()
@@ -562,7 +559,7 @@ class ProcessExecutorTest {
   void runsAConfiguredInterpreterInPlaceOfTheCommandsFirstWord() {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "this test needs /usr/bin/python3");
     ExecutionResult result =
-        ProcessExecutor.builder()
+        TestSupport.builder()
             .interpreter("python3", "/usr/bin/python3")
             .build()
             .execute(python("import sys\nprint(sys.executable)\n", workspace(root)));
@@ -585,7 +582,7 @@ class ProcessExecutorTest {
         .hasMessageContaining("interpreter(\"python3.99\", \"/path/to/python3.99\")");
     assertThat(request.workspace().resolve("tmp")).doesNotExist();
     assertThatThrownBy(
-            () -> ProcessExecutor.builder().interpreter("python3", "/nowhere/bin/python").build())
+            () -> TestSupport.builder().interpreter("python3", "/nowhere/bin/python").build())
         .isInstanceOf(ExecutorException.class)
         .hasMessageContaining("/nowhere/bin/python");
   }
@@ -618,7 +615,7 @@ class ProcessExecutorTest {
         ProcessExecutor.findOnPath("prlimit", TestSupport.pathOrDefault()) != null,
         "this test needs prlimit (util-linux)");
     ProcessExecutor limited =
-        ProcessExecutor.builder().memoryLimit(512L << 20).fileSizeLimit(1 << 20).build();
+        TestSupport.builder().memoryLimit(512L << 20).fileSizeLimit(1 << 20).build();
 
     ExecutionResult memory =
         limited.execute(python("x = bytearray(2 * 1024 ** 3)\n", workspace(root)));

@@ -21,6 +21,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ class SandboxTest {
     String problem = new Bubblewrap(bwrap).probe();
     assumeTrue(problem == null, () -> "this test needs a working bubblewrap: " + problem);
     sandboxed =
-        ProcessExecutor.builder()
+        TestSupport.builder()
             .sandbox(ProcessExecutor.Sandbox.REQUIRED)
             .killGrace(Duration.ofMillis(200))
             .build();
@@ -134,7 +135,7 @@ class SandboxTest {
               + "cat '"
               + cache.resolve("model.txt")
               + "' 2>/dev/null || echo 'cache hidden'\n");
-      assertThat(greet.toFile().setExecutable(true)).isTrue();
+      assertThat(greet.toFile().setExecutable(true, false)).isTrue();
       ExecutionRequest request =
           new ExecutionRequest(
               "",
@@ -144,12 +145,21 @@ class SandboxTest {
               Duration.ofSeconds(30),
               Map.of());
 
-      ExecutionResult plain =
-          ProcessExecutor.builder().interpreter("greet", greet.toString()).build().execute(request);
-      assertThat(plain.output()).as("the control run").contains("s3cr3t\n");
+      ProcessExecutor plainExecutor =
+          TestSupport.builder().interpreter("greet", greet.toString()).build();
+      if (TestSupport.jvmIsRoot()) {
+        // The control run: as nobody, a plain process cannot even reach the home (rwx------).
+        assertThatThrownBy(() -> plainExecutor.execute(request))
+            .isInstanceOf(ExecutorException.class)
+            .hasMessageContaining("who cannot reach the program");
+      } else {
+        assertThat(plainExecutor.execute(request).output())
+            .as("the control run")
+            .contains("s3cr3t\n");
+      }
 
       ExecutionResult hidden =
-          ProcessExecutor.builder()
+          TestSupport.builder()
               .interpreter("greet", greet.toString())
               .sandbox(ProcessExecutor.Sandbox.REQUIRED)
               .build()
@@ -158,7 +168,7 @@ class SandboxTest {
           .isEqualTo("hello from the tool\ncredentials hidden\ncache hidden\n");
 
       ExecutionResult shown =
-          ProcessExecutor.builder()
+          TestSupport.builder()
               .interpreter("greet", greet.toString())
               .sandbox(ProcessExecutor.Sandbox.REQUIRED)
               .sandboxReadable(cache)
@@ -201,7 +211,7 @@ class SandboxTest {
     Path missing = root.resolve("missing");
     assertThatThrownBy(
             () ->
-                ProcessExecutor.builder()
+                TestSupport.builder()
                     .sandbox(ProcessExecutor.Sandbox.OFF)
                     .sandboxReadable(missing)
                     .build())
@@ -236,8 +246,7 @@ class SandboxTest {
               + "    except OSError as e:\n"
               + "        print(host, 'blocked')\n";
 
-      ExecutionResult plain =
-          ProcessExecutor.builder().build().execute(python(code, workspace(root)));
+      ExecutionResult plain = TestSupport.builder().build().execute(python(code, workspace(root)));
       assertThat(plain.output()).as("the control run").contains("127.0.0.1 connected");
 
       ExecutionResult result = sandboxed.execute(python(code, workspace(root)));
@@ -403,7 +412,7 @@ class SandboxTest {
               + "    s.close()\n");
 
       ExecutionResult plain =
-          ProcessExecutor.builder().build().execute(python(code.toString(), workspace(root)));
+          TestSupport.builder().build().execute(python(code.toString(), workspace(root)));
       ExecutionResult result = sandboxed.execute(python(code.toString(), workspace(root)));
       for (Path place : places) {
         assertThat(plain.output()).as("the control run").contains(place + " connected\n");
@@ -492,8 +501,7 @@ class SandboxTest {
               + "except OSError:\n"
               + "    print('blocked')\n";
 
-      ExecutionResult plain =
-          ProcessExecutor.builder().build().execute(python(code, workspace(root)));
+      ExecutionResult plain = TestSupport.builder().build().execute(python(code, workspace(root)));
       assertThat(plain.output()).as("the control run").isEqualTo("connected\n");
       ExecutionResult result = sandboxed.execute(python(code, workspace(root)));
       assertThat(result.output()).isEqualTo("blocked\n");
@@ -584,7 +592,11 @@ class SandboxTest {
     Path bin = Files.createDirectories(root.resolve("bin"));
     Path python3 = bin.resolve("python3");
     Files.writeString(python3, "#!/bin/sh\nexec '" + pythonExecutable() + "' \"$@\"\n");
-    assertThat(python3.toFile().setExecutable(true)).isTrue();
+    assertThat(python3.toFile().setExecutable(true, false)).isTrue();
+    // As root, programs run as nobody through setpriv; only bubblewrap is missing here.
+    Path setpriv = ProcessExecutor.findOnPath("setpriv", TestSupport.pathOrDefault());
+    if (setpriv != null)
+      Files.copy(setpriv, bin.resolve("setpriv"), StandardCopyOption.COPY_ATTRIBUTES);
     ProcessExecutor executor =
         ProcessExecutor.builder()
             .hostEnvironment(Map.of("PATH", bin.toString()))
@@ -598,7 +610,7 @@ class SandboxTest {
   /** The python3 binary itself, not a wrapper script such as a pyenv shim. */
   private static String pythonExecutable() throws IOException, InterruptedException {
     Process process =
-        new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)")
+        new ProcessBuilder(TestSupport.python3(), "-c", "import sys; print(sys.executable)")
             .redirectErrorStream(true)
             .start();
     String path = new String(process.getInputStream().readAllBytes(), UTF_8).strip();

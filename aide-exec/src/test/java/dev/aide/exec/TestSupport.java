@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,14 +27,47 @@ final class TestSupport {
         "this test needs python3 on PATH");
   }
 
+  /**
+   * Returns a builder whose {@code python3} is one that programs can run: python3 on PATH, unless
+   * the JVM is root and that one lies where the unprivileged user cannot reach (a pyenv in {@code
+   * /root}); then {@code /usr/bin/python3}.
+   */
+  static ProcessExecutor.Builder builder() {
+    return ProcessExecutor.builder().interpreter("python3", python3());
+  }
+
+  static String python3() {
+    Path onPath = ProcessExecutor.findOnPath("python3", pathOrDefault());
+    if (onPath == null || !jvmIsRoot()) return "python3";
+    RunAsUser nobody = RunAsUser.resolve(null);
+    try {
+      if (nobody.blocking(onPath, "x", dir -> false) == null
+          && nobody.blocking(onPath.toRealPath(), "x", dir -> false) == null) {
+        return onPath.toString();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Path system = Path.of("/usr/bin/python3");
+    assumeTrue(
+        Files.isExecutable(system),
+        "this test needs a python3 that nobody can run, e.g. /usr/bin/python3");
+    return system.toString();
+  }
+
   static String pathOrDefault() {
     String path = System.getenv("PATH");
     return path == null ? "/usr/bin:/bin" : path;
   }
 
-  /** Makes {@code root/<n>/} with {@code working/} and an empty {@code input/}. */
+  /**
+   * Makes {@code root/<n>/} with {@code working/} and an empty {@code input/}. Like a run's output
+   * directory, {@code root} is made readable by others (JUnit makes a {@code @TempDir} rwx------),
+   * so that the unprivileged user a root JVM runs programs as can reach it.
+   */
   static Path workspace(Path root) {
     try {
+      openToOthers(root);
       Path workspace = root.resolve("ws" + NEXT.incrementAndGet());
       Files.createDirectories(workspace.resolve("working"));
       Files.createDirectories(workspace.resolve("input"));
@@ -48,6 +82,7 @@ final class TestSupport {
    */
   static Path workspaceWithData(Path root, Path data) {
     try {
+      openToOthers(root);
       Path workspace = root.resolve("ws" + NEXT.incrementAndGet());
       Files.createDirectories(workspace.resolve("working"));
       Files.createSymbolicLink(workspace.resolve("input"), data);
@@ -98,6 +133,17 @@ final class TestSupport {
       if (!hasPidLine(file)) continue;
       ProcessHandle.of(readPid(file)).ifPresent(ProcessHandle::destroyForcibly);
     }
+  }
+
+  /** Makes {@code dir} rwxr-xr-x, as directories made with the usual umask are. */
+  static Path openToOthers(Path dir) throws IOException {
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return dir;
+  }
+
+  /** Whether this JVM runs as root, so that programs run as an unprivileged user. */
+  static boolean jvmIsRoot() {
+    return RunAsUser.jvmUid() == 0;
   }
 
   static ExecutionRequest python(String code, Path workspace) {

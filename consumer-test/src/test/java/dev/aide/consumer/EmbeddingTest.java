@@ -19,6 +19,7 @@ import dev.aide.exec.ProcessExecutor;
 import dev.aide.llm.OpenAiClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -50,6 +51,9 @@ class EmbeddingTest {
 
   @BeforeEach
   void startServer() throws Exception {
+    // As a directory made with the usual umask is (JUnit makes it rwx------): a root JVM runs
+    // programs as nobody, who must reach the run's workspaces.
+    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
     server.setDispatcher(llm);
     server.start();
   }

@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.junit5.StartStop;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +25,15 @@ class AideCommandTest {
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  /**
+   * Makes the temporary directory readable by others, as a directory made with the usual umask is
+   * (JUnit makes it rwx------): a root JVM runs programs as nobody, who must reach the workspaces.
+   */
+  @BeforeEach
+  void openTheTemporaryDirectoryToOthers() throws IOException {
+    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
 
   private int run(Map<String, String> env, String... args) {
     return AideCommand.run(
@@ -36,6 +48,15 @@ class AideCommandTest {
     env.put("AIDE_MODEL", "scripted");
     env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     return env;
+  }
+
+  /**
+   * A python3 that programs can run: as root they run as nobody, who cannot reach a python3 kept in
+   * root's home (a pyenv in /root, rwx------); /usr/bin/python3 can.
+   */
+  private static String runnablePython() {
+    boolean root = "root".equals(System.getProperty("user.name"));
+    return root && Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
   }
 
   private static String scientificPython() {
@@ -92,7 +113,17 @@ class AideCommandTest {
     Map<String, String> env = scriptedLlm();
     server.setDispatcher(llm);
 
-    int exit = run(env, "--example", "speedup", "--steps", "1", "--out", dir.toString());
+    int exit =
+        run(
+            env,
+            "--example",
+            "speedup",
+            "--steps",
+            "1",
+            "--out",
+            dir.toString(),
+            "--python",
+            runnablePython());
 
     assertThat(exit).as("stderr: %s", err).isZero();
     assertThat(llm.coderCalls).hasValue(0);
@@ -473,7 +504,17 @@ class AideCommandTest {
   void aRunWithoutAGoodNodeExitsWith5AndPointsToNoMissingBestDirectory() {
     Path dir = tmp.resolve("run");
     // no data: the scripted code cannot read input/train.csv, so every node is buggy
-    int exit = run(scriptedLlm(), "--goal", "Predict y", "--steps", "1", "--out", dir.toString());
+    int exit =
+        run(
+            scriptedLlm(),
+            "--goal",
+            "Predict y",
+            "--steps",
+            "1",
+            "--out",
+            dir.toString(),
+            "--python",
+            runnablePython());
 
     assertThat(exit).as("stderr: %s", err).isEqualTo(AideCommand.EXIT_NO_SOLUTION).isEqualTo(5);
     assertThat(dir.resolve("best")).doesNotExist();
