@@ -164,7 +164,11 @@ final class RunAsUser {
     return entries;
   }
 
-  /** Makes {@code path}, and with {@code recursive} everything in it, owned by this user. */
+  /**
+   * Makes {@code path}, and with {@code recursive} everything in it, owned by this user. Links are
+   * not followed, and a file with more than one hard link is left alone: its other name may be
+   * outside (a link to {@code /etc/shadow} must not hand that file over).
+   */
   void own(Path path, boolean recursive) throws IOException {
     if (!recursive) {
       chown(path);
@@ -176,6 +180,10 @@ final class RunAsUser {
   }
 
   private void chown(Path path) throws IOException {
+    Map<String, Object> attributes =
+        Files.readAttributes(path, "unix:uid,gid,nlink,isRegularFile", LinkOption.NOFOLLOW_LINKS);
+    if ((Integer) attributes.get("uid") == uid && (Integer) attributes.get("gid") == gid) return;
+    if ((Boolean) attributes.get("isRegularFile") && (Integer) attributes.get("nlink") > 1) return;
     Files.setAttribute(path, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
     Files.setAttribute(path, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
   }

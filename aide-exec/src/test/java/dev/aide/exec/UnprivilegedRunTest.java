@@ -186,6 +186,25 @@ class UnprivilegedRunTest {
   }
 
   @Test
+  void aHardLinkInWorkingDoesNotHandItsFileOver() throws IOException {
+    Path ws = workspace(root);
+    Path outside = Files.writeString(root.resolve("root-only.txt"), "root's");
+    Files.setPosixFilePermissions(outside, PosixFilePermissions.fromString("rw-------"));
+    Files.createLink(ws.resolve("working/linked.txt"), outside);
+    ExecutionResult result =
+        executor(Mode.PLAIN)
+            .execute(
+                python(
+                    "try:\n"
+                        + "    print(open('working/linked.txt').read())\n"
+                        + "except PermissionError:\n"
+                        + "    print('refused')\n",
+                    ws));
+    assertThat(result.output()).isEqualTo("refused\n");
+    assertThat(Files.getAttribute(outside, "unix:uid")).isEqualTo(0);
+  }
+
+  @Test
   void plainProgramsDieWithTheJvm() {
     ExecutionResult result =
         executor(Mode.PLAIN)
