@@ -629,6 +629,23 @@ class ProcessExecutorTest {
   }
 
   @Test
+  void aPlainProgramDiesWithTheJvmWhetherOrNotItRunsAsAnotherUser() {
+    assumeTrue(
+        ProcessExecutor.findOnPath("setpriv", TestSupport.pathOrDefault()) != null,
+        "this test needs setpriv (util-linux)");
+    String code =
+        "import ctypes\n"
+            + "signal = ctypes.c_int()\n"
+            + "ctypes.CDLL(None).prctl(2, ctypes.byref(signal))  # PR_GET_PDEATHSIG\n"
+            + "print(signal.value)\n";
+    // As root the program runs as nobody; a JVM that is not root (uid 4242 here) switches nothing.
+    for (ProcessExecutor plain :
+        List.of(TestSupport.builder().build(), TestSupport.builder().jvmUid(4242).build())) {
+      assertThat(plain.execute(python(code, workspace(root))).output()).isEqualTo("9\n");
+    }
+  }
+
+  @Test
   void isTheExecutorThatServiceLoaderFinds() {
     List<ExecutorProvider> providers = new ArrayList<>();
     ServiceLoader.load(ExecutorProvider.class).forEach(providers::add);

@@ -205,20 +205,6 @@ class UnprivilegedRunTest {
   }
 
   @Test
-  void plainProgramsDieWithTheJvm() {
-    ExecutionResult result =
-        executor(Mode.PLAIN)
-            .execute(
-                python(
-                    "import ctypes\n"
-                        + "signal = ctypes.c_int()\n"
-                        + "ctypes.CDLL(None).prctl(2, ctypes.byref(signal))  # PR_GET_PDEATHSIG\n"
-                        + "print(signal.value)\n",
-                    workspace(root)));
-    assertThat(result.output()).isEqualTo("9\n");
-  }
-
-  @Test
   void dataThatNobodyCanReachIsAClearErrorInPlainMode() throws IOException {
     // JUnit's @TempDir is rwx------; the data is left in it, the workspace is not.
     Path closed = Files.createDirectories(root.resolve("closed"));
