@@ -339,8 +339,30 @@ final class Bubblewrap {
    * disabled, for instance).
    */
   @Nullable String probe() {
+    return probe(List.of());
+  }
+
+  /**
+   * Runs {@code true} in the sandbox as the user {@code switchUser} (a setpriv command line, or
+   * empty for none) switches to, and returns null when that works or else what went wrong.
+   */
+  @Nullable String probe(List<String> switchUser) {
+    String problem = run(switchUser);
+    if (problem == null || switchUser.isEmpty() || run(List.of()) != null) return problem;
+    return "bwrap works, but "
+        + String.join(" ", switchUser)
+        + " cannot switch users inside it ("
+        + problem
+        + ")";
+  }
+
+  private @Nullable String run(List<String> switchUser) {
     List<String> args = new ArrayList<>();
-    isolate(args, false);
+    isolate(args, !switchUser.isEmpty());
+    if (!switchUser.isEmpty()) {
+      args.addAll(switchUser);
+      args.add("--");
+    }
     args.add("true");
     try {
       Process process = new ProcessBuilder(args).redirectErrorStream(true).start();

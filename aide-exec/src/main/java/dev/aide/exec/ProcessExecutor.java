@@ -705,8 +705,13 @@ public final class ProcessExecutor implements Executor {
               hostEnvironment, inherited, fixedEnvironment, threads, allowedSecrets);
       String path = env.hostPath();
       RunAsUser user = user();
-      Bubblewrap bubblewrap = bubblewrap(path, readable, devices);
       Path setpriv = findOnPath("setpriv", path);
+      List<String> switchUser = new ArrayList<>();
+      if (user != null && setpriv != null) {
+        switchUser.add(setpriv.toString());
+        switchUser.addAll(user.setprivOptions());
+      }
+      Bubblewrap bubblewrap = bubblewrap(path, readable, devices, switchUser);
       if (user != null && setpriv == null) {
         throw new ExecutorException(
             "The JVM runs as root, and generated code must not: programs run as "
@@ -714,11 +719,6 @@ public final class ProcessExecutor implements Executor {
                 + " through setpriv (util-linux), which is not on PATH ("
                 + path
                 + "). Install util-linux, e.g. with `apt-get install util-linux`.");
-      }
-      List<String> switchUser = new ArrayList<>();
-      if (user != null) {
-        switchUser.add(Objects.requireNonNull(setpriv).toString());
-        switchUser.addAll(user.setprivOptions());
       }
       List<String> launcher = new ArrayList<>();
       Path setsid = findOnPath("setsid", path);
@@ -764,7 +764,8 @@ public final class ProcessExecutor implements Executor {
       return RunAsUser.resolve(runAs);
     }
 
-    private @Nullable Bubblewrap bubblewrap(String path, List<Path> readable, List<Path> devices) {
+    private @Nullable Bubblewrap bubblewrap(
+        String path, List<Path> readable, List<Path> devices, List<String> switchUser) {
       if (sandbox == Sandbox.OFF) return null;
       Path bwrap = findOnPath("bwrap", path);
       Bubblewrap sandboxed = null;
@@ -775,7 +776,7 @@ public final class ProcessExecutor implements Executor {
                 + " bubblewrap` (Debian, Ubuntu) or `dnf install bubblewrap` (Fedora)";
       } else {
         sandboxed = new Bubblewrap(bwrap, userHomes(), socketDirectories(), readable, devices);
-        problem = sandboxed.probe();
+        problem = sandboxed.probe(switchUser);
       }
       if (problem == null) return sandboxed;
       if (sandbox == Sandbox.REQUIRED) {

@@ -286,6 +286,28 @@ class UnprivilegedRunTest {
   }
 
   @Test
+  void aRequiredSandboxInWhichTheUserSwitchFailsIsAnErrorAtBuild() throws IOException {
+    executor(Mode.SANDBOX); // skips without a working bubblewrap
+    Path bin = Files.createDirectories(root.resolve("bin"));
+    Path bwrap = ProcessExecutor.findOnPath("bwrap", TestSupport.pathOrDefault());
+    Files.createSymbolicLink(bin.resolve("bwrap"), bwrap);
+    Path setpriv = bin.resolve("setpriv");
+    Files.writeString(setpriv, "#!/bin/sh\necho 'setpriv: setresuid failed' >&2\nexit 1\n");
+    Files.setPosixFilePermissions(setpriv, PosixFilePermissions.fromString("rwxr-xr-x"));
+    assertThatThrownBy(
+            () ->
+                ProcessExecutor.builder()
+                    .hostEnvironment(java.util.Map.of("PATH", bin + ":/usr/bin:/bin"))
+                    .sandbox(ProcessExecutor.Sandbox.REQUIRED)
+                    .build())
+        .isInstanceOf(ExecutorException.class)
+        .hasMessageStartingWith(
+            "The sandbox cannot work here: bwrap works, but " + setpriv + " --reuid=65534")
+        .hasMessageContaining("cannot switch users inside it (bwrap exited with code 1:")
+        .hasMessageContaining("setpriv: setresuid failed");
+  }
+
+  @Test
   void runsAsTheChosenUser() {
     ExecutionResult result =
         TestSupport.builder()
