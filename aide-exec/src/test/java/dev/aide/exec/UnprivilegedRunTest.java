@@ -308,6 +308,37 @@ class UnprivilegedRunTest {
   }
 
   @Test
+  void aPlainProgramCannotLeaveTheRunsCgroup() {
+    assumeTrue(RunCgroup.available(), "this test needs a cgroup v1 freezer hierarchy it may write");
+    // As root it could write its pid into another cgroup and so escape the run's; as nobody it
+    // can write none, and stays in the cgroup the cleanup and the watchdog read.
+    ExecutionResult result =
+        executor(Mode.PLAIN)
+            .execute(
+                python(
+                    "import os\n"
+                        + "def freezer():\n"
+                        + "    for line in open('/proc/self/cgroup'):\n"
+                        + "        _, names, path = line.rstrip('\\n').split(':', 2)\n"
+                        + "        if 'freezer' in names.split(','):\n"
+                        + "            return path\n"
+                        + "own = freezer()\n"
+                        + "parent = os.path.dirname(own.rstrip('/')) or '/'\n"
+                        + "for target in {parent, '/'}:\n"
+                        + "    try:\n"
+                        + "        with open('/sys/fs/cgroup/freezer' + target.rstrip('/')"
+                        + " + '/cgroup.procs', 'w') as f:\n"
+                        + "            f.write(str(os.getpid()))\n"
+                        + "        print('moved')\n"
+                        + "    except OSError as e:\n"
+                        + "        print('refused', e.errno)\n"
+                        + "print(freezer() == own, os.path.basename(own) == 'aide-'"
+                        + " + os.environ['AIDE_EXECUTION_ID'])\n",
+                    workspace(root)));
+    assertThat(result.output()).doesNotContain("moved").contains("refused").endsWith("True True\n");
+  }
+
+  @Test
   void runsAsTheChosenUser() {
     ExecutionResult result =
         TestSupport.builder()
