@@ -34,12 +34,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs each solution as a local process in its workspace, optionally inside a bubblewrap sandbox.
+ * Runs each solution as a local process in its workspace, inside a bubblewrap sandbox wherever one
+ * works.
  *
  * <pre>{@code
  * Executor executor = ProcessExecutor.builder()
  *     .interpreter("python3", "/opt/venv/bin/python")   // run this wherever a command says python3
- *     .sandbox(ProcessExecutor.Sandbox.BEST_EFFORT)
+ *     .sandbox(ProcessExecutor.Sandbox.REQUIRED)         // default BEST_EFFORT
  *     .memoryLimit(8L << 30)
  *     .build();
  * }</pre>
@@ -67,15 +68,15 @@ import org.slf4j.LoggerFactory;
  * output and leaves the workspace escapes a plain run; the sandbox has no such gap, since ending it
  * ends its PID namespace and everything in it.
  *
- * <p><b>Sandbox.</b> With {@link Sandbox#REQUIRED} or {@link Sandbox#BEST_EFFORT} the same command
- * runs under bubblewrap ({@code bwrap}, Linux): no network, its own PID, IPC and UTS namespaces, no
- * capabilities, a read-only view of the host's file system, the workspace and {@code input/}
- * read-only, only {@code working/} and a private {@code /tmp} (the scratch directory, also HOME and
- * TMPDIR) writable; it dies with the JVM. The host's {@code /tmp} is not visible inside, except for
- * the installation of the program a command runs when it lies there. The users' homes ({@code
- * /home}, {@code /root}, the JVM user's home and {@code $HOME}) are hidden, so that generated code
- * cannot read keys or credentials there and print them into output that the LLM reads; the
- * installation of the program a command runs stays visible (the virtualenv of {@code
+ * <p><b>Sandbox.</b> With {@link Sandbox#BEST_EFFORT} (the default) or {@link Sandbox#REQUIRED} the
+ * same command runs under bubblewrap ({@code bwrap}, Linux): no network, its own PID, IPC and UTS
+ * namespaces, no capabilities, a read-only view of the host's file system, the workspace and {@code
+ * input/} read-only, only {@code working/} and a private {@code /tmp} (the scratch directory, also
+ * HOME and TMPDIR) writable; it dies with the JVM. The host's {@code /tmp} is not visible inside,
+ * except for the installation of the program a command runs when it lies there. The users' homes
+ * ({@code /home}, {@code /root}, the JVM user's home and {@code $HOME}) are hidden, so that
+ * generated code cannot read keys or credentials there and print them into output that the LLM
+ * reads; the installation of the program a command runs stays visible (the virtualenv of {@code
  * ~/venv/bin/python}, the pyenv of {@code ~/.pyenv/shims/python3}), and {@link
  * Builder#sandboxReadable(Path...)} shows more. The usual directories of host Unix sockets ({@code
  * /run}, {@code /var/run}, {@code /var/tmp}, {@code $XDG_RUNTIME_DIR}, and LXD's, Incus's and
@@ -123,11 +124,14 @@ public final class ProcessExecutor implements Executor {
 
   /** Whether and how strictly to run programs in a bubblewrap sandbox. Immutable. */
   public enum Sandbox {
-    /** Run programs as plain processes. */
+    /** Run programs as plain processes: chosen, so without a warning. */
     OFF,
     /** Run every program in the sandbox; {@link Builder#build()} fails where it cannot. */
     REQUIRED,
-    /** Use the sandbox where it works, else run plain processes and log a warning once. */
+    /**
+     * Use the sandbox where it works, else run plain processes and log a warning, once per {@link
+     * Builder#build()}, that says what is then not protected. The default.
+     */
     BEST_EFFORT
   }
 
@@ -160,7 +164,10 @@ public final class ProcessExecutor implements Executor {
     this.killGrace = builder.killGrace;
   }
 
-  /** Returns a builder with the defaults: no sandbox, no limits, 50,000 characters of output. */
+  /**
+   * Returns a builder with the defaults: the sandbox where it works ({@link Sandbox#BEST_EFFORT}),
+   * no limits, 50,000 characters of output.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -491,7 +498,7 @@ public final class ProcessExecutor implements Executor {
     private final Set<String> inherited = new LinkedHashSet<>();
     private final Set<String> allowedSecrets = new LinkedHashSet<>();
     private Map<String, String> hostEnvironment = System.getenv();
-    private Sandbox sandbox = Sandbox.OFF;
+    private Sandbox sandbox = Sandbox.BEST_EFFORT;
     private final List<Path> sandboxReadable = new ArrayList<>();
     private boolean gpus;
     private Path deviceDirectory = Path.of("/dev");
@@ -520,7 +527,7 @@ public final class ProcessExecutor implements Executor {
       return this;
     }
 
-    /** Sets whether programs run in a bubblewrap sandbox; default {@link Sandbox#OFF}. */
+    /** Sets whether programs run in a bubblewrap sandbox; default {@link Sandbox#BEST_EFFORT}. */
     public Builder sandbox(Sandbox sandbox) {
       this.sandbox = Objects.requireNonNull(sandbox, "sandbox");
       return this;
@@ -771,18 +778,28 @@ public final class ProcessExecutor implements Executor {
       Bubblewrap sandboxed = null;
       String problem;
       if (bwrap == null) {
-        problem =
-            "bubblewrap (bwrap) is not installed. Install it, e.g. with `apt-get install"
-                + " bubblewrap` (Debian, Ubuntu) or `dnf install bubblewrap` (Fedora)";
+        problem = "bubblewrap (bwrap) is not installed";
       } else {
         sandboxed = new Bubblewrap(bwrap, userHomes(), socketDirectories(), readable, devices);
         problem = sandboxed.probe(switchUser);
       }
       if (problem == null) return sandboxed;
       if (sandbox == Sandbox.REQUIRED) {
-        throw new ExecutorException("The sandbox cannot work here: " + problem + ".");
+        throw new ExecutorException(
+            "The sandbox cannot work here: "
+                + problem
+                + ". Install bubblewrap (`apt-get install bubblewrap` on Debian and Ubuntu, `dnf"
+                + " install bubblewrap` on Fedora), or choose Sandbox.BEST_EFFORT to fall back to"
+                + " plain processes.");
       }
-      log.warn("Running programs without a sandbox: {}.", problem);
+      log.warn(
+          "Generated code runs WITHOUT a sandbox ({}): it can use the network and the host's"
+              + " sockets, and read and write what {} can{}. Install bubblewrap to protect them"
+              + " (`apt-get install bubblewrap`, `dnf install bubblewrap`), or choose Sandbox.OFF"
+              + " (--sandbox off) to run plain processes without this warning.",
+          problem,
+          switchUser.isEmpty() ? "the JVM's user" : "an unprivileged user (not root)",
+          switchUser.isEmpty() ? ", the JVM's environment with its API keys included" : "");
       return null;
     }
 

@@ -44,27 +44,45 @@ public final class ExecutorBenchmark {
       String directly = "`python3 -c pass` started directly";
       Map<String, Callable<?>> modes = new LinkedHashMap<>();
       modes.put(directly, () -> run(List.of(python, "-c", "pass")));
-      ProcessExecutor plain = ProcessExecutor.builder().interpreter("python3", python).build();
-      modes.put("ProcessExecutor", () -> execute(plain, root));
+      // As root, programs run as nobody through setpriv; a faked non-root uid measures without.
+      boolean isRoot = RunAsUser.jvmUid() == 0;
+      ProcessExecutor.Builder plain =
+          ProcessExecutor.builder()
+              .sandbox(ProcessExecutor.Sandbox.OFF)
+              .interpreter("python3", python);
+      ProcessExecutor unswitchedPlain = plain.jvmUid(1000).build();
+      modes.put("ProcessExecutor, plain, no user switch", () -> execute(unswitchedPlain, root));
+      if (isRoot) {
+        ProcessExecutor switched = plain.jvmUid(0).build();
+        modes.put(
+            "ProcessExecutor, plain, as root (runs as nobody)", () -> execute(switched, root));
+      }
       ProcessExecutor limited =
           ProcessExecutor.builder()
+              .sandbox(ProcessExecutor.Sandbox.OFF)
               .interpreter("python3", python)
               .memoryLimit(8L << 30)
               .fileSizeLimit(1L << 30)
               .build();
-      modes.put("ProcessExecutor with memory and file size limits", () -> execute(limited, root));
+      modes.put(
+          "ProcessExecutor, plain, memory and file size limits", () -> execute(limited, root));
       String bwrap = onPath("bwrap");
       if (bwrap != null) {
         List<String> command = new ArrayList<>(List.of(bwrap));
         command.addAll(Bubblewrap.ISOLATION);
         command.addAll(List.of(python, "-c", "pass"));
         modes.put("`bwrap ... python3 -c pass` started directly", () -> run(command));
-        ProcessExecutor sandboxed =
+        ProcessExecutor.Builder sandbox =
             ProcessExecutor.builder()
                 .interpreter("python3", python)
-                .sandbox(ProcessExecutor.Sandbox.REQUIRED)
-                .build();
-        modes.put("ProcessExecutor in the sandbox", () -> execute(sandboxed, root));
+                .sandbox(ProcessExecutor.Sandbox.REQUIRED);
+        ProcessExecutor unswitched = sandbox.jvmUid(1000).build();
+        modes.put("ProcessExecutor, sandbox, no user switch", () -> execute(unswitched, root));
+        if (isRoot) {
+          ProcessExecutor switched = sandbox.jvmUid(0).build();
+          modes.put(
+              "ProcessExecutor, sandbox, as root (runs as nobody)", () -> execute(switched, root));
+        }
       }
 
       // Each round runs every mode once, so that a busy machine slows all of them alike.

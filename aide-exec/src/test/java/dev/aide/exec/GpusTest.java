@@ -28,7 +28,13 @@ class GpusTest {
               "GPUs were asked for, but there is no GPU device node in /dev (looked for nvidia*,"
                   + " nvidia-caps/ and dri/). Install the GPU's driver, or run without GPUs.");
     }
-    assertThat(ProcessExecutor.builder().gpus(false).build().sandboxed()).isFalse();
+    assertThat(
+            ProcessExecutor.builder()
+                .sandbox(ProcessExecutor.Sandbox.OFF)
+                .gpus(false)
+                .build()
+                .sandboxed())
+        .isFalse();
   }
 
   @Test

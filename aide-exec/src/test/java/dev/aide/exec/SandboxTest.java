@@ -575,6 +575,12 @@ class SandboxTest {
   }
 
   @Test
+  void theDefaultExecutorAndTheServiceLoadersAreSandboxedWhereBubblewrapWorks() {
+    assertThat(ProcessExecutor.builder().build().sandboxed()).isTrue();
+    assertThat(((ProcessExecutor) new ProcessExecutorProvider().create()).sandboxed()).isTrue();
+  }
+
+  @Test
   void requiredSandboxWithoutBubblewrapSaysHowToInstallIt() {
     Map<String, String> host = Map.of("PATH", root.toString());
     assertThatThrownBy(

@@ -28,12 +28,15 @@ final class TestSupport {
   }
 
   /**
-   * Returns a builder whose {@code python3} is one that programs can run: python3 on PATH, unless
-   * the JVM is root and that one lies where the unprivileged user cannot reach (a pyenv in {@code
-   * /root}); then {@code /usr/bin/python3}.
+   * Returns a builder of plain processes (the sandbox is the default; tests of the sandbox choose
+   * it) whose {@code python3} is one that programs can run: python3 on PATH, unless the JVM is root
+   * and that one lies where the unprivileged user cannot reach (a pyenv in {@code /root}); then
+   * {@code /usr/bin/python3}.
    */
   static ProcessExecutor.Builder builder() {
-    return ProcessExecutor.builder().interpreter("python3", python3());
+    return ProcessExecutor.builder()
+        .sandbox(ProcessExecutor.Sandbox.OFF)
+        .interpreter("python3", python3());
   }
 
   static String python3() {
