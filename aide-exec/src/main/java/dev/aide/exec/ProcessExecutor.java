@@ -178,6 +178,14 @@ public final class ProcessExecutor implements Executor {
   }
 
   /**
+   * The user programs run as when it is not the JVM's, e.g. {@code nobody (uid 65534, gid 65534)}
+   * for a root JVM; null when they run as the JVM's user.
+   */
+  public @Nullable String runsAs() {
+    return user == null ? null : user.toString();
+  }
+
+  /**
    * Runs {@code request} and returns its outcome. A program that fails, raises or times out is an
    * ordinary result.
    *

@@ -195,9 +195,12 @@ public final class AideCommand implements Callable<Integer> {
   @Option(
       names = "--sandbox",
       paramLabel = "MODE",
-      defaultValue = "off",
-      description = "off, best-effort or required: run solutions under bubblewrap.")
-  String sandbox = "off";
+      defaultValue = "best-effort",
+      description =
+          "best-effort (default), required or off: run solutions under bubblewrap, which keeps"
+              + " them from your files, secrets and the network. best-effort runs them without it,"
+              + " with a warning, where bubblewrap is missing or cannot work.")
+  String sandbox = "best-effort";
 
   @Option(
       names = "--sandbox-readable",
@@ -312,6 +315,7 @@ public final class AideCommand implements Callable<Integer> {
       if (chosenSeed != null) builder.seed(chosenSeed);
       if (plan.python != null) builder.property(RunFile.PYTHON_PROPERTY, plan.python);
       if (plan.python != null) out.println("Python: " + plan.python);
+      if (executor instanceof ProcessExecutor) out.println(protection((ProcessExecutor) executor));
       progress = new Progress(out, terminal, plan.steps, Clock.systemUTC());
       search = builder.listener(progress).build().start(task);
     } catch (IllegalArgumentException e) {
@@ -421,7 +425,7 @@ public final class AideCommand implements Callable<Integer> {
     if (coderModel != null) args.addAll(List.of("--coder-model", coderModel));
     if (reviewerModel != null) args.addAll(List.of("--reviewer-model", reviewerModel));
     if (python != null) args.addAll(List.of("--python", python));
-    if (!sandbox.equalsIgnoreCase("off")) args.addAll(List.of("--sandbox", sandbox));
+    if (!sandbox.equalsIgnoreCase("best-effort")) args.addAll(List.of("--sandbox", sandbox));
     for (Path path : sandboxReadable) args.addAll(List.of("--sandbox-readable", path.toString()));
     if (gpus) args.add("--gpus");
     StringBuilder command = new StringBuilder();
@@ -571,6 +575,15 @@ public final class AideCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       throw new SetupException(e.getMessage());
     }
+  }
+
+  /** One line that says how solutions run: in the sandbox or not, and as which user. */
+  String protection(ProcessExecutor executor) {
+    String user = executor.runsAs();
+    String as = user == null ? "" : ", as " + user;
+    if (executor.sandboxed()) return "Sandbox: bubblewrap" + as;
+    if (sandbox.equalsIgnoreCase("off")) return "Sandbox: off (--sandbox off)" + as;
+    return "Sandbox: none, bubblewrap cannot work here (see the warning above)" + as;
   }
 
   static SearchPolicy policy(String name) {

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.aide.exec.ProcessExecutor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -225,6 +226,9 @@ class AideCommandTest {
   void theResumeCommandKeepsTheOptionsThatRunJsonDoesNotRecord() {
     AideCommand plain = parse("--goal", "x");
     assertThat(plain.resumeCommand(Path.of("runs/a"))).isEqualTo("aide --resume runs/a");
+    // the sandbox is the default, so a run that turned it off resumes with it off
+    assertThat(parse("--goal", "x", "--sandbox", "off").resumeCommand(Path.of("runs/a")))
+        .isEqualTo("aide --resume runs/a --sandbox off");
 
     AideCommand full =
         parse(
@@ -267,6 +271,16 @@ class AideCommandTest {
     assertThat(tmp.resolve("run")).doesNotExist();
   }
 
+  @Test
+  void saysHowSolutionsRun() {
+    ProcessExecutor plain = ProcessExecutor.builder().sandbox(ProcessExecutor.Sandbox.OFF).build();
+    String as = plain.runsAs() == null ? "" : ", as " + plain.runsAs();
+    assertThat(parse("--goal", "x", "--sandbox", "off").protection(plain))
+        .isEqualTo("Sandbox: off (--sandbox off)" + as);
+    assertThat(parse("--goal", "x").protection(plain))
+        .isEqualTo("Sandbox: none, bubblewrap cannot work here (see the warning above)" + as);
+  }
+
   private static AideCommand parse(String... args) {
     AideCommand command = new AideCommand(Map.of(), System.out, System.err, false);
     new picocli.CommandLine(command).parseArgs(args);
@@ -306,7 +320,9 @@ class AideCommandTest {
             dir.toString());
 
     assertThat(exit).as("stderr: %s", err).isZero();
-    assertThat(out.toString(UTF_8)).contains("Python: /usr/bin/python3\n");
+    assertThat(out.toString(UTF_8))
+        .contains("Python: /usr/bin/python3\n")
+        .containsPattern("\nSandbox: (bubblewrap|none, bubblewrap cannot work here)");
     assertThat(Files.readAllLines(dir.resolve("journal.jsonl")).get(0))
         .contains("\"buggy\":false")
         .doesNotContain("ModuleNotFoundError");
