@@ -4,6 +4,7 @@ import dev.aide.core.exec.ExecutionRequest;
 import dev.aide.core.exec.ExecutionResult;
 import dev.aide.core.exec.Executor;
 import dev.aide.core.exec.ExecutorException;
+import dev.aide.core.exec.Redactor;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -247,7 +248,10 @@ public final class ProcessExecutor implements Executor {
     long nanos = System.nanoTime() - started;
 
     int exitCode = process.isAlive() ? -1 : process.exitValue();
-    String text = shortenPaths(output.text(), workspace, request.workspace());
+    // A secret passed on purpose (allowSecret) is for the program to use, not to print.
+    String text =
+        Redactor.ofEnvironment(env)
+            .redact(shortenPaths(output.text(), workspace, request.workspace()));
     Traceback traceback = timedOut || exitCode != 0 ? Traceback.parse(text) : null;
     return new ExecutionResult(
         text,
@@ -651,7 +655,8 @@ public final class ProcessExecutor implements Executor {
 
     /**
      * Lets variables with these names through though they look like secrets, from the host (with
-     * {@link #inherit(String...)}), the builder or the request.
+     * {@link #inherit(String...)}), the builder or the request. Their values are for the program to
+     * use, not to show: wherever the output holds one, the result says {@code [redacted]}.
      */
     public Builder allowSecret(String... names) {
       for (String name : names) allowedSecrets.add(requireName(name));

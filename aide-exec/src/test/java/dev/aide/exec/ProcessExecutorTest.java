@@ -360,17 +360,22 @@ class ProcessExecutorTest {
         executor.execute(
             python(
                 """
-                import os
+                import os, time
                 me = os.environ['AIDE_EXECUTION_ID'].encode()
                 found = []
-                for p in os.listdir('/proc'):
-                    if p.isdigit() and int(p) != os.getpid():
-                        try:
-                            with open(f'/proc/{p}/cmdline', 'rb') as f:
-                                if me in f.read().split(b'\\0'):
-                                    found.append(p)
-                        except OSError:
-                            pass
+                # the watchdog starts just after the program: look until it is there
+                deadline = time.monotonic() + 20
+                while not found and time.monotonic() < deadline:
+                    for p in os.listdir('/proc'):
+                        if p.isdigit() and int(p) != os.getpid():
+                            try:
+                                with open(f'/proc/{p}/cmdline', 'rb') as f:
+                                    if me in f.read().split(b'\\0'):
+                                        found.append(p)
+                            except OSError:
+                                pass
+                    if not found:
+                        time.sleep(0.02)
                 print(' '.join(found))
                 """,
                 workspace(root)));
@@ -448,12 +453,15 @@ class ProcessExecutorTest {
     String code =
         "import os\n"
             + "for name in ['OPENAI_API_KEY', 'HF_TOKEN', 'SOME_HOST_SETTING']:\n"
-            + "    print(name, os.environ.get(name))\n";
+            + "    print(name, os.environ.get(name))\n"
+            + "print('HF_TOKEN is from the host:', os.environ.get('HF_TOKEN') == 'hf-from-the-host')\n";
 
     ExecutionResult result =
         TestSupport.builder().hostEnvironment(host).build().execute(python(code, workspace(root)));
     assertThat(result.output())
-        .isEqualTo("OPENAI_API_KEY None\nHF_TOKEN None\nSOME_HOST_SETTING None\n");
+        .isEqualTo(
+            "OPENAI_API_KEY None\nHF_TOKEN None\nSOME_HOST_SETTING None\n"
+                + "HF_TOKEN is from the host: False\n");
 
     ExecutionResult allowed =
         TestSupport.builder()
@@ -465,8 +473,10 @@ class ProcessExecutorTest {
     assertThat(allowed.output())
         .isEqualTo(
             "OPENAI_API_KEY None\n"
-                + "HF_TOKEN hf-from-the-host\n"
-                + "SOME_HOST_SETTING visible-only-if-inherited\n");
+                // the program has the secret it was allowed, but its output never shows it
+                + "HF_TOKEN [redacted]\n"
+                + "SOME_HOST_SETTING visible-only-if-inherited\n"
+                + "HF_TOKEN is from the host: True\n");
   }
 
   @Test
