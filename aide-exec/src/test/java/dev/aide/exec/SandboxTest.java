@@ -12,13 +12,11 @@ import dev.aide.core.exec.ExecutionRequest;
 import dev.aide.core.exec.ExecutionResult;
 import dev.aide.core.exec.ExecutorException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -275,7 +273,7 @@ class SandboxTest {
     assertThat(result.timedOut()).isTrue();
     // pid 1 is bubblewrap's init and pid 2 the program: nothing of the host is visible.
     assertThat(result.output()).startsWith("pids 2\nready\n");
-    assertThat(processesRunning("sleep\0" + sleep)).isEmpty();
+    assertThat(TestSupport.processesRunning("sleep\0" + sleep)).isEmpty();
   }
 
   @Test
@@ -551,27 +549,6 @@ class SandboxTest {
         Files.isDirectory(home) && Files.isWritable(home) && home.toRealPath().getParent() != null,
         "this test needs a writable home directory other than /");
     return Files.createTempDirectory(home.toRealPath(), "aide-sandbox-test-");
-  }
-
-  private static List<Long> processesRunning(String commandLine) {
-    List<Long> found = new ArrayList<>();
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(Path.of("/proc"))) {
-      for (Path dir : dirs) {
-        String name = dir.getFileName().toString();
-        if (!name.chars().allMatch(Character::isDigit)) continue;
-        try {
-          String cmdline = new String(Files.readAllBytes(dir.resolve("cmdline")), UTF_8);
-          if (cmdline.contains(commandLine) && TestSupport.running(Long.parseLong(name))) {
-            found.add(Long.parseLong(name));
-          }
-        } catch (IOException e) {
-          // Gone meanwhile.
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return found;
   }
 
   @Test

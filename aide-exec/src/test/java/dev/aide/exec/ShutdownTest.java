@@ -2,6 +2,7 @@ package dev.aide.exec;
 
 import static dev.aide.exec.TestSupport.assertGone;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -110,15 +111,53 @@ class ShutdownTest {
     throw new AssertionError("no watchdog for " + ws);
   }
 
+  @Test
+  void killingTheJvmWithSigkillEndsEverythingItsSandboxedRunStarted() throws Exception {
+    TestSupport.assumePython();
+    Path bwrap = ProcessExecutor.findOnPath("bwrap", TestSupport.pathOrDefault());
+    assumeTrue(bwrap != null && new Bubblewrap(bwrap).probe() == null, "needs a working bwrap");
+    Path ws = TestSupport.workspace(root);
+    String token = "aide-sandbox-kill-" + System.nanoTime();
+    Process jvm = startJvm(KilledDuringSandboxedRun.class, ws, token);
+    try {
+      Path ready = ws.resolve("working/ready");
+      while (!(Files.exists(ready) && Files.readString(ready).endsWith("\n"))) {
+        assertThat(jvm.isAlive()).as("the child JVM runs; see jvm.log").isTrue();
+        Thread.sleep(10);
+      }
+      // the child JVM has the token among its arguments too
+      assertThat(TestSupport.processesRunning(token))
+          .as("the child JVM, the program's child and its daemon")
+          .hasSize(3)
+          .contains(jvm.pid());
+      jvm.destroyForcibly(); // SIGKILL: no shutdown hook runs
+      assertThat(jvm.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!TestSupport.processesRunning(token).isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(TestSupport.processesRunning(token)).as("processes of the run").isEmpty();
+    } finally {
+      jvm.destroyForcibly();
+      for (long pid : TestSupport.processesRunning(token)) {
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
+  }
+
   private static void awaitEnd(long pid) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (TestSupport.running(pid) && System.nanoTime() < deadline) Thread.sleep(20);
   }
 
-  private Process startJvm(Class<?> main, Path ws) throws Exception {
+  private Process startJvm(Class<?> main, Path ws, String... args) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(
-            java, "-cp", System.getProperty("java.class.path"), main.getName(), ws.toString())
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java, "-cp", System.getProperty("java.class.path"), main.getName(), ws.toString()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(root.resolve("jvm.log").toFile())
         .start();

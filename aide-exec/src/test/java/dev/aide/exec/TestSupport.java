@@ -7,10 +7,12 @@ import dev.aide.core.exec.ExecutionRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -213,5 +215,28 @@ final class TestSupport {
         Files.delete(path);
       }
     }
+  }
+
+  /** The live processes whose command line contains {@code commandLine}. */
+  static List<Long> processesRunning(String commandLine) {
+    List<Long> found = new ArrayList<>();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(Path.of("/proc"))) {
+      for (Path dir : dirs) {
+        String name = dir.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) continue;
+        try {
+          String cmdline =
+              new String(Files.readAllBytes(dir.resolve("cmdline")), StandardCharsets.UTF_8);
+          if (cmdline.contains(commandLine) && running(Long.parseLong(name))) {
+            found.add(Long.parseLong(name));
+          }
+        } catch (IOException e) {
+          // Gone meanwhile.
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return found;
   }
 }
