@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a run's metric straight from its output, so that the score does not depend on the reviewer
@@ -23,6 +24,15 @@ import java.util.regex.Pattern;
 public interface MetricReader {
   /** Returns the metric in {@code output}, or empty when there is none or it is not finite. */
   OptionalDouble read(String output);
+
+  /**
+   * Returns a line this reader reads, such as {@code accuracy: 0.8123}, which the coder's prompt
+   * shows as the way to print the metric; null (the default) when there is none to show, and the
+   * prompt then asks for {@code metric: <value>}.
+   */
+  default @Nullable String example() {
+    return null;
+  }
 
   /**
    * Returns a reader of lines {@code <name>: <number>} or {@code <name> = <number>} (the name is
@@ -44,6 +54,11 @@ public interface MetricReader {
         OptionalDouble last = OptionalDouble.empty();
         while (m.find()) last = finite(Double.parseDouble(m.group(1)));
         return last;
+      }
+
+      @Override
+      public String example() {
+        return name + ": 0.8123";
       }
 
       @Override
@@ -78,6 +93,11 @@ public interface MetricReader {
           }
         }
         return last;
+      }
+
+      @Override
+      public String example() {
+        return "{\"" + field + "\": 0.8123}";
       }
 
       @Override

@@ -1,6 +1,7 @@
 package dev.aide.core.internal;
 
 import dev.aide.core.Language;
+import dev.aide.core.MetricReader;
 import dev.aide.core.Node;
 import dev.aide.core.Task;
 import dev.aide.core.exec.ExecutionResult;
@@ -206,6 +207,19 @@ public final class Prompts {
         s);
   }
 
+  /** The guideline on printing the metric: the line the task's reader reads, when it shows one. */
+  private String metricLine() {
+    MetricReader reader = task.metricReader();
+    String example = reader == null ? null : reader.example();
+    if (example == null) {
+      return "- At the end, print the validation metric on its own line, e.g. `metric: 0.8123`.\n";
+    }
+    return "- At the end, print the validation metric on its own line exactly in this form: `"
+        + example
+        + "` (with your value). The score is read from that line; a run without it counts as"
+        + " failed.\n";
+  }
+
   private void taskSections(Sections s) {
     s.add("Task", task.goal());
     s.add("Evaluation", task.evaluation());
@@ -226,7 +240,7 @@ public final class Prompts {
             + "- The program must finish within "
             + duration(task.timeout())
             + " and must not wait for input.\n"
-            + "- At the end, print the validation metric on its own line, e.g. `metric: 0.8123`.\n"
+            + metricLine()
             + "- Write one complete program in a single code block; it cannot import other files"
             + " of yours.");
     s.add("Environment", environment());

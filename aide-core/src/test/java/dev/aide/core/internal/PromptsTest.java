@@ -162,4 +162,29 @@ class PromptsTest {
     assertThat(user).contains("```java", "`java Main.java`", "named Main");
     assertThat(java.askAgainForCode("held no Java code block").content()).contains("```java");
   }
+
+  @Test
+  void theCoderIsToldToPrintTheLineTheTasksMetricReaderReads() {
+    Task byLine =
+        task.newBuilder().metricReader(dev.aide.core.MetricReader.line("accuracy")).build();
+    String user = new Prompts(byLine, "").draft("").get(1).content();
+    assertThat(user)
+        .contains("exactly in this form: `accuracy: 0.8123`")
+        .doesNotContain("metric: 0.8123");
+    assertThat(dev.aide.core.MetricReader.line("accuracy").read("accuracy: 0.8123"))
+        .hasValue(0.8123);
+
+    Task byJson =
+        task.newBuilder().metricReader(dev.aide.core.MetricReader.jsonField("rmse")).build();
+    String json = new Prompts(byJson, "").draft("").get(1).content();
+    assertThat(json).contains("`{\"rmse\": 0.8123}`");
+    assertThat(dev.aide.core.MetricReader.jsonField("rmse").read("{\"rmse\": 0.8123}"))
+        .hasValue(0.8123);
+
+    Task custom =
+        task.newBuilder().metricReader(output -> java.util.OptionalDouble.empty()).build();
+    assertThat(new Prompts(custom, "").draft("").get(1).content())
+        .contains("e.g. `metric: 0.8123`");
+    assertThat(prompts.draft("").get(1).content()).contains("e.g. `metric: 0.8123`");
+  }
 }
