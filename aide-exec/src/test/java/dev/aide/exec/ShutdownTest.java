@@ -139,8 +139,11 @@ class ShutdownTest {
       assertThat(TestSupport.processesRunning(token)).as("processes of the run").isEmpty();
     } finally {
       jvm.destroyForcibly();
-      for (long pid : TestSupport.processesRunning(token)) {
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+      // also bwrap and the program, whose command lines name the workspace, should they survive
+      for (String mark : List.of(token, ws.toString())) {
+        for (long pid : TestSupport.processesRunning(mark)) {
+          ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
       }
     }
   }
