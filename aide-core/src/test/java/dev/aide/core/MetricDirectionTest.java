@@ -91,8 +91,7 @@ class MetricDirectionTest {
 
     aide().reviewer(reviewer(true), "m").steps(1).build().run(read);
 
-    assertThat(FakeWorld.lastUser(requests.get(0)).content())
-        .contains(MetricReader.line("rmse").toString());
+    assertThat(FakeWorld.lastUser(requests.get(0)).content()).contains("`rmse: 0.8123`");
   }
 
   @Test

@@ -178,27 +178,35 @@ class SandboxTest {
     }
   }
 
+  /**
+   * Runs a sandboxed program in a workspace under {@code dir} with data under it, and checks that
+   * it reads the data and writes working/ but cannot see {@code hidden}, a file beside them.
+   */
+  private static void runsWithItsDataButCannotSee(Path dir, Path hidden) throws IOException {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    Files.writeString(data.resolve("train.csv"), "x,y\n1,2\n");
+    Path ws = workspaceWithData(dir, data);
+    ExecutionResult result =
+        sandboxed.execute(
+            python(
+                "import os\n"
+                    + "print(open('input/train.csv').read().splitlines()[1])\n"
+                    + "open('working/out.txt', 'w').write('ok')\n"
+                    + "print(os.path.exists('"
+                    + hidden
+                    + "'))\n",
+                ws));
+    assertThat(result.output()).isEqualTo("1,2\nFalse\n");
+    assertThat(ws.resolve("working/out.txt")).hasContent("ok");
+  }
+
   @Test
   void runsAWorkspaceAndDataThatLieInTheHiddenHome() throws IOException {
     // The default output directory is relative to the working directory, often in the home.
     Path dir = tempDirInHome();
     try {
-      Path data = Files.createDirectories(dir.resolve("data"));
-      Files.writeString(data.resolve("train.csv"), "x,y\n1,2\n");
       Files.writeString(dir.resolve("credentials"), "s3cr3t\n");
-      Path ws = workspaceWithData(dir, data);
-      ExecutionResult result =
-          sandboxed.execute(
-              python(
-                  "import os\n"
-                      + "print(open('input/train.csv').read().splitlines()[1])\n"
-                      + "open('working/out.txt', 'w').write('ok')\n"
-                      + "print(os.path.exists('"
-                      + dir.resolve("credentials")
-                      + "'))\n",
-                  ws));
-      assertThat(result.output()).isEqualTo("1,2\nFalse\n");
-      assertThat(ws.resolve("working/out.txt")).hasContent("ok");
+      runsWithItsDataButCannotSee(dir, dir.resolve("credentials"));
     } finally {
       TestSupport.deleteRecursively(dir);
     }
@@ -358,21 +366,7 @@ class SandboxTest {
     try {
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
       Files.writeString(dir.resolve("neighbour.txt"), "not for the program\n");
-      Path data = Files.createDirectories(dir.resolve("data"));
-      Files.writeString(data.resolve("train.csv"), "x,y\n1,2\n");
-      Path ws = workspaceWithData(dir, data);
-      ExecutionResult result =
-          sandboxed.execute(
-              python(
-                  "import os\n"
-                      + "print(open('input/train.csv').read().splitlines()[1])\n"
-                      + "open('working/out.txt', 'w').write('ok')\n"
-                      + "print(os.path.exists('"
-                      + dir.resolve("neighbour.txt")
-                      + "'))\n",
-                  ws));
-      assertThat(result.output()).isEqualTo("1,2\nFalse\n");
-      assertThat(ws.resolve("working/out.txt")).hasContent("ok");
+      runsWithItsDataButCannotSee(dir, dir.resolve("neighbour.txt"));
     } finally {
       TestSupport.deleteRecursively(dir);
     }

@@ -185,8 +185,14 @@ public final class Prompts {
   public List<ChatMessage> direction(boolean withTool) {
     Sections s = new Sections();
     taskSections(s);
-    if (task.metricReader() != null) {
-      s.add("Metric", "The metric is read from each run's output by " + task.metricReader() + ".");
+    MetricReader reader = task.metricReader();
+    if (reader != null) {
+      String example = reader.example();
+      s.add(
+          "Metric",
+          example == null
+              ? "The metric is read from each run's output by " + reader + "."
+              : "The metric is read from each run's output, from a line like `" + example + "`.");
     }
     String fields =
         """
@@ -216,8 +222,8 @@ public final class Prompts {
     }
     return "- At the end, print the validation metric on its own line exactly in this form: `"
         + example
-        + "` (with your value). The score is read from that line; a run without it counts as"
-        + " failed.\n";
+        + "` (with your value). The score is read from the last such line; a run without one"
+        + " counts as failed.\n";
   }
 
   private void taskSections(Sections s) {

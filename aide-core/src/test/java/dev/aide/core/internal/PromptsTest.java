@@ -174,6 +174,10 @@ class PromptsTest {
     assertThat(dev.aide.core.MetricReader.line("accuracy").read("accuracy: 0.8123"))
         .hasValue(0.8123);
 
+    assertThat(new Prompts(byLine, "").direction(true).get(1).content())
+        .contains("from a line like `accuracy: 0.8123`")
+        .doesNotContain("line(accuracy)");
+
     Task byJson =
         task.newBuilder().metricReader(dev.aide.core.MetricReader.jsonField("rmse")).build();
     String json = new Prompts(byJson, "").draft("").get(1).content();
