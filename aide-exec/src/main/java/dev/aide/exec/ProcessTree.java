@@ -112,16 +112,19 @@ final class ProcessTree implements AutoCloseable {
     try {
       if (shuttingDown) throw new IOException("the JVM is shutting down");
       RunCgroup cgroup = watchdog == null ? null : RunCgroup.create(executionId);
+      if (cgroup != null) {
+        // Joined before the program runs, so that no child it forks in its first moments is
+        // outside; a failure to join leaves the run to the other criteria.
+        List<String> command = new ArrayList<>(watchdog.joinCgroup(cgroup.procs()));
+        command.addAll(builder.command());
+        builder.command(command);
+      }
       Process root;
       try {
         root = builder.start();
       } catch (IOException | RuntimeException e) {
         if (cgroup != null) cgroup.remove();
         throw e;
-      }
-      if (cgroup != null && !cgroup.add(root.pid())) {
-        cgroup.remove();
-        cgroup = null;
       }
       ProcessTree tree = new ProcessTree(root, executionId, workspace, cgroup);
       LIVE.add(tree);

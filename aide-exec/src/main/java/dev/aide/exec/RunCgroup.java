@@ -1,7 +1,6 @@
 package dev.aide.exec;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,10 +15,12 @@ import org.slf4j.LoggerFactory;
  * another cgroup (root has it), so it also finds a daemon that cleared its environment, closed its
  * output and left the workspace. Optional: where no such cgroup can be made, runs go without one.
  *
- * <p>The run's first process is added just after it starts; a child it forks before that is not in
- * the cgroup (the other criteria of {@link ProcessTree} still apply to it). The executor removes
- * the cgroup after the run, the {@link Watchdog} when the JVM died; an empty {@code aide-<id>}
- * cgroup stays only where both were killed. Thread-safe.
+ * <p>The run's first process joins it before the program runs: a shell ({@link
+ * Watchdog.Shell#joinCgroup}) writes its pid into {@link #procs()}, then execs the launcher, so
+ * every child is in it from the start. Where that write fails the run goes on, found by the other
+ * criteria of {@link ProcessTree}. The executor removes the cgroup after the run, the {@link
+ * Watchdog} when the JVM died; an empty {@code aide-<id>} cgroup stays only where both were killed.
+ * Thread-safe.
  */
 final class RunCgroup {
   private static final Logger log = LoggerFactory.getLogger(RunCgroup.class);
@@ -76,15 +77,9 @@ final class RunCgroup {
     return dir;
   }
 
-  /** Moves the process {@code pid}, and the children it makes from now on, into the cgroup. */
-  boolean add(long pid) {
-    try {
-      Files.writeString(dir.resolve("cgroup.procs"), Long.toString(pid), StandardCharsets.US_ASCII);
-      return true;
-    } catch (IOException | RuntimeException e) {
-      log.debug("Cannot add pid {} to {}", pid, dir, e);
-      return false;
-    }
+  /** The file a process writes its pid into to join the cgroup (with the children it makes). */
+  Path procs() {
+    return dir.resolve("cgroup.procs");
   }
 
   /** The processes in the cgroup (zombies included), or none if it cannot be read. */

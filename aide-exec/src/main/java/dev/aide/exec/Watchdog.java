@@ -112,6 +112,18 @@ final class Watchdog implements AutoCloseable {
      * Finds {@code setsid} and {@code sh} on {@code path}, or returns null (and logs why) where
      * either is missing or there is no {@code /proc}.
      */
+    /**
+     * The command prefix that makes a program join a cgroup before it runs: this shell writes its
+     * own pid into {@code procs}, then execs the rest of the command line in its place.
+     */
+    List<String> joinCgroup(Path procs) {
+      return List.of(
+          command.get(command.size() - 1),
+          "-c",
+          "echo $$ > \"$0\" 2>/dev/null; exec \"$@\"",
+          procs.toString());
+    }
+
     static @Nullable Shell find(String path) {
       if (!Files.isDirectory(Path.of("/proc/self/fd"))) return null;
       Path setsid = ProcessExecutor.findOnPath("setsid", path);

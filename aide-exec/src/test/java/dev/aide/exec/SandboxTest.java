@@ -306,8 +306,8 @@ class SandboxTest {
 
   @Test
   void hidesHomeWhereItIsNotThePasswdHomeButShowsTheProgramAndWhatTheUserAllows() throws Exception {
-    // Under target/, not /tmp: the host's /tmp is replaced in the sandbox anyway.
-    Path home = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "fake-home-");
+    // Not under /tmp or a home: the sandbox covers those anyway.
+    Path home = TestSupport.uncoveredDirectory("fake-home-");
     try {
       Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
       Path aws = Files.createDirectories(home.resolve(".aws"));
@@ -418,8 +418,8 @@ class SandboxTest {
 
   @Test
   void cannotConnectToASocketInXdgRuntimeDirWhereverItIs() throws IOException {
-    // Under target/, not /tmp or /run, which are covered anyway.
-    Path runtime = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "xdg-");
+    // Not under /tmp or /run, which the sandbox covers anyway.
+    Path runtime = TestSupport.uncoveredDirectory("xdg-");
     Path bus = runtime.resolve("bus");
     try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       Files.setPosixFilePermissions(runtime, PosixFilePermissions.fromString("rwxr-xr-x"));

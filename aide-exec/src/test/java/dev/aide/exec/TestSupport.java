@@ -239,4 +239,43 @@ final class TestSupport {
     }
     return found;
   }
+
+  /**
+   * Makes a temporary directory, readable by others, where the sandbox shows the host's files:
+   * under target/ unless the checkout lies in a directory the sandbox covers (a clone under /tmp or
+   * a home), else under /var/cache, /opt, /srv or /mnt; skips the test where there is none.
+   */
+  static Path uncoveredDirectory(String prefix) throws IOException {
+    List<Path> covered = new ArrayList<>();
+    for (String dir : List.of("/tmp", "/home", "/root", "/run", "/var/tmp")) {
+      covered.add(Path.of(dir));
+    }
+    covered.add(Path.of(System.getProperty("user.home", "/tmp")));
+    for (String variable : List.of("HOME", "XDG_RUNTIME_DIR")) {
+      String value = System.getenv(variable);
+      if (value != null && value.startsWith("/") && !value.equals("/")) covered.add(Path.of(value));
+    }
+    for (Path base :
+        List.of(
+            Path.of("target").toAbsolutePath(),
+            Path.of("/var/cache"),
+            Path.of("/opt"),
+            Path.of("/srv"),
+            Path.of("/mnt"))) {
+      if (!Files.isDirectory(base) || !Files.isWritable(base)) continue;
+      Path real = base.toRealPath();
+      if (covered.stream().anyMatch(dir -> real.startsWith(realOrSelf(dir)))) continue;
+      return openToOthers(Files.createTempDirectory(real, prefix));
+    }
+    assumeTrue(false, "this test needs a writable directory that the sandbox does not cover");
+    throw new AssertionError("unreachable");
+  }
+
+  private static Path realOrSelf(Path path) {
+    try {
+      return path.toRealPath();
+    } catch (IOException e) {
+      return path;
+    }
+  }
 }
