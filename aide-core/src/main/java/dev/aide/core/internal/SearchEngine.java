@@ -508,7 +508,7 @@ public final class SearchEngine {
         }
         id = nextId++;
         inFlight.put(id, action);
-        emit(new SearchEvent.NodeStarted(id, stageOf(action), parentIds(action)));
+        emit(new SearchEvent.NodeStarted(id, action.stage(), parentIds(action)));
       }
       Node node = safeStep(id, action, false);
       synchronized (lock) {
@@ -635,7 +635,7 @@ public final class SearchEngine {
 
   private Node step(int id, Action action, boolean startingSolution) {
     Instant startedAt = config.clock().instant();
-    NodeDraft draft = new NodeDraft(id, stageOf(action), parentsOf(action), startedAt);
+    NodeDraft draft = new NodeDraft(id, action.stage(), action.parents(), startedAt);
 
     String code;
     if (startingSolution) {
@@ -772,16 +772,14 @@ public final class SearchEngine {
   /** Returns the code, or null with the reason recorded in {@code draft}. */
   private @Nullable String askCoder(Action action, NodeDraft draft) {
     String memory = Memory.summarize(store.journal());
-    List<ChatMessage> messages;
-    if (action instanceof Action.Improve improve) {
-      messages = prompts.improve(improve.node(), memory);
-    } else if (action instanceof Action.Debug debug) {
-      messages = prompts.debug(debug.node());
-    } else if (action instanceof Action.Crossover crossover) {
-      messages = prompts.crossover(crossover.first(), crossover.second(), memory);
-    } else {
-      messages = prompts.draft(memory);
-    }
+    List<Node> parents = action.parents();
+    List<ChatMessage> messages =
+        switch (action.stage()) {
+          case DRAFT -> prompts.draft(memory);
+          case IMPROVE -> prompts.improve(parents.get(0), memory);
+          case DEBUG -> prompts.debug(parents.get(0));
+          case CROSSOVER -> prompts.crossover(parents.get(0), parents.get(1), memory);
+        };
     List<ChatMessage> conversation = new ArrayList<>(messages);
     String problem = "";
     for (int attempt = 0; attempt <= CODER_RETRIES; attempt++) {
@@ -1006,22 +1004,8 @@ public final class SearchEngine {
     }
   }
 
-  private static Stage stageOf(Action action) {
-    if (action instanceof Action.Improve) return Stage.IMPROVE;
-    if (action instanceof Action.Debug) return Stage.DEBUG;
-    if (action instanceof Action.Crossover) return Stage.CROSSOVER;
-    return Stage.DRAFT;
-  }
-
-  private static List<Node> parentsOf(Action action) {
-    if (action instanceof Action.Improve improve) return List.of(improve.node());
-    if (action instanceof Action.Debug debug) return List.of(debug.node());
-    if (action instanceof Action.Crossover c) return List.of(c.first(), c.second());
-    return List.of();
-  }
-
   private static List<Integer> parentIds(Action action) {
-    return parentsOf(action).stream().map(Node::id).toList();
+    return action.parents().stream().map(Node::id).toList();
   }
 
   /**
