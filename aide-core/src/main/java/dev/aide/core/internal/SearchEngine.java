@@ -27,6 +27,7 @@ import dev.aide.core.llm.ModelPrice;
 import dev.aide.core.llm.TokenUsage;
 import dev.aide.core.llm.ToolChoice;
 import dev.aide.core.search.Action;
+import dev.aide.core.search.InFlight;
 import dev.aide.core.search.SearchPolicy;
 import dev.aide.core.search.SearchState;
 import java.nio.file.Path;
@@ -959,7 +960,8 @@ public final class SearchEngine {
   }
 
   private SearchState state() {
-    List<Action> actions = List.copyOf(inFlight.values());
+    InFlight actions = InFlight.of(List.copyOf(inFlight.values()));
+    int next = nextId;
     Journal journal = store.journal();
     // Each step draws from a generator seeded by the run's seed and the id of the next node, so a
     // resumed run draws what an uninterrupted one would have drawn at the same step.
@@ -976,8 +978,13 @@ public final class SearchEngine {
       }
 
       @Override
-      public List<Action> inFlight() {
+      public InFlight inFlight() {
         return actions;
+      }
+
+      @Override
+      public int nextNodeId() {
+        return next;
       }
 
       @Override

@@ -56,15 +56,12 @@ import org.jspecify.annotations.Nullable;
  * <p>An island's population holds its own nodes only, and parents are drawn from one island's
  * population: an improvement and its parent, and both parents of a crossover, are on the same
  * island, except at a migration step. The island to breed from is chosen round-robin on the id the
- * next node will get, {@code n = max(journal size + actions in flight, largest id in the journal +
- * 1)}: island {@code n mod islands}. In a search that was not resumed this is exactly the id the
- * engine gives the next node, so a draft made because that island is empty belongs to it. (After a
- * resume whose interrupted nodes never finished, {@code n} may fall short of the real id while
- * workers are busy; the draft then lands on another island, and the empty one drafts again on its
- * next turn.) When the island is empty and other islands are not, it still drafts unless at least
- * as many drafts are in flight as islands are empty; then the next island in ring order ({@code
- * n+1}, {@code n+2}, ... mod islands) whose population is not empty breeds instead. When every
- * island is empty, the policy drafts.
+ * next node will get, {@code n = }{@link SearchState#nextNodeId()}: island {@code n mod islands},
+ * so a draft made because that island is empty belongs to it, also in a resumed search whose
+ * interrupted nodes left gaps in the ids. When the island is empty and other islands are not, it
+ * still drafts unless at least as many drafts are in flight as islands are empty; then the next
+ * island in ring order ({@code n+1}, {@code n+2}, ... mod islands) whose population is not empty
+ * breeds instead. When every island is empty, the policy drafts.
  *
  * <p><b>Migration</b> (off unless {@code migrationInterval} is set, and only with two or more
  * islands): the steps are grouped into rounds of {@code islands} ids, round {@code n / islands}; in
@@ -73,8 +70,8 @@ import org.jspecify.annotations.Nullable;
  * the best member of the previous island in the ring (the nearest one before it, counting down mod
  * islands, whose population is not empty). The child's first parent is the native one, so the child
  * belongs to the breeding island: the migrant's code enters that island through its children,
- * without the migrant itself changing island. Like the rest, this is decided from the journal and
- * the actions in flight alone.
+ * without the migrant itself changing island. Like the rest, this is decided from the journal, the
+ * actions in flight and the next node's id alone.
  *
  * <p>Defaults: {@code numDrafts} 5, {@code populationSize} 10, {@code temperature} 0.5 (the best
  * member is then e² ≈ 7.4 times as likely to be drawn as the worst), {@code crossoverProb} 0.5,
@@ -91,8 +88,8 @@ import org.jspecify.annotations.Nullable;
  * on the order in which nodes finished: the policy keeps an index that it extends, in {@link
  * #next}, with the nodes the journal gained since the last call, and never needs {@link
  * SearchPolicy#observe}. A resumed search, or a fresh instance given a journal, decides exactly as
- * the instance that watched the journal being written; the same seed, journal and actions in flight
- * give the same decisions.
+ * the instance that watched the journal being written; the same seed, journal, actions in flight
+ * and next node id give the same decisions.
  *
  * <p><b>Threads.</b> The search calls {@link #next} under its lock. The methods are synchronized,
  * so one instance may even be shared by searches running at once (it then rebuilds its index each
@@ -170,7 +167,7 @@ public final class EvolutionaryPolicy implements SearchPolicy {
   @Override
   public synchronized Action next(SearchState state) {
     Index idx = sync(state.journal());
-    InFlight inFlight = InFlight.of(state.inFlight());
+    InFlight inFlight = state.inFlight();
 
     for (Node leaf : idx.openChains.values()) {
       if (!inFlight.debugged().contains(leaf.id())) return Action.debug(leaf);
@@ -178,8 +175,7 @@ public final class EvolutionaryPolicy implements SearchPolicy {
 
     int wantedDrafts = state.task().startingSolution() != null ? 1 : numDrafts;
     if (idx.drafts + inFlight.drafts() < wantedDrafts) return Action.draft();
-    int nextId =
-        Math.max(state.journal().size() + state.inFlight().size(), state.journal().maxId() + 1);
+    int nextId = state.nextNodeId();
     int island = breedingIsland(idx, nextId % islands, inFlight.drafts());
     if (island < 0) return Action.draft();
 

@@ -3,7 +3,6 @@ package dev.aide.core.search;
 import dev.aide.core.Journal;
 import dev.aide.core.Node;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -53,19 +52,15 @@ public final class GreedyPolicy implements SearchPolicy {
   @Override
   public Action next(SearchState state) {
     Journal journal = state.journal();
-    List<Action> inFlight = state.inFlight();
+    InFlight inFlight = state.inFlight();
 
     int wantedDrafts = state.task().startingSolution() != null ? 1 : numDrafts;
-    long draftsInFlight = inFlight.stream().filter(a -> a instanceof Action.Draft).count();
-    if (journal.drafts().size() + draftsInFlight < wantedDrafts) {
+    if (journal.drafts().size() + inFlight.drafts() < wantedDrafts) {
       return Action.draft();
     }
 
     if (state.random().nextDouble() < debugProb) {
-      Set<Integer> beingDebugged = new HashSet<>();
-      for (Action action : inFlight) {
-        if (action instanceof Action.Debug debug) beingDebugged.add(debug.node().id());
-      }
+      Set<Integer> beingDebugged = inFlight.debugged();
       List<Node> debuggable = new ArrayList<>();
       for (Node node : journal.buggyLeaves()) {
         if (node.debugDepth() <= maxDebugDepth && !beingDebugged.contains(node.id())) {

@@ -104,7 +104,7 @@ public final class MctsPolicy implements SearchPolicy {
   @Override
   public synchronized Action next(SearchState state) {
     Tree t = sync(state.journal());
-    InFlight inFlight = InFlight.of(state.inFlight());
+    InFlight inFlight = state.inFlight();
 
     for (Vertex leaf : t.openChains.values()) {
       Node node = leaf.node();
@@ -115,7 +115,7 @@ public final class MctsPolicy implements SearchPolicy {
     int rootChildren = t.root.children.size() + inFlight.drafts();
     if (rootChildren > 0 && rootChildren < rootWidth) return Action.draft();
     TreeSet<Integer> started = new TreeSet<>(t.partlyExpanded);
-    started.addAll(inFlight.expansions().keySet());
+    started.addAll(inFlight.expanded());
     for (int id : started) {
       Vertex vertex = t.vertices.get(id);
       if (vertex != null

@@ -122,6 +122,23 @@ class EvolutionaryIslandsTest {
   }
 
   @Test
+  void takesTheTurnFromTheNextNodeIdWhenAResumedRunHasWorkInFlight() {
+    // Ids 3 and 4 were lost when the run was interrupted; the resumed engine gave id 6 to the node
+    // in flight and gives 7 next. Journal size + in flight (5) and largest id + 1 (6) both fall
+    // short of it.
+    Journal journal = journal(goodDraft(0, 0.1), goodDraft(1, 0.2), goodDraft(2, 0.3));
+    journal.add(goodDraft(5, 0.4).newBuilder().step(3).build());
+    EvolutionaryPolicy policy = threeIslands().build();
+    InFlight busy = InFlight.of(List.of(Action.improve(journal.get(2))));
+
+    // Id 7: island 1's turn, which holds node 1 alone, so nothing is drawn.
+    Action action =
+        policy.next(new TestState(TestJournals.TASK, journal, busy, 7, new ScriptedRandom()));
+
+    assertThat(action).isEqualTo(Action.improve(journal.get(1)));
+  }
+
+  @Test
   void parentsAndCrossoverPairsNeverMixIslands() {
     Journal journal = sixDrafts();
     journal.add(goodImprove(6, 1, 0.9));

@@ -762,7 +762,8 @@ class GreedyPolicyTest {
   }
 
   private static TestState withRandom(TestState state, RandomGenerator random) {
-    return new TestState(state.task(), state.journal(), state.inFlight(), random);
+    return new TestState(
+        state.task(), state.journal(), state.inFlight(), state.nextNodeId(), random);
   }
 
   /**

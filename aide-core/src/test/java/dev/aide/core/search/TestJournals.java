@@ -84,11 +84,21 @@ public final class TestJournals {
     return journal;
   }
 
-  /** A {@link SearchState} made of plain values. */
-  public record TestState(Task task, Journal journal, List<Action> inFlight, RandomGenerator random)
+  /**
+   * A {@link SearchState} made of plain values. Unless given, the next node's id is the one a
+   * search that was not resumed gives: the journal's size plus the actions in flight, or the
+   * journal's largest id plus one when that is larger.
+   */
+  public record TestState(
+      Task task, Journal journal, InFlight inFlight, int nextNodeId, RandomGenerator random)
       implements SearchState {
-    public TestState {
-      inFlight = List.copyOf(inFlight);
+    public TestState(Task task, Journal journal, List<Action> inFlight, RandomGenerator random) {
+      this(
+          task,
+          journal,
+          InFlight.of(inFlight),
+          Math.max(journal.size() + inFlight.size(), journal.maxId() + 1),
+          random);
     }
 
     /** A state of the default task with nothing in flight. */

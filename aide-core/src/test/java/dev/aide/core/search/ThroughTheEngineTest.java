@@ -6,10 +6,17 @@ import dev.aide.core.Aide;
 import dev.aide.core.Journal;
 import dev.aide.core.Node;
 import dev.aide.core.Result;
+import dev.aide.core.SearchEvent;
 import dev.aide.core.Stage;
 import dev.aide.core.Task;
+import dev.aide.core.llm.LlmClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -66,6 +73,82 @@ class ThroughTheEngineTest {
       }
       assertThat(journal.nodes()).allMatch(n -> n.debugDepth() <= 3);
     }
+  }
+
+  @Test
+  void aResumedRunWhoseIdsHaveGapsTellsThePolicyTheIdEachNodeGets() throws Exception {
+    Path out = dir.resolve("gaps");
+    SimulatedLandscape landscape = new SimulatedLandscape(7);
+    Journal before = run(landscape, SearchPolicies::evolutionary, out, 12, 1).journal();
+    // Drop two nodes that nothing was made from, as if they were running when the run was killed.
+    List<Integer> lost =
+        before.nodes().stream()
+            .filter(n -> n.id() < before.maxId() && before.isLeaf(n))
+            .map(Node::id)
+            .limit(2)
+            .toList();
+    assertThat(lost).hasSize(2);
+    Path file = out.resolve("journal.jsonl");
+    List<String> kept =
+        Files.readAllLines(file).stream()
+            .filter(line -> lost.stream().noneMatch(id -> line.startsWith("{\"id\":" + id + ",")))
+            .toList();
+    Files.write(file, kept);
+
+    // Both workers' first nodes wait for each other, so the second is chosen with one in flight.
+    CountDownLatch bothStarted = new CountDownLatch(2);
+    LlmClient coder = landscape.coder();
+    LlmClient waiting =
+        request -> {
+          bothStarted.countDown();
+          try {
+            bothStarted.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return coder.chat(request);
+        };
+    SearchPolicy islands = EvolutionaryPolicy.builder().islands(3).build();
+    List<String> events = new ArrayList<>();
+    AtomicInteger beyondTheGuess = new AtomicInteger();
+    SearchPolicy recording =
+        state -> {
+          events.add("next " + state.nextNodeId());
+          int guess =
+              Math.max(
+                  state.journal().size() + state.inFlight().size(), state.journal().maxId() + 1);
+          if (state.nextNodeId() != guess) beyondTheGuess.incrementAndGet();
+          return islands.next(state);
+        };
+
+    Result resumed =
+        Aide.builder()
+            .coder(waiting, "coder")
+            .reviewer(SimulatedLandscape.reviewer(), "reviewer")
+            .executor(SimulatedLandscape.executor())
+            .policy(recording)
+            .listener(
+                event -> {
+                  if (event instanceof SearchEvent.NodeStarted started) {
+                    events.add("start " + started.nodeId());
+                  }
+                })
+            .steps(20)
+            .workers(2)
+            .seed(1)
+            .outputDir(out)
+            .build()
+            .run(TASK);
+
+    assertThat(resumed.journal().size()).isEqualTo(20);
+    assertThat(events).hasSize(20);
+    for (int i = 0; i < events.size(); i += 2) {
+      int id = Integer.parseInt(events.get(i).substring("next ".length()));
+      assertThat(events.subList(i, i + 2)).containsExactly("next " + id, "start " + id);
+    }
+    assertThat(events.get(0)).isEqualTo("next " + (before.maxId() + 1));
+    assertThat(beyondTheGuess.get()).as("steps chosen with a gap and work in flight").isPositive();
+    assertThat(resumed.journal().nodes()).noneMatch(n -> lost.contains(n.id()));
   }
 
   private static Result run(
