@@ -165,31 +165,6 @@ class StoreFailureTest {
   }
 
   @Test
-  void errorThrownWhileThePolicyObservesANodeEndsTheSearch() {
-    Task task = Task.builder().goal("Predict y").build();
-    SearchPolicy greedy = GreedyPolicy.builder().build();
-    SearchPolicy failing =
-        new SearchPolicy() {
-          @Override
-          public Action next(SearchState state) {
-            return greedy.next(state);
-          }
-
-          @Override
-          public void observe(Node node, SearchState state) {
-            if (node.id() == 1) throw new StackOverflowError("observe recursed");
-          }
-        };
-
-    assertThatThrownBy(() -> aide().policy(failing).steps(20).build().run(task))
-        .isInstanceOf(AideException.class)
-        .hasMessageContaining("observe recursed")
-        .cause()
-        .isInstanceOf(StackOverflowError.class);
-    assertThat(uncaught).isEmpty();
-  }
-
-  @Test
   void searchStoppedByAFatalErrorStillWritesReportsOfTheWholeJournalAndSaysWhy() throws Exception {
     Task task = Task.builder().goal("Predict y until the quota runs out").build();
     AtomicInteger calls = new AtomicInteger();

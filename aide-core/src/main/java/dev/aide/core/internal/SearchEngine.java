@@ -608,11 +608,6 @@ public final class SearchEngine {
       }
       emit(new SearchEvent.NewBest(node, previousBest));
     }
-    try {
-      config.policy().observe(node, state());
-    } catch (RuntimeException e) {
-      log.warn("The search policy failed to observe node {}", node.id(), e);
-    }
     if (!reportedOnce || System.nanoTime() - lastReportNanos >= REPORT_INTERVAL.toNanos()) {
       writeReports(null, null);
     }

@@ -86,10 +86,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>State and resume.</b> The populations are derived from the journal alone and do not depend
  * on the order in which nodes finished: the policy keeps an index that it extends, in {@link
- * #next}, with the nodes the journal gained since the last call, and never needs {@link
- * SearchPolicy#observe}. A resumed search, or a fresh instance given a journal, decides exactly as
- * the instance that watched the journal being written; the same seed, journal, actions in flight
- * and next node id give the same decisions.
+ * #next}, with the nodes the journal gained since the last call. A resumed search, or a fresh
+ * instance given a journal, decides exactly as the instance that watched the journal being written;
+ * the same seed, journal, actions in flight and next node id give the same decisions.
  *
  * <p><b>Threads.</b> The search calls {@link #next} under its lock. The methods are synchronized,
  * so one instance may even be shared by searches running at once (it then rebuilds its index each

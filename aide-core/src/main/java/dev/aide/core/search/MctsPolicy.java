@@ -56,12 +56,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Defaults: {@code uctC} 0.25, {@code numChildren} 5, {@code debugAttempts} 3.
  *
- * <p><b>State and resume.</b> Visit counts and values are derived from the journal alone, never
- * from {@link SearchPolicy#observe}: the policy keeps an index that it extends, in {@link #next},
- * with the nodes the journal gained since the last call (and rebuilds when it is handed another
- * journal). So a resumed search, or a fresh instance given a journal, decides exactly as the
- * instance that watched the journal being written, and the same seed and journal give the same
- * decisions.
+ * <p><b>State and resume.</b> Visit counts and values are derived from the journal alone: the
+ * policy keeps an index that it extends, in {@link #next}, with the nodes the journal gained since
+ * the last call (and rebuilds when it is handed another journal). So a resumed search, or a fresh
+ * instance given a journal, decides exactly as the instance that watched the journal being written,
+ * and the same seed and journal give the same decisions.
  *
  * <p><b>Threads.</b> The search calls {@link #next} under its lock. The methods are synchronized,
  * so one instance may even be shared by searches running at once (it then rebuilds its index each
