@@ -11,12 +11,14 @@ import dev.aide.core.Stage;
 import dev.aide.core.Task;
 import dev.aide.core.search.Action;
 import dev.aide.core.search.InFlight;
+import dev.aide.core.search.JournalFollower;
 import dev.aide.core.search.SearchPolicy;
 import dev.aide.core.search.SearchState;
 import dev.aide.core.search.SimulatedLandscape;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -98,6 +100,75 @@ class CustomPolicyTest {
     for (Node buggy : journal.buggyNodes()) {
       assertThat(journal.children(buggy)).as("fixes of %s", buggy).hasSizeLessThanOrEqualTo(1);
     }
+  }
+
+  /**
+   * Improves the good node with the fewest children (the oldest of those), counting children from
+   * an index it keeps with a {@link JournalFollower} and checks against the journal at every step.
+   */
+  static final class FewestChildren implements SearchPolicy {
+    private final JournalFollower follower = new JournalFollower();
+    private final Map<Integer, Integer> children = new TreeMap<>();
+    private final List<Node> good = new ArrayList<>();
+    int resets;
+
+    @Override
+    public Action next(SearchState state) {
+      JournalFollower.Batch batch = follower.poll(state.journal());
+      if (batch.reset()) {
+        resets++;
+        children.clear();
+        good.clear();
+      }
+      for (Node node : batch.added()) {
+        Integer parent = node.parentId();
+        if (parent != null) children.merge(parent, 1, Integer::sum);
+        if (!node.isBuggy()) good.add(node);
+      }
+      @Nullable Node fewest = null;
+      for (Node node : good) {
+        assertThat(children.getOrDefault(node.id(), 0))
+            .as("children of %s", node)
+            .isEqualTo(state.journal().children(node).size());
+        if (fewest == null
+            || children.getOrDefault(node.id(), 0) < children.getOrDefault(fewest.id(), 0)) {
+          fewest = node;
+        }
+      }
+      if (state.journal().drafts().size() + state.inFlight().drafts() < 3 || fewest == null) {
+        return Action.draft();
+      }
+      return Action.improve(fewest);
+    }
+  }
+
+  @Test
+  void aCustomPolicyKeepsAnIndexOfTheJournalWithAJournalFollower() {
+    FewestChildren policy = new FewestChildren();
+    SimulatedLandscape landscape = new SimulatedLandscape(9);
+    Path out = dir.resolve("follow");
+
+    run(landscape, policy, out, 15);
+    Journal journal = run(landscape, policy, out, 30).journal();
+
+    assertThat(journal.size()).isEqualTo(30);
+    assertThat(policy.resets).as("the resumed run hands the policy another journal").isEqualTo(2);
+    assertThat(journal.nodes()).anyMatch(n -> n.stage() == Stage.IMPROVE);
+  }
+
+  private static Result run(
+      SimulatedLandscape landscape, SearchPolicy policy, Path out, int steps) {
+    return Aide.builder()
+        .coder(landscape.coder(), "coder")
+        .reviewer(SimulatedLandscape.reviewer(), "reviewer")
+        .executor(SimulatedLandscape.executor())
+        .policy(policy)
+        .steps(steps)
+        .workers(3)
+        .seed(4)
+        .outputDir(out)
+        .build()
+        .run(TASK);
   }
 
   @Test

@@ -13,7 +13,23 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Hands a policy the nodes a journal gained since the last call, so that the policy can keep an
- * index of the journal up to date at a cost proportional to what was added.
+ * index of the journal up to date at a cost proportional to what was added. The built-in tree
+ * policies keep their indexes with one.
+ *
+ * <pre>{@code
+ * private final JournalFollower follower = new JournalFollower();
+ * private final Map<Integer, Integer> goodChildren = new HashMap<>();
+ *
+ * public Action next(SearchState state) {
+ *   JournalFollower.Batch batch = follower.poll(state.journal());
+ *   if (batch.reset()) goodChildren.clear();
+ *   for (Node node : batch.added()) {
+ *     Integer parent = node.parentId();
+ *     if (!node.isBuggy() && parent != null) goodChildren.merge(parent, 1, Integer::sum);
+ *   }
+ *   ...
+ * }
+ * }</pre>
  *
  * <p>The follower reads nodes by id: ids are given when a node starts, so with several workers they
  * finish out of order, and a resumed run may never finish some ids. Ids at or below the largest one
@@ -21,11 +37,22 @@ import org.jspecify.annotations.Nullable;
  * handed another journal, or the count does not add up, it starts over from a snapshot and says so,
  * so that an index built from its batches always equals one built from the whole journal.
  *
- * <p>Not safe for use by several threads at once; the policies that own one synchronize.
+ * <p>Not safe for use by several threads at once; a policy that owns one is called by one thread at
+ * a time, and the built-ins synchronize besides.
  */
-final class JournalFollower {
-  /** The nodes a call found, in the order they finished; all nodes when {@code reset}. */
-  record Batch(boolean reset, List<Node> added) {}
+public final class JournalFollower {
+  /**
+   * The nodes one call found, in the order they finished.
+   *
+   * @param reset whether the follower started over: {@code added} then holds every node of the
+   *     journal, and an index built from earlier batches must be dropped first
+   * @param added the nodes found, in the order they finished (by {@link Node#step()}, then id)
+   */
+  public record Batch(boolean reset, List<Node> added) {
+    public Batch {
+      added = List.copyOf(added);
+    }
+  }
 
   private static final Comparator<Node> FINISH_ORDER =
       Comparator.comparingInt(Node::step).thenComparingInt(Node::id);
@@ -35,7 +62,15 @@ final class JournalFollower {
   private final TreeSet<Integer> unfinished = new TreeSet<>();
   private int count;
 
-  Batch poll(Journal journal) {
+  /** Returns a follower that has read nothing yet; its first {@link #poll} starts over. */
+  public JournalFollower() {}
+
+  /**
+   * Returns the nodes {@code journal} gained since the last call, or all of them (with {@code
+   * reset}) on the first call, when handed a journal other than the last one, or when the journal
+   * changed in a way the follower cannot account for.
+   */
+  public Batch poll(Journal journal) {
     if (journal != this.journal) return startOver(journal);
     List<Node> added = new ArrayList<>();
     for (Iterator<Integer> it = unfinished.iterator(); it.hasNext(); ) {
