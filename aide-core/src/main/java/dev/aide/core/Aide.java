@@ -82,7 +82,12 @@ public final class Aide {
     this.policy = b.policy;
     this.limits =
         new SearchEngine.Limits(
-            b.steps, b.tokenBudget, b.costBudget, b.timeLimit, b.targetMetric, b.maxFailures);
+            b.steps,
+            b.tokenBudget,
+            b.costBudget,
+            b.timeLimit,
+            b.targetMetric,
+            b.maxConsecutiveFailures);
     this.prices = Map.copyOf(b.prices);
     this.workers = b.workers;
     this.seed = b.seed;
@@ -173,7 +178,7 @@ public final class Aide {
     private @Nullable Double costBudget;
     private @Nullable Duration timeLimit;
     private @Nullable Double targetMetric;
-    private @Nullable Integer maxFailures;
+    private @Nullable Integer maxConsecutiveFailures;
     private final Map<String, ModelPrice> prices = new HashMap<>();
     private int workers = 1;
     private @Nullable Long seed;
@@ -276,13 +281,14 @@ public final class Aide {
 
     /**
      * Ends the search once {@code count} nodes in a row were buggy, as when the LLM or the
-     * environment keeps failing; nodes in flight then are finished. Unset: no limit.
+     * environment keeps failing; nodes in flight then are finished. Recorded in {@code run.json} as
+     * {@code maxConsecutiveFailures}. Unset: no limit.
      */
     public Builder maxConsecutiveFailures(int count) {
       if (count < 1) {
         throw new IllegalArgumentException("maxConsecutiveFailures must be >= 1, was " + count);
       }
-      this.maxFailures = count;
+      this.maxConsecutiveFailures = count;
       return this;
     }
 

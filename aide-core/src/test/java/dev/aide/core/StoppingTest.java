@@ -181,7 +181,7 @@ class StoppingTest {
   }
 
   @Test
-  void tooManyFailuresInARowEndTheSearch() {
+  void tooManyFailuresInARowEndTheSearch() throws Exception {
     // a program's own error (it raised), so the rule for an interpreter that cannot run stays out
     Executor alwaysFails =
         (ExecutionRequest request) ->
@@ -197,5 +197,8 @@ class StoppingTest {
 
     assertThat(result.stopReason()).isEqualTo(StopReason.TOO_MANY_FAILURES);
     assertThat(result.journal().size()).isEqualTo(4);
+    // run.json records the limit under the builder method's name
+    assertThat(Files.readString(tmp.resolve("run").resolve("run.json")))
+        .contains("\"maxConsecutiveFailures\": 4");
   }
 }

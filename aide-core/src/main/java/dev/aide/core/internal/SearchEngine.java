@@ -94,7 +94,9 @@ public final class SearchEngine {
    * @param cost the dollars after which it ends
    * @param time the wall-clock time after which it is cancelled
    * @param target the metric at which it is cancelled, as reached by the best node
-   * @param consecutiveFailures the number of buggy nodes in a row after which it ends
+   * @param maxConsecutiveFailures the number of buggy nodes in a row after which it ends
+   *     (run.json's {@code maxConsecutiveFailures}, {@link
+   *     dev.aide.core.Aide.Builder#maxConsecutiveFailures})
    */
   public record Limits(
       int steps,
@@ -102,7 +104,7 @@ public final class SearchEngine {
       @Nullable Double cost,
       @Nullable Duration time,
       @Nullable Double target,
-      @Nullable Integer consecutiveFailures) {}
+      @Nullable Integer maxConsecutiveFailures) {}
 
   /** The settings of one search; {@code properties} are recorded in run.json as they are. */
   public record Config(
@@ -146,7 +148,7 @@ public final class SearchEngine {
   private boolean cancelled;
   private long tokensSpent;
   private double costSpent;
-  private int consecutiveFailures;
+  private int failuresInARow;
   private long lastReportNanos;
   private boolean reportedOnce;
 
@@ -179,7 +181,7 @@ public final class SearchEngine {
       for (Node node : journal.nodes()) {
         tokensSpent += node.usage().total();
         costSpent += node.cost();
-        consecutiveFailures = node.isBuggy() ? consecutiveFailures + 1 : 0;
+        failuresInARow = node.isBuggy() ? failuresInARow + 1 : 0;
       }
       Path dataDir = task.dataDir();
       this.prompts =
@@ -379,8 +381,8 @@ public final class SearchEngine {
     if (limits.cost() != null) settings.put("costBudget", limits.cost());
     if (limits.time() != null) settings.put("timeLimit", limits.time().toString());
     if (limits.target() != null) settings.put("targetMetric", limits.target());
-    if (limits.consecutiveFailures() != null) {
-      settings.put("maxConsecutiveFailures", limits.consecutiveFailures());
+    if (limits.maxConsecutiveFailures() != null) {
+      settings.put("maxConsecutiveFailures", limits.maxConsecutiveFailures());
     }
     settings.put("workers", config.workers());
     settings.put("seed", seed);
@@ -531,8 +533,8 @@ public final class SearchEngine {
       stopReason = StopReason.TOKEN_BUDGET;
     } else if (limits.cost() != null && costSpent >= limits.cost()) {
       stopReason = StopReason.COST_BUDGET;
-    } else if (limits.consecutiveFailures() != null
-        && consecutiveFailures >= limits.consecutiveFailures()) {
+    } else if (limits.maxConsecutiveFailures() != null
+        && failuresInARow >= limits.maxConsecutiveFailures()) {
       stopReason = StopReason.TOO_MANY_FAILURES;
     } else if (limits.target() != null && reached(limits.target())) {
       cancel(StopReason.TARGET_REACHED);
@@ -590,7 +592,7 @@ public final class SearchEngine {
     journal.add(node);
     tokensSpent += node.usage().total();
     costSpent += node.cost();
-    consecutiveFailures = node.isBuggy() ? consecutiveFailures + 1 : 0;
+    failuresInARow = node.isBuggy() ? failuresInARow + 1 : 0;
     log.info(
         "Node {} ({}{}) finished: {}",
         node.id(),
