@@ -409,8 +409,8 @@ public final class EvolutionaryPolicy implements SearchPolicy {
 
     /**
      * Sets how many fixes in a row a buggy node gets: a buggy node is debugged while its debug
-     * depth is below this, so its chain holds at most this many DEBUG nodes. 0 turns debugging off.
-     * Default 3.
+     * depth is below this, so its chain holds at most this many DEBUG nodes, as {@link
+     * GreedyPolicy.Builder#maxDebugDepth} means. 0 turns debugging off. Default 3.
      */
     public Builder debugAttempts(int debugAttempts) {
       if (debugAttempts < 0) {

@@ -12,9 +12,11 @@ import java.util.Set;
  * <ol>
  *   <li>Draft until {@code numDrafts} drafts exist (drafts in flight count; a task with a starting
  *       solution needs no draft beyond it).
- *   <li>Otherwise, with probability {@code debugProb}, debug a buggy leaf whose debug depth is at
- *       most {@code maxDebugDepth}, chosen uniformly; a node another worker is debugging is not
- *       chosen.
+ *   <li>Otherwise, with probability {@code debugProb}, debug a buggy leaf whose debug depth is
+ *       below {@code maxDebugDepth}, chosen uniformly; a node another worker is debugging is not
+ *       chosen. So a chain holds at most {@code maxDebugDepth} DEBUG nodes, as in the other
+ *       policies (see {@linkplain dev.aide.core.search debug chains}); aideml's {@code
+ *       max_debug_depth} m debugs depths up to m, which is {@code maxDebugDepth} m + 1.
  *   <li>Otherwise draft if there is no good node, and else improve the best one.
  * </ol>
  *
@@ -63,7 +65,7 @@ public final class GreedyPolicy implements SearchPolicy {
       Set<Integer> beingDebugged = inFlight.debugged();
       List<Node> debuggable = new ArrayList<>();
       for (Node node : journal.buggyLeaves()) {
-        if (node.debugDepth() <= maxDebugDepth && !beingDebugged.contains(node.id())) {
+        if (node.debugDepth() < maxDebugDepth && !beingDebugged.contains(node.id())) {
           debuggable.add(node);
         }
       }
@@ -111,9 +113,14 @@ public final class GreedyPolicy implements SearchPolicy {
       return this;
     }
 
-    /** Sets the deepest debug chain a buggy node may be on and still be debugged. Default 3. */
+    /**
+     * Sets the most DEBUG nodes a debug chain holds: a buggy leaf is debugged only while its debug
+     * depth is below this, so no node's debug depth passes it. 0 turns debugging off. Default 3.
+     */
     public Builder maxDebugDepth(int maxDebugDepth) {
-      if (maxDebugDepth < 0) throw new IllegalArgumentException("maxDebugDepth must be >= 0");
+      if (maxDebugDepth < 0) {
+        throw new IllegalArgumentException("maxDebugDepth must be >= 0, was " + maxDebugDepth);
+      }
       this.maxDebugDepth = maxDebugDepth;
       return this;
     }

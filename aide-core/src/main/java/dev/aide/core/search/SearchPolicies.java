@@ -10,7 +10,7 @@ public final class SearchPolicies {
 
   /**
    * Returns AIDE's greedy policy with the reference defaults (5 drafts, debug probability 0.5,
-   * debug depth at most 3). Use {@link GreedyPolicy#builder()} to change them.
+   * debug chains of at most 3 fixes). Use {@link GreedyPolicy#builder()} to change them.
    */
   public static SearchPolicy greedy() {
     return GreedyPolicy.builder().build();

@@ -169,7 +169,7 @@ class GreedyPolicyTest {
   }
 
   @Test
-  void neverDebugsNodesDeeperThanMaxDebugDepth() {
+  void debugsALeafOnlyWhileItsDebugDepthIsBelowMaxDebugDepth() {
     Journal journal =
         journal(
             buggyDraft(0),
@@ -186,10 +186,23 @@ class GreedyPolicyTest {
             buggyDebug(11, 10, 4));
     TestState state = TestState.of(journal, new ScriptedRandom());
 
-    assertThat(debugCandidates(policy, state)).containsExactly(7);
+    // Chains of 3 and 4 fixes: the default, 3, allows neither another fix.
+    assertThat(debugCandidates(policy, state)).isEmpty();
     assertThat(debugCandidates(GreedyPolicy.builder().maxDebugDepth(4).build(), state))
+        .containsExactly(7);
+    assertThat(debugCandidates(GreedyPolicy.builder().maxDebugDepth(5).build(), state))
         .containsExactly(7, 11);
-    assertThat(debugCandidates(GreedyPolicy.builder().maxDebugDepth(2).build(), state)).isEmpty();
+  }
+
+  @Test
+  void maxDebugDepthZeroTurnsDebuggingOff() {
+    Journal journal = journal(buggyDraft(0), goodDraft(1, 0.1), goodDraft(2, 0.2));
+    TestState state = TestState.of(journal, new ScriptedRandom());
+
+    assertThat(debugCandidates(GreedyPolicy.builder().numDrafts(1).maxDebugDepth(1).build(), state))
+        .containsExactly(0);
+    assertThat(debugCandidates(GreedyPolicy.builder().numDrafts(1).maxDebugDepth(0).build(), state))
+        .isEmpty();
   }
 
   @Test
@@ -400,6 +413,8 @@ class GreedyPolicyTest {
 
   @Test
   void defaultsMatchTheReferenceAgent() {
+    // maxDebugDepth 3 is a chain of at most 3 fixes, as in the other policies; aideml's
+    // max_debug_depth 3 allows a fourth.
     assertThat(policy.numDrafts()).isEqualTo(5);
     assertThat(policy.debugProb()).isEqualTo(0.5);
     assertThat(policy.maxDebugDepth()).isEqualTo(3);
@@ -539,7 +554,7 @@ class GreedyPolicyTest {
               inFlight,
               greedy.numDrafts(),
               greedy.debugProb(),
-              greedy.maxDebugDepth(),
+              greedy.maxDebugDepth() - 1, // aideml's max_debug_depth m allows m + 1 fixes
               referenceRandom,
               taken);
 
