@@ -12,6 +12,7 @@ import dev.aide.core.llm.TokenUsage;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,7 +85,9 @@ public final class NodeJson {
   /**
    * Reads a node written by {@link #write}.
    *
-   * @throws IllegalArgumentException if {@code line} is not such a node; the message says why
+   * @throws IllegalArgumentException if {@code line} is not such a node; the message names the
+   *     field that is missing or of the wrong type (as {@code field 'metric' should be a number,
+   *     was "high"}), or says why the line is not a JSON object
    */
   public static Node read(String line) {
     Object value;
@@ -94,81 +97,177 @@ public final class NodeJson {
       throw new IllegalArgumentException("not valid JSON: " + e.getMessage(), e);
     }
     if (!(value instanceof Map<?, ?> map)) throw new IllegalArgumentException("not a JSON object");
-    try {
-      boolean buggy = (Boolean) require(map, "buggy");
-      Direction direction = Direction.valueOf((String) require(map, "direction"));
-      Node.Builder b =
-          Node.builder()
-              .id(integer(require(map, "id")))
-              .step(integer(require(map, "step")))
-              .stage(Stage.valueOf((String) require(map, "stage")))
-              .plan(string(map, "plan"))
-              .code(string(map, "code"))
-              .analysis(string(map, "analysis"))
-              .buggy(buggy)
-              .metric(
-                  buggy
-                      ? Metric.worst(direction)
-                      : Metric.of(((Number) require(map, "metric")).doubleValue(), direction))
-              .debugDepth(integer(require(map, "debugDepth")))
-              .startedAt(Instant.parse((String) require(map, "startedAt")))
-              .finishedAt(Instant.parse((String) require(map, "finishedAt")))
-              .failure((String) map.get("failure"));
-      List<Integer> parents = new ArrayList<>();
-      for (Object parent : (List<?>) require(map, "parents")) parents.add(integer(parent));
-      b.parents(parents);
-      if (map.get("cost") instanceof Number cost) b.cost(cost.doubleValue());
-      if (map.get("warnings") instanceof List<?> warnings) {
-        List<String> texts = new ArrayList<>();
-        for (Object warning : warnings) texts.add(String.valueOf(warning));
-        b.warnings(texts);
-      }
-      if (map.get("usage") instanceof Map<?, ?> u) {
-        b.usage(
-            new TokenUsage(
-                longValue(u.get("input")),
-                longValue(u.get("output")),
-                longValue(u.get("cachedInput")),
-                longValue(u.get("reasoning"))));
-      }
-      if (map.get("execution") instanceof Map<?, ?> e) {
-        List<String> files = new ArrayList<>();
-        if (e.get("files") instanceof List<?> list) {
-          for (Object f : list) files.add(String.valueOf(f));
-        }
-        b.execution(
-            new ExecutionResult(
-                string(e, "output"),
-                longValue(e.get("truncatedChars")),
-                integer(require(e, "exitCode")),
-                Duration.ofMillis(longValue(e.get("durationMillis"))),
-                Boolean.TRUE.equals(e.get("timedOut")),
-                (String) e.get("errorType"),
-                (String) e.get("errorMessage"),
-                files));
-      }
-      return b.build();
-    } catch (ClassCastException | java.time.format.DateTimeParseException e) {
-      throw new IllegalArgumentException("a field has the wrong type: " + e.getMessage(), e);
+    Fields f = new Fields(map, "");
+    boolean buggy = f.bool("buggy");
+    Direction direction = f.enumValue("direction", Direction.class);
+    Node.Builder b =
+        Node.builder()
+            .id(f.integer("id"))
+            .step(f.integer("step"))
+            .stage(f.enumValue("stage", Stage.class))
+            .plan(f.string("plan"))
+            .code(f.string("code"))
+            .analysis(f.string("analysis"))
+            .buggy(buggy)
+            .metric(buggy ? Metric.worst(direction) : Metric.of(f.number("metric"), direction))
+            .debugDepth(f.integer("debugDepth"))
+            .startedAt(f.instant("startedAt"))
+            .finishedAt(f.instant("finishedAt"))
+            .failure(f.optionalString("failure"));
+    List<?> parentIds = f.list("parents");
+    List<Integer> parents = new ArrayList<>();
+    for (int i = 0; i < parentIds.size(); i++) {
+      parents.add(f.wholeNumber("parents[" + i + "]", parentIds.get(i)).intValue());
     }
+    b.parents(parents);
+    if (f.has("cost")) b.cost(f.number("cost"));
+    if (f.has("warnings")) {
+      List<String> texts = new ArrayList<>();
+      for (Object warning : f.list("warnings")) texts.add(String.valueOf(warning));
+      b.warnings(texts);
+    }
+    Fields u = f.object("usage");
+    if (u != null) {
+      b.usage(
+          new TokenUsage(
+              u.optionalLong("input"),
+              u.optionalLong("output"),
+              u.optionalLong("cachedInput"),
+              u.optionalLong("reasoning")));
+    }
+    Fields e = f.object("execution");
+    if (e != null) {
+      List<String> files = new ArrayList<>();
+      if (e.has("files")) {
+        for (Object file : e.list("files")) files.add(String.valueOf(file));
+      }
+      b.execution(
+          new ExecutionResult(
+              e.string("output"),
+              e.optionalLong("truncatedChars"),
+              e.integer("exitCode"),
+              Duration.ofMillis(e.optionalLong("durationMillis")),
+              e.has("timedOut") && e.bool("timedOut"),
+              e.optionalString("errorType"),
+              e.optionalString("errorMessage"),
+              files));
+    }
+    return b.build();
   }
 
-  private static Object require(Map<?, ?> map, String key) {
-    Object value = map.get(key);
-    if (value == null) throw new IllegalArgumentException("missing field " + key);
-    return value;
-  }
+  /**
+   * The fields of one JSON object, read with their expected types; a field that is missing or of
+   * another type is an {@link IllegalArgumentException} that names it ({@code prefix} names the
+   * object it sits in, as {@code "execution."}). A field holding JSON null counts as missing.
+   */
+  private record Fields(Map<?, ?> map, String prefix) {
+    boolean has(String key) {
+      return map.get(key) != null;
+    }
 
-  private static String string(Map<?, ?> map, String key) {
-    Object value = map.get(key);
-    return value == null ? "" : (String) value;
-  }
+    private Object require(String key) {
+      Object value = map.get(key);
+      if (value == null) throw new IllegalArgumentException("missing field '" + prefix + key + "'");
+      return value;
+    }
 
-  private static int integer(Object value) {
-    return ((Number) value).intValue();
-  }
+    private IllegalArgumentException wrong(String key, String expected, @Nullable Object value) {
+      return new IllegalArgumentException(
+          "field '" + prefix + key + "' should be " + expected + ", was " + describe(value));
+    }
 
-  private static long longValue(@Nullable Object value) {
-    return value == null ? 0 : ((Number) value).longValue();
+    /** The string at {@code key}; "" when missing. */
+    String string(String key) {
+      String value = optionalString(key);
+      return value == null ? "" : value;
+    }
+
+    @Nullable String optionalString(String key) {
+      Object value = map.get(key);
+      if (value == null || value instanceof String) return (String) value;
+      throw wrong(key, "a string", value);
+    }
+
+    boolean bool(String key) {
+      Object value = require(key);
+      if (value instanceof Boolean bool) return bool;
+      throw wrong(key, "true or false", value);
+    }
+
+    double number(String key) {
+      Object value = require(key);
+      if (value instanceof Number number) return number.doubleValue();
+      throw wrong(key, "a number", value);
+    }
+
+    int integer(String key) {
+      return wholeNumber(key, require(key)).intValue();
+    }
+
+    /** The whole number at {@code key}; 0 when missing. */
+    long optionalLong(String key) {
+      Object value = map.get(key);
+      return value == null ? 0 : wholeNumber(key, value).longValue();
+    }
+
+    Number wholeNumber(String key, @Nullable Object value) {
+      if (value instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue()))
+        return number;
+      throw wrong(key, "a whole number", value);
+    }
+
+    <E extends Enum<E>> E enumValue(String key, Class<E> type) {
+      Object value = require(key);
+      if (value instanceof String name) {
+        for (E constant : type.getEnumConstants()) {
+          if (constant.name().equals(name)) return constant;
+        }
+      }
+      List<String> names = new ArrayList<>();
+      for (E constant : type.getEnumConstants()) names.add(constant.name());
+      throw wrong(key, "one of " + String.join(", ", names), value);
+    }
+
+    Instant instant(String key) {
+      Object value = require(key);
+      if (value instanceof String text) {
+        try {
+          return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+          // reported below
+        }
+      }
+      throw wrong(key, "an instant such as 2026-01-31T12:00:00Z", value);
+    }
+
+    List<?> list(String key) {
+      Object value = require(key);
+      if (value instanceof List<?> list) return list;
+      throw wrong(key, "an array", value);
+    }
+
+    /** The object at {@code key}, or null when missing. */
+    @Nullable Fields object(String key) {
+      Object value = map.get(key);
+      if (value == null) return null;
+      if (value instanceof Map<?, ?> object) return new Fields(object, prefix + key + ".");
+      throw wrong(key, "an object", value);
+    }
+
+    /** A short description of a JSON value for a message: strings quoted and cut. */
+    private static String describe(@Nullable Object value) {
+      if (value == null) return "null";
+      if (value instanceof String text) {
+        String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
+        return NodeJson.JSON.toJson(shown);
+      }
+      if (value instanceof Double d && d == Math.rint(d) && Math.abs(d) < 0x1p53) {
+        return Long.toString(d.longValue());
+      }
+      if (value instanceof Number || value instanceof Boolean) return value.toString();
+      if (value instanceof Map<?, ?>) return "an object";
+      if (value instanceof List<?>) return "an array";
+      return value.getClass().getSimpleName();
+    }
   }
 }

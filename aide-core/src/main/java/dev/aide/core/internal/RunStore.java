@@ -669,23 +669,26 @@ public final class RunStore implements Closeable {
    * Reads the journal into {@code journal}. A last line without its newline is kept when it is a
    * whole node (the process died before writing the newline), and the newline is added; else it was
    * torn by a process that died while writing it and is cut off the file with a warning. Other
-   * unreadable lines are skipped with a warning.
+   * unreadable lines are skipped with a warning that names the line and what is wrong with it (see
+   * {@link #addLine}).
    */
   private static void loadJournal(Path file, Journal journal) throws IOException {
     byte[] bytes = Files.readAllBytes(file);
     int end = bytes.length;
     while (end > 0 && bytes[end - 1] != '\n') end--;
-    String[] lines = new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n");
-    for (int i = 0; i < lines.length; i++) {
+    String[] lines = new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n", -1);
+    // lines ends with the "" after the last newline; the torn tail, if any, is line lines.length
+    for (int i = 0; i < lines.length - 1; i++) {
       String line = lines[i];
       if (line.isBlank()) continue;
       try {
-        journal.add(NodeJson.read(line));
+        addLine(journal, line, i + 1);
       } catch (IllegalArgumentException e) {
-        log.warn("Skipping line {} of {}: {}", i + 1, file, e.getMessage());
+        log.warn("{}; skipping the line ({})", e.getMessage(), file);
       }
     }
     if (end < bytes.length) {
+      int number = lines.length;
       String tail = new String(bytes, end, bytes.length - end, StandardCharsets.UTF_8);
       Node last = null;
       try {
@@ -699,18 +702,37 @@ public final class RunStore implements Closeable {
           ByteBuffer newline = ByteBuffer.wrap(new byte[] {'\n'});
           while (newline.hasRemaining()) channel.write(newline);
           try {
-            journal.add(last);
+            addLine(journal, tail, number);
           } catch (IllegalArgumentException e) {
-            log.warn("Skipping the last line of {}: {}", file, e.getMessage());
+            log.warn("{}; skipping the line ({})", e.getMessage(), file);
           }
         } else {
           log.warn(
-              "Skipping the torn last line of {} ({} bytes): the process stopped while writing it",
+              "Skipping the torn last line of {} (line {}, {} bytes): the process stopped while"
+                  + " writing it",
               file,
+              number,
               bytes.length - end);
           channel.truncate(end);
         }
       }
+    }
+  }
+
+  /**
+   * Reads line {@code number} (counted from 1) of the journal file and adds its node to {@code
+   * journal}.
+   *
+   * @throws IllegalArgumentException if the line holds no node, or one the journal refuses (a
+   *     repeated id, a direction other than its good nodes'); the message starts with the file and
+   *     the line, as {@code journal.jsonl line 7: field 'metric' should be a number, was "high"}
+   */
+  static void addLine(Journal journal, String line, int number) {
+    try {
+      journal.add(NodeJson.read(line));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          JOURNAL_FILE + " line " + number + ": " + e.getMessage(), e);
     }
   }
 

@@ -78,9 +78,45 @@ class NodeJsonTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not valid JSON");
     assertThatThrownBy(() -> NodeJson.read("[1,2]")).hasMessageContaining("not a JSON object");
-    assertThatThrownBy(() -> NodeJson.read("{\"id\": 1}")).hasMessageContaining("missing field");
+    assertThatThrownBy(() -> NodeJson.read("{\"buggy\": true}"))
+        .hasMessage("missing field 'direction'");
+  }
+
+  @Test
+  void namesTheFieldOfTheWrongTypeAndWhatItHeld() {
+    String line = NodeJson.write(node);
+    Node good = node.newBuilder().buggy(false).metric(Metric.of(0.25, Direction.MINIMIZE)).build();
+    String goodLine = NodeJson.write(good);
+
+    assertThat(goodLine).contains("\"metric\":0.25");
     assertThatThrownBy(
-            () -> NodeJson.read(NodeJson.write(node).replace("\"step\":9", "\"step\":\"x\"")))
-        .hasMessageContaining("wrong type");
+            () -> NodeJson.read(goodLine.replace("\"metric\":0.25", "\"metric\":\"high\"")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("field 'metric' should be a number, was \"high\"");
+    assertThatThrownBy(() -> NodeJson.read(line.replace("\"step\":9", "\"step\":\"x\"")))
+        .hasMessage("field 'step' should be a whole number, was \"x\"");
+    assertThatThrownBy(() -> NodeJson.read(line.replace("\"step\":9", "\"step\":9.5")))
+        .hasMessage("field 'step' should be a whole number, was 9.5");
+    assertThatThrownBy(() -> NodeJson.read(line.replace("\"parents\":[7]", "\"parents\":[\"7\"]")))
+        .hasMessage("field 'parents[0]' should be a whole number, was \"7\"");
+    assertThatThrownBy(() -> NodeJson.read(line.replace("\"exitCode\":1", "\"exitCode\":true")))
+        .hasMessage("field 'execution.exitCode' should be a whole number, was true");
+    assertThatThrownBy(() -> NodeJson.read(line.replace("\"input\":1000", "\"input\":[]")))
+        .hasMessage("field 'usage.input' should be a whole number, was an array");
+    assertThatThrownBy(
+            () -> NodeJson.read(line.replace("\"stage\":\"DEBUG\"", "\"stage\":\"FIX\"")))
+        .hasMessage("field 'stage' should be one of DRAFT, IMPROVE, DEBUG, CROSSOVER, was \"FIX\"");
+    assertThatThrownBy(
+            () ->
+                NodeJson.read(
+                    line.replace(
+                        "\"startedAt\":\"2026-11-26T10:00:00.123Z\"", "\"startedAt\":\"noon\"")))
+        .hasMessage(
+            "field 'startedAt' should be an instant such as 2026-01-31T12:00:00Z, was \"noon\"");
+    assertThatThrownBy(() -> NodeJson.read(line.replace("\"buggy\":true", "\"buggy\":\"yes\"")))
+        .hasMessage("field 'buggy' should be true or false, was \"yes\"");
+    assertThatThrownBy(
+            () -> NodeJson.read(line.replace("\"plan\":\"", "\"plan\":{\"a\":1},\"x\":\"")))
+        .hasMessage("field 'plan' should be a string, was an object");
   }
 }

@@ -2,14 +2,18 @@ package dev.aide.core.internal;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aide.core.Direction;
+import dev.aide.core.Journal;
 import dev.aide.core.Metric;
 import dev.aide.core.Node;
 import dev.aide.core.Stage;
 import dev.aide.core.Task;
 import dev.aide.core.exec.ExecutionResult;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -103,6 +107,48 @@ class RunStoreTest {
       assertThat(store.journal().nodes()).extracting(Node::id).containsExactly(0);
     }
     assertThat(Files.readString(journal)).isEqualTo(whole);
+  }
+
+  @Test
+  void aHandEditedLineOfTheWrongTypeIsSkippedWithAWarningNamingItsLineAndField()
+      throws IOException {
+    Path dir = tmp.resolve("run");
+    try (RunStore store = open(dir)) {
+      for (int id = 0; id < 8; id++) store.append(good(id, 0.5 + id / 100.0));
+    }
+    Path journal = dir.resolve(RunStore.JOURNAL_FILE);
+    List<String> lines = Files.readAllLines(journal);
+    lines.set(6, lines.get(6).replace("\"metric\":0.56", "\"metric\":\"high\""));
+    Files.write(journal, lines);
+
+    String warnings;
+    PrintStream err = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, UTF_8));
+    try (RunStore store = open(dir)) {
+      assertThat(store.journal().nodes()).extracting(Node::id).containsExactly(0, 1, 2, 3, 4, 5, 7);
+    } finally {
+      System.setErr(err);
+      warnings = captured.toString(UTF_8);
+    }
+    assertThat(warnings)
+        .contains(
+            "journal.jsonl line 7: field 'metric' should be a number, was \"high\"; skipping the"
+                + " line ("
+                + journal
+                + ")");
+  }
+
+  @Test
+  void aLineTheJournalRefusesIsNamedByItsLineNumber() {
+    Journal journal = new Journal();
+    RunStore.addLine(journal, NodeJson.write(good(3, 0.5)), 1);
+
+    assertThatThrownBy(() -> RunStore.addLine(journal, NodeJson.write(good(3, 0.6)), 2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("journal.jsonl line 2: the journal already holds a node with id 3");
+    assertThatThrownBy(() -> RunStore.addLine(journal, "{\"id\": 4", 3))
+        .hasMessageStartingWith("journal.jsonl line 3: not valid JSON");
   }
 
   /** Records {@code node} as the engine does, with its output files in its workspace. */
