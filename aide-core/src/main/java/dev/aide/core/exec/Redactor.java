@@ -21,12 +21,14 @@ import org.jspecify.annotations.Nullable;
  * String safe = redactor.redact(output);   // "key=[redacted]"
  * }</pre>
  *
- * <p>The secrets of an environment are the values of the variables whose names look secret ({@link
- * #looksSecret(String)}: {@code OPENAI_API_KEY}, {@code GITHUB_TOKEN}, {@code DB_PASSWORD}, ...)
- * and the user and password of any URL a variable holds ({@code postgres://app:hunter22@db/prod}).
- * Only verbatim occurrences are found: a program that prints a secret encoded or split is not
- * caught. Values shorter than {@value #MIN_LENGTH} characters and flags ({@code true}, {@code off},
- * ...) are not taken for secrets, so that redaction does not eat ordinary words of the output.
+ * <p>The secrets of an environment are the values of the variables whose names look secret (they
+ * contain {@code KEY}, {@code TOKEN}, {@code SECRET}, {@code PASSWORD}, {@code PASSWD}, {@code
+ * PASSPHRASE}, {@code CREDENTIAL} or {@code AUTH}, in any case: {@code OPENAI_API_KEY}, {@code
+ * GITHUB_TOKEN}, {@code DB_PASSWORD}, ...) and the user and password of any URL a variable holds
+ * ({@code postgres://app:hunter22@db/prod}). Only verbatim occurrences are found: a program that
+ * prints a secret encoded or split is not caught. Values shorter than {@value #MIN_LENGTH}
+ * characters and flags ({@code true}, {@code off}, ...) are not taken for secrets, so that
+ * redaction does not eat ordinary words of the output.
  *
  * <p>Instances are immutable and safe for use by many threads at once.
  */
@@ -87,7 +89,7 @@ public final class Redactor {
    * {@code AUTH}, in any case. Deliberately broad: a false match only means that a value is cut out
    * of the output.
    */
-  public static boolean looksSecret(String name) {
+  private static boolean looksSecret(String name) {
     return SECRET_NAME.matcher(name).matches();
   }
 
@@ -120,7 +122,7 @@ public final class Redactor {
   }
 
   /** Returns {@code text} redacted, or null when it is null. */
-  public @Nullable String redactNullable(@Nullable String text) {
+  private @Nullable String redactNullable(@Nullable String text) {
     return text == null ? null : redact(text);
   }
 
