@@ -217,6 +217,14 @@ public final class AideCommand implements Callable<Integer> {
               + " are passed in. Fails (exit 3) where no such device exists.")
   boolean gpus;
 
+  @Option(
+      names = "--run-as",
+      paramLabel = "USER",
+      description =
+          "When aide runs as root: the user solutions run as, a name or uid[:gid] (default"
+              + " nobody). Generated code never runs as root.")
+  @Nullable String runAs;
+
   private final Map<String, String> environment;
   private final PrintStream out;
   private final PrintStream err;
@@ -428,6 +436,7 @@ public final class AideCommand implements Callable<Integer> {
     if (!sandbox.equalsIgnoreCase("best-effort")) args.addAll(List.of("--sandbox", sandbox));
     for (Path path : sandboxReadable) args.addAll(List.of("--sandbox-readable", path.toString()));
     if (gpus) args.add("--gpus");
+    if (runAs != null) args.addAll(List.of("--run-as", runAs));
     StringBuilder command = new StringBuilder();
     for (String arg : args) {
       if (command.length() > 0) command.append(' ');
@@ -570,6 +579,7 @@ public final class AideCommand implements Callable<Integer> {
     }
     b.sandboxReadable(sandboxReadable.toArray(Path[]::new));
     b.gpus(gpus);
+    if (runAs != null) b.runAs(runAs);
     try {
       return b.build();
     } catch (RuntimeException e) {

@@ -219,7 +219,8 @@ class AideCommandTest {
             "--python",
             "--sandbox",
             "--sandbox-readable",
-            "--gpus");
+            "--gpus",
+            "--run-as");
   }
 
   @Test
@@ -229,6 +230,8 @@ class AideCommandTest {
     // the sandbox is the default, so a run that turned it off resumes with it off
     assertThat(parse("--goal", "x", "--sandbox", "off").resumeCommand(Path.of("runs/a")))
         .isEqualTo("aide --resume runs/a --sandbox off");
+    assertThat(parse("--goal", "x", "--run-as", "1001:1001").resumeCommand(Path.of("runs/a")))
+        .isEqualTo("aide --resume runs/a --run-as 1001:1001");
 
     AideCommand full =
         parse(
@@ -269,6 +272,29 @@ class AideCommandTest {
     assertThat(err.toString(UTF_8))
         .startsWith("aide: GPUs were asked for, but there is no GPU device node in /dev");
     assertThat(tmp.resolve("run")).doesNotExist();
+  }
+
+  @Test
+  void runAsRootIsASetupErrorAndAnotherUserIsWhoSolutionsRunAs() throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")), "switching users needs a root JVM");
+    int exit =
+        run(
+            scriptedLlm(),
+            "--goal",
+            "x",
+            "--run-as",
+            "root",
+            "--out",
+            tmp.resolve("run").toString());
+    assertThat(exit).as("stderr: %s", err).isEqualTo(3);
+    assertThat(err.toString(UTF_8)).contains("never runs as root");
+
+    ProcessExecutor executor =
+        ProcessExecutor.builder().sandbox(ProcessExecutor.Sandbox.OFF).runAs("12345:23456").build();
+    assertThat(
+            parse("--goal", "x", "--sandbox", "off", "--run-as", "12345:23456")
+                .protection(executor))
+        .isEqualTo("Sandbox: off (--sandbox off), as uid 12345 (uid 12345, gid 23456)");
   }
 
   @Test
