@@ -16,104 +16,120 @@ import org.jspecify.annotations.Nullable;
  * and the good nodes, the best node, and a node's children. Each answer is a snapshot that later
  * additions do not change, and every query costs at most time proportional to its answer.
  *
+ * <p>The journal a search hands out, through {@link Search#journal()}, {@link Result#journal()} and
+ * a policy's {@link dev.aide.core.search.SearchState#journal()}, is a {@linkplain #readOnlyView()
+ * read-only view}: it sees every node the search adds, but its {@link #add} throws. A journal made
+ * with {@link #Journal()}, e.g. to test a policy on constructed nodes, takes nodes.
+ *
  * <p>Safe for use by several threads at once: workers append while listeners and policies read.
  */
 public final class Journal {
-  private final List<Node> nodes = new ArrayList<>();
-  private final Map<Integer, Node> byId = new HashMap<>();
-  private final Map<Integer, List<Node>> children = new HashMap<>();
-  private final List<Node> drafts = new ArrayList<>();
-  private final List<Node> good = new ArrayList<>();
-  private final List<Node> buggy = new ArrayList<>();
-  private final Set<Node> buggyLeaves = new LinkedHashSet<>();
-  private @Nullable Node best;
-  private int maxId = -1;
+  private final Tree tree;
+  private final boolean writable;
+  private final Journal view;
 
-  /** Returns an empty journal. */
-  public Journal() {}
+  /** Returns an empty journal that takes nodes. */
+  public Journal() {
+    this.tree = new Tree();
+    this.writable = true;
+    this.view = new Journal(tree);
+  }
+
+  private Journal(Tree tree) {
+    this.tree = tree;
+    this.writable = false;
+    this.view = this;
+  }
+
+  /**
+   * Returns a view of this journal that sees every node added to it, at no copying cost, and whose
+   * {@link #add} throws. Every call returns the same view; a view's view is itself.
+   */
+  public Journal readOnlyView() {
+    return view;
+  }
 
   /**
    * Appends a finished node.
    *
+   * @throws UnsupportedOperationException if this is a {@linkplain #readOnlyView() read-only view},
+   *     such as the journal of a search: that journal belongs to the search, which alone adds nodes
    * @throws IllegalArgumentException if a node with the same id is already here, or the node is
    *     good and its metric's direction differs from that of the good nodes already here
    */
-  public synchronized void add(Node node) {
+  public void add(Node node) {
     Objects.requireNonNull(node, "node");
-    if (byId.containsKey(node.id())) {
-      throw new IllegalArgumentException("the journal already holds a node with id " + node.id());
+    if (!writable) {
+      throw new UnsupportedOperationException(
+          "this journal is read-only: it belongs to the search, which adds each node as it"
+              + " finishes; to build a journal of your own (e.g. to test a policy), use new"
+              + " Journal()");
     }
-    if (!node.isBuggy() && best != null && best.metric().direction() != node.metric().direction()) {
-      throw new IllegalArgumentException(
-          "node "
-              + node.id()
-              + " is scored to "
-              + node.metric().direction()
-              + " but the journal's good nodes are scored to "
-              + best.metric().direction());
-    }
-    nodes.add(node);
-    byId.put(node.id(), node);
-    maxId = Math.max(maxId, node.id());
-    for (int parent : node.parents()) {
-      children.computeIfAbsent(parent, k -> new ArrayList<>()).add(node);
-      Node parentNode = byId.get(parent);
-      if (parentNode != null) buggyLeaves.remove(parentNode);
-    }
-    if (node.stage() == Stage.DRAFT) drafts.add(node);
-    if (node.isBuggy()) {
-      buggy.add(node);
-      if (!children.containsKey(node.id())) buggyLeaves.add(node);
-    } else {
-      good.add(node);
-      if (best == null || node.metric().isBetterThan(best.metric())) best = node;
-    }
+    tree.add(node);
   }
 
   /** All nodes in the order they finished. */
-  public synchronized List<Node> nodes() {
-    return List.copyOf(nodes);
+  public List<Node> nodes() {
+    synchronized (tree) {
+      return List.copyOf(tree.nodes);
+    }
   }
 
-  public synchronized int size() {
-    return nodes.size();
+  public int size() {
+    synchronized (tree) {
+      return tree.nodes.size();
+    }
   }
 
-  public synchronized boolean isEmpty() {
-    return nodes.isEmpty();
+  public boolean isEmpty() {
+    synchronized (tree) {
+      return tree.nodes.isEmpty();
+    }
   }
 
   /** Returns the node with {@code id}, or null if there is none. */
-  public synchronized @Nullable Node get(int id) {
-    return byId.get(id);
+  public @Nullable Node get(int id) {
+    synchronized (tree) {
+      return tree.byId.get(id);
+    }
   }
 
   /** The nodes written from the task alone, in the order they finished. */
-  public synchronized List<Node> drafts() {
-    return List.copyOf(drafts);
+  public List<Node> drafts() {
+    synchronized (tree) {
+      return List.copyOf(tree.drafts);
+    }
   }
 
   /** The buggy nodes, in the order they finished. */
-  public synchronized List<Node> buggyNodes() {
-    return List.copyOf(buggy);
+  public List<Node> buggyNodes() {
+    synchronized (tree) {
+      return List.copyOf(tree.buggy);
+    }
   }
 
   /** The buggy nodes that no node has been made from yet, in the order they finished. */
-  public synchronized List<Node> buggyLeaves() {
-    return List.copyOf(buggyLeaves);
+  public List<Node> buggyLeaves() {
+    synchronized (tree) {
+      return List.copyOf(tree.buggyLeaves);
+    }
   }
 
   /** The nodes that ran cleanly and have a metric, in the order they finished. */
-  public synchronized List<Node> goodNodes() {
-    return List.copyOf(good);
+  public List<Node> goodNodes() {
+    synchronized (tree) {
+      return List.copyOf(tree.good);
+    }
   }
 
   /**
    * The good node with the best metric; of equally good ones, the one that finished first. Null
    * while there is no good node.
    */
-  public synchronized @Nullable Node best() {
-    return best;
+  public @Nullable Node best() {
+    synchronized (tree) {
+      return tree.best;
+    }
   }
 
   /** The nodes made from {@code node}, in the order they finished. */
@@ -122,28 +138,90 @@ public final class Journal {
   }
 
   /** The nodes made from the node with id {@code nodeId}, in the order they finished. */
-  public synchronized List<Node> children(int nodeId) {
-    List<Node> result = children.get(nodeId);
-    return result == null ? List.of() : List.copyOf(result);
+  public List<Node> children(int nodeId) {
+    synchronized (tree) {
+      List<Node> result = tree.children.get(nodeId);
+      return result == null ? List.of() : List.copyOf(result);
+    }
   }
 
   /** Whether no node has been made from {@code node} yet. */
-  public synchronized boolean isLeaf(Node node) {
-    return !children.containsKey(node.id());
+  public boolean isLeaf(Node node) {
+    synchronized (tree) {
+      return !tree.children.containsKey(node.id());
+    }
   }
 
   /** The direction the good nodes are scored in; null while there is no good node. */
-  public synchronized @Nullable Direction direction() {
-    return best == null ? null : best.metric().direction();
+  public @Nullable Direction direction() {
+    synchronized (tree) {
+      return tree.best == null ? null : tree.best.metric().direction();
+    }
   }
 
   /** The largest node id, or -1 when the journal is empty. */
-  public synchronized int maxId() {
-    return maxId;
+  public int maxId() {
+    synchronized (tree) {
+      return tree.maxId;
+    }
   }
 
   @Override
-  public synchronized String toString() {
-    return "Journal{nodes=" + nodes.size() + ", good=" + good.size() + ", best=" + best + "}";
+  public String toString() {
+    synchronized (tree) {
+      return "Journal{nodes="
+          + tree.nodes.size()
+          + ", good="
+          + tree.good.size()
+          + ", best="
+          + tree.best
+          + (writable ? "" : ", read-only")
+          + "}";
+    }
+  }
+
+  /** The nodes and indexes a journal and its read-only view share; guarded by itself. */
+  private static final class Tree {
+    final List<Node> nodes = new ArrayList<>();
+    final Map<Integer, Node> byId = new HashMap<>();
+    final Map<Integer, List<Node>> children = new HashMap<>();
+    final List<Node> drafts = new ArrayList<>();
+    final List<Node> good = new ArrayList<>();
+    final List<Node> buggy = new ArrayList<>();
+    final Set<Node> buggyLeaves = new LinkedHashSet<>();
+    @Nullable Node best;
+    int maxId = -1;
+
+    synchronized void add(Node node) {
+      if (byId.containsKey(node.id())) {
+        throw new IllegalArgumentException("the journal already holds a node with id " + node.id());
+      }
+      Node b = best;
+      if (!node.isBuggy() && b != null && b.metric().direction() != node.metric().direction()) {
+        throw new IllegalArgumentException(
+            "node "
+                + node.id()
+                + " is scored to "
+                + node.metric().direction()
+                + " but the journal's good nodes are scored to "
+                + b.metric().direction());
+      }
+      nodes.add(node);
+      byId.put(node.id(), node);
+      maxId = Math.max(maxId, node.id());
+      for (int parent : node.parents()) {
+        children.computeIfAbsent(parent, k -> new ArrayList<>()).add(node);
+        Node parentNode = byId.get(parent);
+        if (parentNode != null) buggyLeaves.remove(parentNode);
+      }
+      if (node.stage() == Stage.DRAFT) drafts.add(node);
+      if (node.isBuggy()) {
+        buggy.add(node);
+        if (!children.containsKey(node.id())) buggyLeaves.add(node);
+      } else {
+        good.add(node);
+        if (b == null || node.metric().isBetterThan(b.metric())) best = node;
+      }
+    }
   }
 }

@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * What a search found: the best node, the whole journal, and where the run's files are.
  *
- * <p>Instances are immutable apart from the journal, which is complete when the result is made;
- * safe to share.
+ * <p>Instances are immutable apart from the journal, which is complete when the result is made and
+ * is handed out as a {@linkplain Journal#readOnlyView() read-only view}; safe to share.
  */
 public final class Result {
   private final Journal journal;
@@ -19,13 +19,13 @@ public final class Result {
   private final Duration duration;
 
   /**
-   * @param journal the finished nodes
+   * @param journal the finished nodes; {@link #journal()} returns its read-only view
    * @param outputDir the directory the run wrote to
    * @param stopReason why the search stopped
    * @param duration how long this search ran (a resumed run counts from its resumption)
    */
   public Result(Journal journal, Path outputDir, StopReason stopReason, Duration duration) {
-    this.journal = Objects.requireNonNull(journal, "journal");
+    this.journal = Objects.requireNonNull(journal, "journal").readOnlyView();
     this.outputDir = Objects.requireNonNull(outputDir, "outputDir");
     this.stopReason = Objects.requireNonNull(stopReason, "stopReason");
     this.duration = Objects.requireNonNull(duration, "duration");
@@ -36,6 +36,7 @@ public final class Result {
     return journal.best();
   }
 
+  /** The finished nodes, as a read-only view: its {@link Journal#add} throws. */
   public Journal journal() {
     return journal;
   }

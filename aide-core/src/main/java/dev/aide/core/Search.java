@@ -81,7 +81,10 @@ public final class Search {
     return result.isDone();
   }
 
-  /** The journal of finished nodes; it grows while the search runs. */
+  /**
+   * The journal of finished nodes, as a read-only view: it grows while the search runs, and its
+   * {@link Journal#add} throws.
+   */
   public Journal journal() {
     return engine.journal();
   }

@@ -194,9 +194,12 @@ public final class SearchEngine {
     }
   }
 
-  /** The journal, read back from disk when resuming; it grows as the search runs. */
+  /**
+   * A read-only view of the journal, read back from disk when resuming; it grows as the search
+   * runs.
+   */
   public Journal journal() {
-    return store.journal();
+    return store.journal().readOnlyView();
   }
 
   public Path outputDir() {
@@ -959,7 +962,7 @@ public final class SearchEngine {
   private SearchState state() {
     InFlight actions = InFlight.of(List.copyOf(inFlight.values()));
     int next = nextId;
-    Journal journal = store.journal();
+    Journal journal = store.journal().readOnlyView();
     // Each step draws from a generator seeded by the run's seed and the id of the next node, so a
     // resumed run draws what an uninterrupted one would have drawn at the same step.
     RandomGenerator rng = new SplittableRandom(seed ^ (nextId * 0x9E3779B97F4A7C15L));

@@ -14,7 +14,9 @@ import java.util.random.RandomGenerator;
 public interface SearchState {
   Task task();
 
-  /** The finished nodes. */
+  /**
+   * The finished nodes, as a read-only view when the engine calls: its {@link Journal#add} throws.
+   */
   Journal journal();
 
   /** The actions other workers are carrying out now, whose nodes are not in the journal yet. */
