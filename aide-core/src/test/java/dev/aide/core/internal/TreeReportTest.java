@@ -1,6 +1,7 @@
 package dev.aide.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.aide.core.Journal;
@@ -8,6 +9,8 @@ import dev.aide.core.Node;
 import dev.aide.core.Stage;
 import dev.aide.core.exec.ExecutionResult;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,6 +62,30 @@ class TreeReportTest {
                 "language", "Python"));
     assertThat(data.get("direction")).isEqualTo("MAXIMIZE");
     assertThat(data.get("generatedAt")).isEqualTo("2026-01-05T10:00:00Z");
+  }
+
+  /**
+   * The golden page was written by the code of before the template moved out of TreeReport.java
+   * into tree.html; when the page is changed on purpose, write it again from this fixture.
+   */
+  @Test
+  void pageForTheFixtureJournalIsByteForByteTheGoldenPage() throws IOException {
+    byte[] golden;
+    try (InputStream in = TreeReportTest.class.getResourceAsStream("tree-golden.html")) {
+      assertThat(in).as("test resource tree-golden.html").isNotNull();
+      golden = in.readAllBytes();
+    }
+
+    assertThat(html.getBytes(StandardCharsets.UTF_8)).isEqualTo(golden);
+  }
+
+  @Test
+  void missingTemplateResourceIsAClearError() {
+    assertThatThrownBy(() -> TreeReport.resource("no-such-page.html"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no-such-page.html")
+        .hasMessageContaining("missing")
+        .hasMessageContaining("class path");
   }
 
   @Test
