@@ -170,7 +170,7 @@ public final class DataOverview {
     if (shortForm.length() <= maxChars) {
       return shortForm;
     }
-    return cut(shortForm, maxChars);
+    return Text.cutAtLine(shortForm, maxChars);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -642,7 +642,7 @@ public final class DataOverview {
       if (count != null) {
         count.n++;
       } else if (counts.size() < MAX_DISTINCT) {
-        count = new ValueCount(abbreviate(value, MAX_SHOWN_VALUE_CHARS));
+        count = new ValueCount(Text.abbreviate(value, MAX_SHOWN_VALUE_CHARS));
         counts.put(key, count);
         firstSeen.add(count);
       } else {
@@ -673,9 +673,9 @@ public final class DataOverview {
           moreDistinct ? "more than " + MAX_DISTINCT + " unique" : firstSeen.size() + " unique";
       if (type.equals("int") || type.equals("float")) {
         sb.append(", ")
-            .append(abbreviate(minText, MAX_SHOWN_VALUE_CHARS))
+            .append(Text.abbreviate(minText, MAX_SHOWN_VALUE_CHARS))
             .append(" to ")
-            .append(abbreviate(maxText, MAX_SHOWN_VALUE_CHARS))
+            .append(Text.abbreviate(maxText, MAX_SHOWN_VALUE_CHARS))
             .append(", ")
             .append(unique);
       } else {
@@ -817,7 +817,7 @@ public final class DataOverview {
       }
     }
     if (lines == 0) {
-      end = safeEnd(text, INLINE_CHARS);
+      end = Text.safeEnd(text, INLINE_CHARS);
     }
     String shown = text.substring(0, end);
     long bytes = shown.getBytes(StandardCharsets.UTF_8).length;
@@ -1018,28 +1018,8 @@ public final class DataOverview {
     return "`".repeat(Math.max(3, longest + 1));
   }
 
-  private static String cut(String text, int maxChars) {
-    String marker = "... (preview cut at " + maxChars + " characters)";
-    int room = maxChars - marker.length();
-    int lineEnd = text.lastIndexOf('\n', room - 1);
-    int end = lineEnd >= room / 2 ? lineEnd + 1 : safeEnd(text, room - 1);
-    String kept = text.substring(0, end);
-    return (kept.endsWith("\n") ? kept : kept + "\n") + marker;
-  }
-
   // ---------------------------------------------------------------------------------------------
   // Small helpers
-
-  /** An end index at most {@code end} that does not split a surrogate pair. */
-  private static int safeEnd(String s, int end) {
-    if (end <= 0) {
-      return 0;
-    }
-    if (end >= s.length()) {
-      return s.length();
-    }
-    return Character.isHighSurrogate(s.charAt(end - 1)) ? end - 1 : end;
-  }
 
   static String humanSize(long bytes) {
     if (bytes < 1000) {
@@ -1057,13 +1037,6 @@ public final class DataOverview {
 
   private static String plural(long n, String noun) {
     return n + " " + noun + (n == 1 ? "" : "s");
-  }
-
-  private static String abbreviate(String s, int max) {
-    if (s.length() <= max) {
-      return s;
-    }
-    return s.substring(0, safeEnd(s, max - 3)) + "...";
   }
 
   /** A value in double quotes with backslash escapes, so that quotes and line breaks show. */
@@ -1085,7 +1058,7 @@ public final class DataOverview {
 
   private static String columnName(String name) {
     String stripped = name.strip();
-    return stripped.isEmpty() ? "(no name)" : shownName(abbreviate(stripped, 40));
+    return stripped.isEmpty() ? "(no name)" : shownName(Text.abbreviate(stripped, 40));
   }
 
   /** A file or column name with control characters replaced, so it stays on one line. */

@@ -6,7 +6,6 @@ import dev.aide.core.Node;
 import dev.aide.core.Task;
 import dev.aide.core.exec.ExecutionResult;
 import dev.aide.core.llm.ChatMessage;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -244,7 +243,7 @@ public final class Prompts {
             + "- The task's data is in ./input (read only). Write every file the program makes,"
             + " such as predictions in submission.csv, to ./working.\n"
             + "- The program must finish within "
-            + duration(task.timeout())
+            + Text.roughDuration(task.timeout())
             + " and must not wait for input.\n"
             + metricLine()
             + "- Write one complete program in a single code block; it cannot import other files"
@@ -291,11 +290,11 @@ public final class Prompts {
     }
     if (execution.timedOut()) {
       out.append("The run was stopped at its time limit after ")
-          .append(duration(execution.duration()))
+          .append(Text.roughDuration(execution.duration()))
           .append(".");
     } else {
       out.append("The run took ")
-          .append(duration(execution.duration()))
+          .append(Text.roughDuration(execution.duration()))
           .append(" and exited with code ")
           .append(execution.exitCode())
           .append('.');
@@ -306,14 +305,6 @@ public final class Prompts {
       out.append('.');
     }
     return out.toString();
-  }
-
-  static String duration(Duration d) {
-    long seconds = d.toSeconds();
-    if (seconds < 1) return d.toMillis() + " ms";
-    if (seconds < 120) return seconds + " s";
-    if (seconds < 7200) return (seconds / 60) + " min";
-    return (seconds / 3600) + " h";
   }
 
   private Language language() {

@@ -189,7 +189,7 @@ public final class RunReport {
         .append(" good, ")
         .append(nodes.size() - good)
         .append(" buggy\n");
-    out.append("- **Wall time:** ").append(duration(elapsed)).append('\n');
+    out.append("- **Wall time:** ").append(Text.duration(elapsed)).append('\n');
     if (failure != null) {
       out.append("- **Stopped:** on an error that no later step could avoid; fix its cause and run")
           .append(" again with the same output directory to resume:\n\n")
@@ -378,12 +378,14 @@ public final class RunReport {
     out.append("## Time\n\n");
     out.append("| | Time |\n");
     out.append("|---|---:|\n");
-    out.append("| Wall time of the search | ").append(duration(elapsed)).append(" |\n");
-    out.append("| Nodes, summed (LLM calls and runs) | ").append(duration(nodeTime)).append(" |\n");
-    out.append("| Runs of the code, summed | ").append(duration(runTime)).append(" |\n");
+    out.append("| Wall time of the search | ").append(Text.duration(elapsed)).append(" |\n");
+    out.append("| Nodes, summed (LLM calls and runs) | ")
+        .append(Text.duration(nodeTime))
+        .append(" |\n");
+    out.append("| Runs of the code, summed | ").append(Text.duration(runTime)).append(" |\n");
     if (!nodes.isEmpty()) {
       out.append("| Mean per node | ")
-          .append(duration(nodeTime.dividedBy(nodes.size())))
+          .append(Text.duration(nodeTime.dividedBy(nodes.size())))
           .append(" |\n");
     }
     out.append('\n');
@@ -416,16 +418,6 @@ public final class RunReport {
 
   private static String count(long n) {
     return String.format(Locale.ROOT, "%,d", n);
-  }
-
-  /** Formats a duration the way a person reads it: 850 ms, 4.2 s, 3 min 12 s, 2 h 05 min. */
-  static String duration(Duration d) {
-    long ms = Math.max(0, d.toMillis());
-    if (ms < 1000) return ms + " ms";
-    if (ms < 60_000) return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
-    long s = ms / 1000;
-    if (s < 3600) return (s / 60) + " min " + (s % 60) + " s";
-    return String.format(Locale.ROOT, "%d h %02d min", s / 3600, (s % 3600) / 60);
   }
 
   /** Text on one line, whitespace runs made single spaces, HTML tags made harmless. */

@@ -1,6 +1,12 @@
 package dev.aide.core.internal;
 
-/** Small text helpers shared by the prompts and the memory. */
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Small text helpers shared by the prompts, the memory, the reports and the data overview: the one
+ * place where text is cut short and durations are written for people.
+ */
 final class Text {
   private Text() {}
 
@@ -9,6 +15,41 @@ final class Text {
     String t = text.strip();
     if (t.length() <= max) return t;
     return t.substring(0, Math.max(0, max - 15)) + " ... (cut)";
+  }
+
+  /**
+   * Returns s when it has at most max characters, else its head and {@code "..."} in max characters
+   * or one fewer, never splitting a surrogate pair.
+   */
+  static String abbreviate(String s, int max) {
+    if (s.length() <= max) {
+      return s;
+    }
+    return s.substring(0, safeEnd(s, max - 3)) + "...";
+  }
+
+  /**
+   * Returns a preview of text in at most maxChars characters: cut after a line break when one falls
+   * in the second half of the room, else mid-line, then a line that says where it was cut.
+   */
+  static String cutAtLine(String text, int maxChars) {
+    String marker = "... (preview cut at " + maxChars + " characters)";
+    int room = maxChars - marker.length();
+    int lineEnd = text.lastIndexOf('\n', room - 1);
+    int end = lineEnd >= room / 2 ? lineEnd + 1 : safeEnd(text, room - 1);
+    String kept = text.substring(0, end);
+    return (kept.endsWith("\n") ? kept : kept + "\n") + marker;
+  }
+
+  /** An end index at most {@code end} that does not split a surrogate pair. */
+  static int safeEnd(String s, int end) {
+    if (end <= 0) {
+      return 0;
+    }
+    if (end >= s.length()) {
+      return s.length();
+    }
+    return Character.isHighSurrogate(s.charAt(end - 1)) ? end - 1 : end;
   }
 
   /**
@@ -24,6 +65,31 @@ final class Text {
         + omitted
         + " characters cut ...]\n"
         + text.substring(text.length() - half);
+  }
+
+  /**
+   * Formats a duration the way a person reads it, for the reports: 850 ms, 4.2 s, 3 min 12 s, 2 h
+   * 05 min. A negative duration is 0 ms.
+   */
+  static String duration(Duration d) {
+    long ms = Math.max(0, d.toMillis());
+    if (ms < 1000) return ms + " ms";
+    if (ms < 60_000) return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
+    long s = ms / 1000;
+    if (s < 3600) return (s / 60) + " min " + (s % 60) + " s";
+    return String.format(Locale.ROOT, "%d h %02d min", s / 3600, (s % 3600) / 60);
+  }
+
+  /**
+   * Formats a duration in one whole unit, rounded down, for the prompts: 850 ms, 90 s, 12 min, 3 h
+   * (seconds below 2 min, minutes below 2 h).
+   */
+  static String roughDuration(Duration d) {
+    long seconds = d.toSeconds();
+    if (seconds < 1) return d.toMillis() + " ms";
+    if (seconds < 120) return seconds + " s";
+    if (seconds < 7200) return (seconds / 60) + " min";
+    return (seconds / 3600) + " h";
   }
 
   /** Formats a metric value without a trailing ".0" on whole numbers. */

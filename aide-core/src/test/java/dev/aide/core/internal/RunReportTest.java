@@ -190,15 +190,6 @@ class RunReportTest {
         .doesNotContain("## How the best improved", "## Top attempts", "**Lineage:**");
   }
 
-  @Test
-  void formatsDurationsTheWayAPersonReadsThem() {
-    assertThat(RunReport.duration(Duration.ofMillis(850))).isEqualTo("850 ms");
-    assertThat(RunReport.duration(Duration.ofMillis(4250))).isEqualTo("4.3 s");
-    assertThat(RunReport.duration(Duration.ofSeconds(192))).isEqualTo("3 min 12 s");
-    assertThat(RunReport.duration(Duration.ofMinutes(125))).isEqualTo("2 h 05 min");
-    assertThat(RunReport.duration(Duration.ofSeconds(-3))).isEqualTo("0 ms");
-  }
-
   /** The body of the section headed {@code ## title}, up to the next blank line. */
   private static String section(String md, String title) {
     String heading = "## " + title + "\n\n";
