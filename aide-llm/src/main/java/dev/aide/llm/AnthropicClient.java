@@ -246,16 +246,14 @@ public final class AnthropicClient implements LlmClient {
    * generations), 3 retries.
    */
   public static final class Builder {
-    private final HttpTransport.Settings settings = new HttpTransport.Settings(DEFAULT_BASE_URL);
+    private final ClientSettings settings = new ClientSettings(DEFAULT_BASE_URL);
     private int defaultMaxTokens = DEFAULT_MAX_TOKENS;
 
     private Builder() {}
 
     /** Sets the API key, sent as {@code x-api-key}. */
     public Builder apiKey(String apiKey) {
-      Objects.requireNonNull(apiKey, "apiKey");
-      if (apiKey.isBlank()) throw new IllegalArgumentException("apiKey must not be blank");
-      settings.apiKey = apiKey;
+      settings.apiKey(apiKey);
       return this;
     }
 
@@ -264,7 +262,7 @@ public final class AnthropicClient implements LlmClient {
      * without {@code /v1}, which the client appends with {@code /messages}.
      */
     public Builder baseUrl(String baseUrl) {
-      settings.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+      settings.baseUrl(baseUrl);
       return this;
     }
 
@@ -280,7 +278,7 @@ public final class AnthropicClient implements LlmClient {
 
     /** Sets how long connecting may take; zero means no limit. Default 30 s. */
     public Builder connectTimeout(Duration timeout) {
-      settings.connectTimeout = HttpTransport.Settings.timeout(timeout, "connectTimeout");
+      settings.connectTimeout(timeout);
       return this;
     }
 
@@ -289,19 +287,19 @@ public final class AnthropicClient implements LlmClient {
      * min.
      */
     public Builder readTimeout(Duration timeout) {
-      settings.readTimeout = HttpTransport.Settings.timeout(timeout, "readTimeout");
+      settings.readTimeout(timeout);
       return this;
     }
 
     /** Sets how long one attempt may take in all; zero means no limit. Default 10 min. */
     public Builder callTimeout(Duration timeout) {
-      settings.callTimeout = HttpTransport.Settings.timeout(timeout, "callTimeout");
+      settings.callTimeout(timeout);
       return this;
     }
 
     /** Sets how many times a retryable failure is retried; 0 turns retries off. Default 3. */
     public Builder maxRetries(int maxRetries) {
-      settings.maxRetries = HttpTransport.Settings.maxRetries(maxRetries);
+      settings.maxRetries(maxRetries);
       return this;
     }
 
@@ -313,7 +311,7 @@ public final class AnthropicClient implements LlmClient {
      * lets an interrupt abandon a call); {@code client} itself is not changed.
      */
     public Builder okHttpClient(OkHttpClient client) {
-      settings.base = Objects.requireNonNull(client, "client");
+      settings.okHttpClient(client);
       return this;
     }
 
@@ -336,7 +334,7 @@ public final class AnthropicClient implements LlmClient {
      * retries (up to 60 s each when the server asks) take no time; see {@link Sleeper}.
      */
     public Builder sleeper(Sleeper sleeper) {
-      settings.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      settings.sleeper(sleeper);
       return this;
     }
 
@@ -345,12 +343,12 @@ public final class AnthropicClient implements LlmClient {
      * the system clock; a test can pass {@link Clock#fixed}.
      */
     public Builder clock(Clock clock) {
-      settings.clock = Objects.requireNonNull(clock, "clock");
+      settings.clock(clock);
       return this;
     }
 
     Builder random(DoubleSupplier random) {
-      settings.random = Objects.requireNonNull(random, "random");
+      settings.random(random);
       return this;
     }
 

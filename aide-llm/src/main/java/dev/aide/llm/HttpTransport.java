@@ -5,14 +5,12 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
@@ -80,57 +78,6 @@ final class HttpTransport {
     @Nullable String problem(Map<String, Object> body);
   }
 
-  /** The settings both client builders share. Not safe for use by several threads at once. */
-  static final class Settings {
-    @Nullable String apiKey;
-    String baseUrl;
-    final Map<String, String> headers = new LinkedHashMap<>();
-    Duration connectTimeout = Duration.ofSeconds(30);
-    Duration readTimeout = Duration.ofMinutes(10);
-    Duration callTimeout = Duration.ofMinutes(10);
-    int maxRetries = 3;
-    @Nullable OkHttpClient base;
-    Sleeper sleeper = HttpTransport::sleep;
-    Clock clock = Clock.systemUTC();
-    DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
-
-    Settings(String baseUrl) {
-      this.baseUrl = baseUrl;
-    }
-
-    void header(String name, String value) {
-      Objects.requireNonNull(name, "name");
-      Objects.requireNonNull(value, "value");
-      Headers.of(name, value); // rejects names and values that are not legal in HTTP
-      headers.put(name, value);
-    }
-
-    static Duration timeout(Duration timeout, String name) {
-      Objects.requireNonNull(timeout, name);
-      if (timeout.isNegative()) {
-        throw new IllegalArgumentException(name + " must not be negative, was " + timeout);
-      }
-      return timeout;
-    }
-
-    static int maxRetries(int maxRetries) {
-      if (maxRetries < 0) {
-        throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
-      }
-      return maxRetries;
-    }
-
-    HttpUrl parsedBaseUrl() {
-      HttpUrl url = HttpUrl.parse(baseUrl);
-      if (url == null) {
-        throw new IllegalArgumentException(
-            "baseUrl is not an http or https URL: "
-                + new Secrets(apiKey, headers.values()).redact(baseUrl));
-      }
-      return url;
-    }
-  }
-
   /** A successful answer: its JSON object and the provider's request id. */
   record Answer(Map<String, Object> body, @Nullable String requestId, int status) {}
 
@@ -148,7 +95,7 @@ final class HttpTransport {
    * @param fixedHeaders authentication and version headers; the settings' extra headers override
    *     them
    */
-  HttpTransport(Settings settings, String provider, Map<String, String> fixedHeaders) {
+  HttpTransport(ClientSettings settings, String provider, Map<String, String> fixedHeaders) {
     // Calls run on the dispatcher's threads so that the calling thread waits interruptibly (see
     // exchange). The search's workers bound the number of calls; these limits only queue a call
     // beyond 64.
@@ -254,10 +201,6 @@ final class HttpTransport {
         throw interrupted(e);
       }
     }
-  }
-
-  private static void sleep(Duration duration) throws InterruptedException {
-    Thread.sleep(duration.toMillis());
   }
 
   /** {@code x-should-retry}: true or false when the server says so, else null. */

@@ -256,16 +256,14 @@ public final class OpenAiClient implements LlmClient {
    * generations), 3 retries, reasoning models by {@link #isReasoningModel}.
    */
   public static final class Builder {
-    private final HttpTransport.Settings settings = new HttpTransport.Settings(DEFAULT_BASE_URL);
+    private final ClientSettings settings = new ClientSettings(DEFAULT_BASE_URL);
     private Predicate<String> reasoningModels = OpenAiClient::isReasoningModel;
 
     private Builder() {}
 
     /** Sets the API key, sent as {@code Authorization: Bearer <key>}. */
     public Builder apiKey(String apiKey) {
-      Objects.requireNonNull(apiKey, "apiKey");
-      if (apiKey.isBlank()) throw new IllegalArgumentException("apiKey must not be blank");
-      settings.apiKey = apiKey;
+      settings.apiKey(apiKey);
       return this;
     }
 
@@ -275,7 +273,7 @@ public final class OpenAiClient implements LlmClient {
      * api-version}) is kept.
      */
     public Builder baseUrl(String baseUrl) {
-      settings.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+      settings.baseUrl(baseUrl);
       return this;
     }
 
@@ -291,7 +289,7 @@ public final class OpenAiClient implements LlmClient {
 
     /** Sets how long connecting may take; zero means no limit. Default 30 s. */
     public Builder connectTimeout(Duration timeout) {
-      settings.connectTimeout = HttpTransport.Settings.timeout(timeout, "connectTimeout");
+      settings.connectTimeout(timeout);
       return this;
     }
 
@@ -300,19 +298,19 @@ public final class OpenAiClient implements LlmClient {
      * min.
      */
     public Builder readTimeout(Duration timeout) {
-      settings.readTimeout = HttpTransport.Settings.timeout(timeout, "readTimeout");
+      settings.readTimeout(timeout);
       return this;
     }
 
     /** Sets how long one attempt may take in all; zero means no limit. Default 10 min. */
     public Builder callTimeout(Duration timeout) {
-      settings.callTimeout = HttpTransport.Settings.timeout(timeout, "callTimeout");
+      settings.callTimeout(timeout);
       return this;
     }
 
     /** Sets how many times a retryable failure is retried; 0 turns retries off. Default 3. */
     public Builder maxRetries(int maxRetries) {
-      settings.maxRetries = HttpTransport.Settings.maxRetries(maxRetries);
+      settings.maxRetries(maxRetries);
       return this;
     }
 
@@ -324,7 +322,7 @@ public final class OpenAiClient implements LlmClient {
      * lets an interrupt abandon a call); {@code client} itself is not changed.
      */
     public Builder okHttpClient(OkHttpClient client) {
-      settings.base = Objects.requireNonNull(client, "client");
+      settings.okHttpClient(client);
       return this;
     }
 
@@ -345,7 +343,7 @@ public final class OpenAiClient implements LlmClient {
      * retries (up to 60 s each when the server asks) take no time; see {@link Sleeper}.
      */
     public Builder sleeper(Sleeper sleeper) {
-      settings.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      settings.sleeper(sleeper);
       return this;
     }
 
@@ -354,12 +352,12 @@ public final class OpenAiClient implements LlmClient {
      * the system clock; a test can pass {@link Clock#fixed}.
      */
     public Builder clock(Clock clock) {
-      settings.clock = Objects.requireNonNull(clock, "clock");
+      settings.clock(clock);
       return this;
     }
 
     Builder random(DoubleSupplier random) {
-      settings.random = Objects.requireNonNull(random, "random");
+      settings.random(random);
       return this;
     }
 
