@@ -38,8 +38,12 @@ import java.util.stream.Stream;
  *
  * <pre>
  * ./mvnw -B -q -pl aide-core test-compile exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=dev.aide.core.bench.EngineBenchmark [-Dexec.args="1000 10000"]
+ *     -Dexec.mainClass=dev.aide.core.bench.EngineBenchmark [-Dexec.args="[--small] 1000 10000"]
  * </pre>
+ *
+ * <p>By default the nodes have realistic sizes: a plan of about 1 KB, code of about 4 KB and an
+ * execution output of about 10 KB. {@code --small} gives the short plans, programs and outputs of
+ * earlier versions of this benchmark (a few hundred bytes each).
  *
  * <p>The fakes: code is a short Python-like program whose line {@code score = x} is its metric and
  * whose line {@code raise ValueError} makes it fail. Drafts get a random score, improvements move
@@ -54,11 +58,16 @@ public final class EngineBenchmark {
 
   private EngineBenchmark() {}
 
+  /** Whether nodes have realistic sizes (the default) or the short ones of {@code --small}. */
+  private static boolean realistic = true;
+
   public static void main(String[] args) throws Exception {
+    List<String> rest = new ArrayList<>(List.of(args));
+    realistic = !rest.remove("--small");
     int[] counts =
-        args.length == 0
+        rest.isEmpty()
             ? new int[] {1_000, 10_000}
-            : Stream.of(args).mapToInt(Integer::parseInt).toArray();
+            : rest.stream().mapToInt(Integer::parseInt).toArray();
     System.out.println(
         "JVM: "
             + System.getProperty("java.vm.name")
@@ -67,15 +76,17 @@ public final class EngineBenchmark {
             + ", max heap "
             + Runtime.getRuntime().maxMemory() / (1024 * 1024)
             + " MiB, availableProcessors: "
-            + Runtime.getRuntime().availableProcessors());
+            + Runtime.getRuntime().availableProcessors()
+            + ", nodes: "
+            + (realistic ? "realistic (plan 1 KB, code 4 KB, output 10 KB)" : "small"));
     measure(WARM_UP_NODES); // JIT and class loading; its row is not reported
     List<String> rows = new ArrayList<>();
     for (int n : counts) rows.add(measure(n));
     System.out.println();
     System.out.println(
         "| nodes | total s | nodes/s | nodes/s first 10% | nodes/s last 10% | heap bytes/node"
-            + " | journal bytes/node |");
-    System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
+            + " | journal bytes/node | last node to end s |");
+    System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
     rows.forEach(System.out::println);
   }
 
@@ -122,14 +133,15 @@ public final class EngineBenchmark {
       double total = seconds(end - start);
       return String.format(
           Locale.ROOT,
-          "| %,d | %.2f | %,.0f | %,.0f | %,.0f | %,d | %,d |",
+          "| %,d | %.2f | %,.0f | %,.0f | %,.0f | %,d | %,d | %.2f |",
           result.journal().size(),
           total,
           n / total,
           firstRate,
           lastRate,
           (heapAfter - heapBefore) / n,
-          journalBytes / n);
+          journalBytes / n,
+          seconds(end - finishedAt[n - 1]));
     } finally {
       deleteRecursively(dir);
     }
@@ -185,14 +197,31 @@ public final class EngineBenchmark {
         plan = "Fit a gradient-boosted tree model on the numeric columns with default settings.";
       }
       boolean bug = random.nextDouble() < 0.25;
+      if (realistic) plan = longPlan(plan);
       String answer = plan + "\n\n```python\n" + program(score, bug) + "```\n";
       return new ChatResponse(
           answer, List.of(), FinishReason.STOP, TokenUsage.of(3_000, 600), "req-coder");
     };
   }
 
+  /** A plan of about 1 KB: the short one and the reasoning a real model writes around it. */
+  private static String longPlan(String plan) {
+    return plan
+        + " The training file has 8,693 rows and 14 columns, of which four are categorical and"
+        + " one (Cabin) packs three values into one string, so split it into deck, number and side"
+        + " before encoding. Missing values are common in the numeric spending columns; they are"
+        + " most likely zero for passengers in cryo-sleep, so fill them with zero there and with the"
+        + " median elsewhere. The target is balanced, so accuracy is a fair metric and a stratified"
+        + " 80/20 split gives a stable validation estimate. Gradient-boosted trees handle the mix of"
+        + " scales without further normalisation; keep the learning rate modest and stop early on"
+        + " the validation loss to avoid overfitting. Finally, print the validation accuracy on its"
+        + " own line and write the predictions for the test file to ./working/submission.csv with"
+        + " the id column first, as the task asks.";
+  }
+
   private static String program(double score, boolean bug) {
-    return "import pandas as pd\n"
+    return (realistic ? FEATURES : "")
+        + "import pandas as pd\n"
         + "from sklearn.ensemble import HistGradientBoostingClassifier\n"
         + "from sklearn.model_selection import train_test_split\n\n"
         + "train = pd.read_csv('./input/train.csv')\n"
@@ -204,6 +233,41 @@ public final class EngineBenchmark {
         + "print(f'metric: {score}')\n"
         + "pd.DataFrame({'id': X_va.index, 'target': model.predict(X_va)})"
         + ".to_csv('./working/submission.csv', index=False)\n";
+  }
+
+  /** About 3.5 KB of feature engineering that realistic programs start with. */
+  private static final String FEATURES = features();
+
+  private static String features() {
+    StringBuilder out = new StringBuilder("import numpy as np\n\n");
+    String[] columns = {
+      "RoomService", "FoodCourt", "ShoppingMall", "Spa", "VRDeck", "Age", "CabinNum", "GroupSize"
+    };
+    for (String c : columns) {
+      out.append("def add_")
+          .append(c.toLowerCase(Locale.ROOT))
+          .append("_features(df):\n")
+          .append("    \"\"\"Derived features of ")
+          .append(c)
+          .append(".\"\"\"\n")
+          .append("    df['")
+          .append(c)
+          .append("_log'] = np.log1p(df['")
+          .append(c)
+          .append("'].fillna(0))\n")
+          .append("    df['")
+          .append(c)
+          .append("_zero'] = (df['")
+          .append(c)
+          .append("'].fillna(0) == 0).astype(int)\n")
+          .append("    df['")
+          .append(c)
+          .append("_rank'] = df['")
+          .append(c)
+          .append("'].rank(pct=True)\n")
+          .append("    return df\n\n");
+    }
+    return out.toString();
   }
 
   /** The score of the previous solution shown in an improve or debug prompt. */
@@ -234,7 +298,8 @@ public final class EngineBenchmark {
       Matcher m = SCORE.matcher(code);
       String score = m.find() ? m.group(1) : "0";
       return new ExecutionResult(
-          "Loaded train.csv: 8693 rows, 14 columns\n"
+          (realistic ? TRAINING_LOG : "")
+              + "Loaded train.csv: 8693 rows, 14 columns\n"
               + "Split: 6954 train / 1739 validation\n"
               + "[1/5] loss 0.6931 val_loss 0.6840\n"
               + "[2/5] loss 0.5412 val_loss 0.5519\n"
@@ -255,11 +320,43 @@ public final class EngineBenchmark {
     };
   }
 
-  /** The reviewer: a {@code submit_review} call with the metric the run printed, if any. */
+  /** About 9.5 KB of per-iteration training log that a realistic run prints first. */
+  private static final String TRAINING_LOG = trainingLog();
+
+  private static String trainingLog() {
+    StringBuilder out = new StringBuilder();
+    for (int i = 1; i <= 175; i++) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "[iter %3d] train_loss %.4f val_loss %.4f lr 0.050%n",
+              i,
+              0.69 / (1 + i * 0.02),
+              0.70 / (1 + i * 0.018)));
+    }
+    return out.toString();
+  }
+
+  /**
+   * The reviewer: a {@code submit_review} call with the metric the run printed, if any; and the
+   * answer to the question of the metric's direction.
+   */
   private static LlmClient reviewer() {
     return request -> {
       String user = request.messages().get(request.messages().size() - 1).content();
       int start = user.indexOf("# Execution output");
+      if (start < 0) { // the question, once per run, of which way the metric is better
+        return new ChatResponse(
+            "",
+            List.of(
+                new ToolCall(
+                    "call-0",
+                    "set_metric_direction",
+                    "{\"lower_is_better\": false, \"reason\": \"Accuracy: higher is better.\"}")),
+            FinishReason.TOOL_CALLS,
+            TokenUsage.of(500, 30),
+            "req-direction");
+      }
       Matcher m = METRIC.matcher(user.substring(start, user.indexOf("\n# ", start)));
       String args =
           m.find()
