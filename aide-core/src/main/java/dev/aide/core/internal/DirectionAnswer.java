@@ -2,6 +2,7 @@ package dev.aide.core.internal;
 
 import dev.aide.core.Direction;
 import dev.aide.core.llm.ChatResponse;
+import dev.aide.core.llm.ReviewProtocol;
 import dev.aide.core.llm.ToolDefinition;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +19,7 @@ import java.util.Map;
 public record DirectionAnswer(boolean lowerIsBetter, String reason) {
 
   /** The function the reviewer is asked to call. */
-  public static final String TOOL_NAME = "set_metric_direction";
+  public static final String TOOL_NAME = ReviewProtocol.DIRECTION_TOOL;
 
   /** The direction this answer gives. */
   public Direction direction() {
@@ -29,7 +30,7 @@ public record DirectionAnswer(boolean lowerIsBetter, String reason) {
   public static ToolDefinition tool() {
     Map<String, Object> properties = new LinkedHashMap<>();
     properties.put(
-        "lower_is_better",
+        ReviewProtocol.LOWER_IS_BETTER,
         Map.of(
             "type",
             "boolean",
@@ -37,12 +38,12 @@ public record DirectionAnswer(boolean lowerIsBetter, String reason) {
             "true if a lower metric is better (an error, a loss, a run time); false if higher is"
                 + " better (accuracy, AUC, a score)"));
     properties.put(
-        "reason",
+        ReviewProtocol.REASON,
         Map.of("type", "string", "description", "one sentence: which metric, and why that way"));
     Map<String, Object> schema = new LinkedHashMap<>();
     schema.put("type", "object");
     schema.put("properties", properties);
-    schema.put("required", List.of("lower_is_better", "reason"));
+    schema.put("required", List.of(ReviewProtocol.LOWER_IS_BETTER, ReviewProtocol.REASON));
     return new ToolDefinition(TOOL_NAME, "Set which way the task's metric is better.", schema);
   }
 
@@ -60,11 +61,11 @@ public record DirectionAnswer(boolean lowerIsBetter, String reason) {
 
   static DirectionAnswer fromJson(String json) throws Review.UnreadableException {
     Map<?, ?> map = Review.jsonObject(json);
-    Boolean lowerIsBetter = Review.bool(map.get("lower_is_better"));
+    Boolean lowerIsBetter = Review.bool(map.get(ReviewProtocol.LOWER_IS_BETTER));
     if (lowerIsBetter == null) {
       throw new Review.UnreadableException("lower_is_better is missing or not a boolean");
     }
-    Object reason = map.get("reason");
+    Object reason = map.get(ReviewProtocol.REASON);
     return new DirectionAnswer(lowerIsBetter, reason == null ? "" : String.valueOf(reason).strip());
   }
 }

@@ -4,6 +4,7 @@ import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.JsonDataException;
 import com.squareup.moshi.Moshi;
 import dev.aide.core.llm.ChatResponse;
+import dev.aide.core.llm.ReviewProtocol;
 import dev.aide.core.llm.ToolCall;
 import dev.aide.core.llm.ToolDefinition;
 import java.io.IOException;
@@ -28,7 +29,7 @@ public record Review(
     boolean isBug, String summary, @Nullable Double metric, @Nullable Boolean lowerIsBetter) {
 
   /** The function the reviewer is asked to call. */
-  public static final String TOOL_NAME = "submit_review";
+  public static final String TOOL_NAME = ReviewProtocol.REVIEW_TOOL;
 
   /** Thrown when neither a function call nor the text holds a readable review. */
   public static final class UnreadableException extends Exception {
@@ -52,22 +53,22 @@ public record Review(
   public static ToolDefinition tool() {
     Map<String, Object> properties = new LinkedHashMap<>();
     properties.put(
-        "is_bug",
+        ReviewProtocol.IS_BUG,
         property(
             "boolean", "true if the run failed, raised an error, or shows a bug in the solution"));
     properties.put(
-        "summary",
+        ReviewProtocol.SUMMARY,
         property(
             "string",
             "2 to 3 sentences on what the run shows: the result, or the error and its likely"
                 + " cause. No suggestions for changes."));
     properties.put(
-        "metric",
+        ReviewProtocol.METRIC,
         property(
             List.of("number", "null"),
             "the validation metric the program printed, as a number; null if it printed none"));
     properties.put(
-        "lower_is_better",
+        ReviewProtocol.LOWER_IS_BETTER,
         property(
             "boolean",
             "true if a lower metric is better (an error, a loss, a run time); false if higher is"
@@ -75,7 +76,13 @@ public record Review(
     Map<String, Object> schema = new LinkedHashMap<>();
     schema.put("type", "object");
     schema.put("properties", properties);
-    schema.put("required", List.of("is_bug", "summary", "metric", "lower_is_better"));
+    schema.put(
+        "required",
+        List.of(
+            ReviewProtocol.IS_BUG,
+            ReviewProtocol.SUMMARY,
+            ReviewProtocol.METRIC,
+            ReviewProtocol.LOWER_IS_BETTER));
     return new ToolDefinition(TOOL_NAME, "Submit the review of the run's output.", schema);
   }
 
@@ -145,16 +152,16 @@ public record Review(
 
   static Review fromJson(String json) throws UnreadableException {
     Map<?, ?> map = jsonObject(json);
-    Boolean isBug = bool(map.get("is_bug"));
+    Boolean isBug = bool(map.get(ReviewProtocol.IS_BUG));
     if (isBug == null) {
       throw new UnreadableException("is_bug is missing or not a boolean");
     }
-    Object summary = map.get("summary");
+    Object summary = map.get(ReviewProtocol.SUMMARY);
     return new Review(
         isBug,
         summary == null ? "" : String.valueOf(summary).strip(),
-        number(map.get("metric")),
-        bool(map.get("lower_is_better")));
+        number(map.get(ReviewProtocol.METRIC)),
+        bool(map.get(ReviewProtocol.LOWER_IS_BETTER)));
   }
 
   static @Nullable Boolean bool(@Nullable Object value) {
