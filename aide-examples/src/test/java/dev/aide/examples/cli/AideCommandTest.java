@@ -4,7 +4,11 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.aide.core.llm.LlmClient;
+import dev.aide.core.llm.LlmException;
 import dev.aide.exec.ProcessExecutor;
+import dev.aide.testkit.FakeOpenAiServer;
+import dev.aide.testkit.ScriptedLlm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,15 +18,18 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.junit5.StartStop;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AideCommandTest {
   @TempDir Path tmp;
-  @StartStop final MockWebServer server = new MockWebServer();
+
+  /** What the fake server answers with; each test sets its own. */
+  private volatile LlmClient llm = BreastCancerScript.script();
+
+  private FakeOpenAiServer server;
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -36,16 +43,26 @@ class AideCommandTest {
     Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
+  @BeforeEach
+  void startTheFakeLlmServer() throws IOException {
+    server = FakeOpenAiServer.start(request -> llm.chat(request));
+  }
+
+  @AfterEach
+  void stopTheFakeLlmServer() {
+    server.close();
+  }
+
   private int run(Map<String, String> env, String... args) {
     return AideCommand.run(
         args, env, new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8), false);
   }
 
   private Map<String, String> scriptedLlm() {
-    server.setDispatcher(new ScriptedOpenAiServer());
+    llm = BreastCancerScript.script();
     Map<String, String> env = new HashMap<>();
     env.put("OPENAI_API_KEY", "sk-test");
-    env.put("OPENAI_BASE_URL", server.url("/v1").toString());
+    env.put("OPENAI_BASE_URL", server.baseUrl());
     env.put("AIDE_MODEL", "scripted");
     env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     return env;
@@ -110,9 +127,9 @@ class AideCommandTest {
   @Test
   void speedupExampleRunsItsStartingSolutionFirst() throws Exception {
     Path dir = tmp.resolve("speedup");
-    ScriptedOpenAiServer llm = new ScriptedOpenAiServer();
+    ScriptedLlm script = BreastCancerScript.script();
     Map<String, String> env = scriptedLlm();
-    server.setDispatcher(llm);
+    llm = script;
 
     int exit =
         run(
@@ -127,7 +144,7 @@ class AideCommandTest {
             runnablePython());
 
     assertThat(exit).as("stderr: %s", err).isZero();
-    assertThat(llm.coderCalls).hasValue(0);
+    assertThat(script.requests(ScriptedLlm::isCoder)).isEmpty();
     String line = Files.readAllLines(dir.resolve("journal.jsonl")).get(0);
     assertThat(line).contains("\"buggy\":false").contains("\"direction\":\"MINIMIZE\"");
     assertThat(Files.readString(dir.resolve("best/solution.py")))
@@ -580,18 +597,10 @@ class AideCommandTest {
   @Test
   void aSearchStoppedByBadCredentialsPrintsHowToResume() {
     Map<String, String> env = scriptedLlm();
-    server.setDispatcher(
-        new mockwebserver3.Dispatcher() {
-          @Override
-          public mockwebserver3.MockResponse dispatch(mockwebserver3.RecordedRequest request) {
-            return new mockwebserver3.MockResponse.Builder()
-                .code(401)
-                .addHeader("Content-Type", "application/json")
-                .body(
-                    "{\"error\": {\"message\": \"Incorrect API key\", \"code\": \"invalid_api_key\"}}")
-                .build();
-          }
-        });
+    llm =
+        request -> {
+          throw new LlmException("Incorrect API key", LlmException.Kind.AUTHENTICATION);
+        };
     Path dir = tmp.resolve("run");
 
     int exit = run(env, "--goal", "Predict y", "--steps", "2", "--out", dir.toString());
