@@ -7,29 +7,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.aide.core.Aide;
+import dev.aide.core.Direction;
 import dev.aide.core.Node;
 import dev.aide.core.Result;
 import dev.aide.core.StopReason;
 import dev.aide.core.Task;
 import dev.aide.core.exec.Executor;
 import dev.aide.core.exec.ExecutorProvider;
+import dev.aide.core.llm.ChatRequest;
+import dev.aide.core.llm.ChatResponse;
 import dev.aide.core.llm.LlmClient;
 import dev.aide.core.llm.LlmClientProvider;
 import dev.aide.exec.ProcessExecutor;
 import dev.aide.llm.OpenAiClient;
+import dev.aide.testkit.Answers;
+import dev.aide.testkit.FakeOpenAiServer;
+import dev.aide.testkit.ScriptedLlm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import mockwebserver3.Dispatcher;
-import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,8 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs a search the way an application that depends on aide-core, aide-llm and aide-exec through
- * aide-bom does: the real OpenAI-compatible client over HTTP (a fake server on loopback) and real
- * Python processes. It fails when the BOM lets Maven resolve a classpath our modules cannot run on,
+ * aide-bom does: the real OpenAI-compatible client over HTTP (aide-testkit's fake server on
+ * loopback, also through the BOM) and real Python processes. It fails when the BOM lets Maven resolve a classpath our modules cannot run on,
  * such as an okio older than OkHttp needs ({@code NoSuchMethodError: okio.Okio.socket}).
  */
 class EmbeddingTest {
@@ -46,16 +47,36 @@ class EmbeddingTest {
   private static final Pattern METRIC = Pattern.compile("metric: ([0-9.]+)");
 
   @TempDir Path tmp;
-  private final MockWebServer server = new MockWebServer();
-  private final FakeOpenAi llm = new FakeOpenAi();
+  /**
+   * The LLM, from aide-testkit: the metric's direction when asked, Python code, then a review with
+   * the score the run printed.
+   */
+  private final ScriptedLlm llm =
+      ScriptedLlm.builder()
+          .whenDirection(request -> Answers.direction(Direction.MAXIMIZE, "Higher is better."))
+          .whenReview(EmbeddingTest::review)
+          .otherwise(
+              request ->
+                  Answers.code(
+                      "Take the square root.",
+                      "import math\nprint(f\"metric: {math.sqrt(0.25):.3f}\")"))
+          .build();
+
+  private FakeOpenAiServer server;
 
   @BeforeEach
   void startServer() throws Exception {
     // As a directory made with the usual umask is (JUnit makes it rwx------): a root JVM runs
     // programs as nobody, who must reach the run's workspaces.
     Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-    server.setDispatcher(llm);
-    server.start();
+    server = FakeOpenAiServer.start(llm);
+  }
+
+  private static ChatResponse review(ChatRequest request) {
+    Matcher metric = METRIC.matcher(ScriptedLlm.lastMessage(request));
+    return metric.find()
+        ? Answers.goodRun(Double.parseDouble(metric.group(1)), Direction.MAXIMIZE)
+        : Answers.buggyRun("No score.");
   }
 
   @AfterEach
@@ -66,7 +87,7 @@ class EmbeddingTest {
   private LlmClient client() {
     return OpenAiClient.builder()
         .apiKey("sk-consumer-test")
-        .baseUrl(server.url("/v1").toString())
+        .baseUrl(server.baseUrl())
         .build();
   }
 
@@ -102,9 +123,10 @@ class EmbeddingTest {
     assertNotNull(best, "no good node: " + failures(result));
     assertEquals(0.5, best.metric().value(), 1e-9);
     assertTrue(best.code().contains("math.sqrt"), best.code());
-    assertEquals(3, llm.coderCalls.get());
-    assertEquals(3, llm.reviewerCalls.get());
-    assertEquals(1, llm.directionCalls.get());
+    assertEquals(3, llm.requests(ScriptedLlm::isCoder).size());
+    assertEquals(3, llm.requests(ScriptedLlm::isReview).size());
+    assertEquals(1, llm.requests(ScriptedLlm::isDirection).size());
+    assertEquals(7, server.requests().size());
     assertFalse(events.isEmpty());
     assertTrue(Files.readString(tmp.resolve("run/best/solution.py")).contains("math.sqrt"));
   }
@@ -142,75 +164,5 @@ class EmbeddingTest {
       s.append("\n  node ").append(node.id()).append(": ").append(node.failure());
     }
     return s.toString();
-  }
-
-  /**
-   * Answers Chat Completions as a scripted LLM: the metric's direction when asked
-   * (set_metric_direction), Python code, then a forced submit_review call.
-   */
-  static final class FakeOpenAi extends Dispatcher {
-    final AtomicInteger coderCalls = new AtomicInteger();
-    final AtomicInteger reviewerCalls = new AtomicInteger();
-    final AtomicInteger directionCalls = new AtomicInteger();
-
-    @Override
-    public MockResponse dispatch(RecordedRequest request) {
-      String body = request.getBody() == null ? "" : request.getBody().utf8();
-      if (body.contains("\"set_metric_direction\"")) {
-        directionCalls.incrementAndGet();
-        String arguments = "{\"lower_is_better\": false, \"reason\": \"Higher is better.\"}";
-        return ok(
-            "{\"role\": \"assistant\", \"content\": \"\", \"tool_calls\": [{\"id\": \"call_0\","
-                + " \"type\": \"function\", \"function\": {\"name\": \"set_metric_direction\","
-                + " \"arguments\": "
-                + quote(arguments)
-                + "}}]}",
-            "tool_calls");
-      }
-      if (body.contains("\"tools\"")) {
-        reviewerCalls.incrementAndGet();
-        Matcher metric = METRIC.matcher(body);
-        String arguments =
-            metric.find()
-                ? "{\"is_bug\": false, \"summary\": \"Printed the score.\", \"metric\": "
-                    + metric.group(1)
-                    + ", \"lower_is_better\": false}"
-                : "{\"is_bug\": true, \"summary\": \"No score.\", \"metric\": null,"
-                    + " \"lower_is_better\": false}";
-        String call =
-            "{\"id\": \"call_1\", \"type\": \"function\", \"function\": {\"name\":"
-                + " \"submit_review\", \"arguments\": "
-                + quote(arguments)
-                + "}}";
-        return ok(
-            "{\"role\": \"assistant\", \"content\": \"\", \"tool_calls\": [" + call + "]}",
-            "tool_calls");
-      }
-      coderCalls.incrementAndGet();
-      String text =
-          "Take the square root.\n\n```python\nimport math\n"
-              + "print(f\"metric: {math.sqrt(0.25):.3f}\")\n```\n";
-      return ok("{\"role\": \"assistant\", \"content\": " + quote(text) + "}", "stop");
-    }
-
-    private static MockResponse ok(String message, String finishReason) {
-      String body =
-          "{\"id\": \"chatcmpl-1\", \"object\": \"chat.completion\", \"created\": 1767225600,"
-              + " \"model\": \"scripted\", \"choices\": [{\"index\": 0, \"message\": "
-              + message
-              + ", \"finish_reason\": \""
-              + finishReason
-              + "\"}], \"usage\": {\"prompt_tokens\": 100, \"completion_tokens\": 20,"
-              + " \"total_tokens\": 120}}";
-      return new MockResponse.Builder()
-          .code(200)
-          .addHeader("Content-Type", "application/json")
-          .body(body)
-          .build();
-    }
-
-    private static String quote(String s) {
-      return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
-    }
   }
 }
