@@ -11,6 +11,7 @@ import dev.aide.core.exec.Executor;
 import dev.aide.core.llm.ChatMessage;
 import dev.aide.core.llm.ChatResponse;
 import dev.aide.core.llm.LlmClient;
+import dev.aide.core.llm.ReviewProtocol;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Random;
@@ -59,11 +60,17 @@ public final class EmbeddingExample {
           ChatMessage last = request.messages().get(request.messages().size() - 1);
           Matcher metric = METRIC.matcher(last.content());
           String value = metric.find() ? metric.group(1) : "null";
-          return ChatResponse.ofToolCall(
-              "submit_review",
-              "{\"is_bug\": false, \"summary\": \"Printed the metric.\", \"metric\": "
-                  + value
-                  + ", \"lower_is_better\": true}");
+          // The call the engine asks its reviewer for; ReviewProtocol names it and its fields.
+          String arguments =
+              String.format(
+                  Locale.ROOT,
+                  "{\"%s\": false, \"%s\": \"Printed the metric.\", \"%s\": %s, \"%s\": true}",
+                  ReviewProtocol.IS_BUG,
+                  ReviewProtocol.SUMMARY,
+                  ReviewProtocol.METRIC,
+                  value,
+                  ReviewProtocol.LOWER_IS_BETTER);
+          return ChatResponse.ofToolCall(ReviewProtocol.REVIEW_TOOL, arguments);
         };
     Executor executor =
         request -> {
