@@ -8,6 +8,7 @@ import dev.aide.core.llm.ChatRequest;
 import dev.aide.core.llm.ChatResponse;
 import dev.aide.core.llm.FinishReason;
 import dev.aide.core.llm.LlmClient;
+import dev.aide.core.llm.ReviewProtocol;
 import dev.aide.core.llm.TokenUsage;
 import dev.aide.core.llm.ToolCall;
 import java.io.IOException;
@@ -106,7 +107,7 @@ final class FakeWorld {
         List.of(
             new ToolCall(
                 "call-d",
-                "set_metric_direction",
+                ReviewProtocol.DIRECTION_TOOL,
                 "{\"lower_is_better\": " + lowerIsBetter + ", \"reason\": \"the fake says so\"}")),
         FinishReason.TOOL_CALLS,
         TokenUsage.of(30, 5),
@@ -138,7 +139,7 @@ final class FakeWorld {
                   + " \"lower_is_better\": false}";
       return new ChatResponse(
           "",
-          List.of(new ToolCall("call-1", "submit_review", args)),
+          List.of(new ToolCall("call-1", ReviewProtocol.REVIEW_TOOL, args)),
           FinishReason.TOOL_CALLS,
           TokenUsage.of(50, 10),
           "req-r");

@@ -9,6 +9,7 @@ import dev.aide.core.llm.ChatRequest;
 import dev.aide.core.llm.ChatResponse;
 import dev.aide.core.llm.LlmClient;
 import dev.aide.core.llm.LlmException;
+import dev.aide.core.llm.ReviewProtocol;
 import dev.aide.core.llm.ToolChoice;
 import dev.aide.core.search.GreedyPolicy;
 import java.nio.file.Files;
@@ -73,8 +74,10 @@ class MetricDirectionTest {
     assertThat(result.best().metric().value()).isEqualTo(0.40);
     ChatRequest first = requests.get(0);
     assertThat(requests).filteredOn(FakeWorld::isDirectionCall).containsExactly(first);
-    assertThat(first.tools()).extracting(t -> t.name()).containsExactly("set_metric_direction");
-    assertThat(first.toolChoice()).isEqualTo(ToolChoice.tool("set_metric_direction"));
+    assertThat(first.tools())
+        .extracting(t -> t.name())
+        .containsExactly(ReviewProtocol.DIRECTION_TOOL);
+    assertThat(first.toolChoice()).isEqualTo(ToolChoice.tool(ReviewProtocol.DIRECTION_TOOL));
     assertThat(FakeWorld.lastUser(first).content())
         .contains("Predict y")
         .contains("RMSE on a held-out fifth");

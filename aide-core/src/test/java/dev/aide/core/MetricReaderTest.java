@@ -3,6 +3,7 @@ package dev.aide.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.aide.core.llm.ReviewProtocol;
 import dev.aide.core.search.GreedyPolicy;
 import java.nio.file.Path;
 import java.util.List;
@@ -55,7 +56,7 @@ class MetricReaderTest {
     dev.aide.core.llm.LlmClient wrongReviewer =
         request ->
             dev.aide.core.llm.ChatResponse.ofToolCall(
-                "submit_review",
+                ReviewProtocol.REVIEW_TOOL,
                 "{\"is_bug\": false, \"summary\": \"ok\", \"metric\": 0.99,"
                     + " \"lower_is_better\": false}");
     Task task = Task.builder().goal("Predict y").metricReader(MetricReader.line("metric")).build();

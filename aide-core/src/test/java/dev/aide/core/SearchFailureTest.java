@@ -11,6 +11,7 @@ import dev.aide.core.llm.ChatResponse;
 import dev.aide.core.llm.FinishReason;
 import dev.aide.core.llm.LlmClient;
 import dev.aide.core.llm.LlmException;
+import dev.aide.core.llm.ReviewProtocol;
 import dev.aide.core.llm.TokenUsage;
 import dev.aide.core.search.GreedyPolicy;
 import java.nio.file.Files;
@@ -356,7 +357,7 @@ class SearchFailureTest {
     LlmClient lenient =
         request ->
             ChatResponse.ofToolCall(
-                "submit_review",
+                ReviewProtocol.REVIEW_TOOL,
                 "{\"is_bug\": false, \"summary\": \"fine\", \"metric\": 0.9,"
                     + " \"lower_is_better\": false}");
 
@@ -371,7 +372,7 @@ class SearchFailureTest {
     LlmClient noMetric =
         request ->
             ChatResponse.ofToolCall(
-                "submit_review",
+                ReviewProtocol.REVIEW_TOOL,
                 "{\"is_bug\": false, \"summary\": \"fine\", \"metric\": \"NaN\","
                     + " \"lower_is_better\": false}");
 
@@ -404,7 +405,7 @@ class SearchFailureTest {
           String output = FakeWorld.section(FakeWorld.lastUser(request).content(), "Execution");
           String metric = output.substring(output.indexOf("metric: ") + 8).split("\\s")[0];
           return ChatResponse.ofToolCall(
-              "submit_review",
+              ReviewProtocol.REVIEW_TOOL,
               "{\"is_bug\": false, \"summary\": \"ok\", \"metric\": "
                   + metric
                   + ", \"lower_is_better\": "

@@ -11,6 +11,7 @@ import dev.aide.core.exec.Executor;
 import dev.aide.core.llm.ChatResponse;
 import dev.aide.core.llm.FinishReason;
 import dev.aide.core.llm.LlmClient;
+import dev.aide.core.llm.ReviewProtocol;
 import dev.aide.core.llm.TokenUsage;
 import dev.aide.core.llm.ToolCall;
 import java.io.IOException;
@@ -368,7 +369,7 @@ public final class EngineBenchmark {
                   + " was not found.\", \"metric\": null, \"lower_is_better\": false}";
       return new ChatResponse(
           "",
-          List.of(new ToolCall("call-1", "submit_review", args)),
+          List.of(new ToolCall("call-1", ReviewProtocol.REVIEW_TOOL, args)),
           FinishReason.TOOL_CALLS,
           TokenUsage.of(2_000, 80),
           "req-reviewer");

@@ -7,6 +7,7 @@ import dev.aide.core.exec.ExecutionResult;
 import dev.aide.core.exec.Executor;
 import dev.aide.core.llm.ChatResponse;
 import dev.aide.core.llm.LlmClient;
+import dev.aide.core.llm.ReviewProtocol;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +84,7 @@ public final class WorkerBenchmark {
           int at = prompt.indexOf("metric: 0.");
           String metric = at < 0 ? "null" : prompt.substring(at + 8).split("\\s")[0];
           return ChatResponse.ofToolCall(
-              "submit_review",
+              ReviewProtocol.REVIEW_TOOL,
               "{\"is_bug\": false, \"summary\": \"ok\", \"metric\": "
                   + metric
                   + ", \"lower_is_better\": false}");

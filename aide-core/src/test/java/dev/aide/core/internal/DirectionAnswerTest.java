@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aide.core.Direction;
 import dev.aide.core.llm.ChatResponse;
+import dev.aide.core.llm.ReviewProtocol;
 import org.junit.jupiter.api.Test;
 
 class DirectionAnswerTest {
@@ -13,7 +14,7 @@ class DirectionAnswerTest {
     DirectionAnswer answer =
         DirectionAnswer.parse(
             ChatResponse.ofToolCall(
-                "set_metric_direction",
+                ReviewProtocol.DIRECTION_TOOL,
                 "{\"lower_is_better\": true, \"reason\": \"RMSE is an error.\"}"));
 
     assertThat(answer).isEqualTo(new DirectionAnswer(true, "RMSE is an error."));
@@ -35,7 +36,7 @@ class DirectionAnswerTest {
     assertThatThrownBy(
             () ->
                 DirectionAnswer.parse(
-                    ChatResponse.ofToolCall("submit_review", "{\"is_bug\": false}")))
+                    ChatResponse.ofToolCall(ReviewProtocol.REVIEW_TOOL, "{\"is_bug\": false}")))
         .isInstanceOf(Review.UnreadableException.class)
         .hasMessageContaining("called unknown function submit_review");
     assertThatThrownBy(() -> DirectionAnswer.parse(ChatResponse.ofText("{\"reason\": \"?\"}")))

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aide.core.llm.ChatResponse;
 import dev.aide.core.llm.FinishReason;
+import dev.aide.core.llm.ReviewProtocol;
 import dev.aide.core.llm.TokenUsage;
 import dev.aide.core.llm.ToolCall;
 import java.util.List;
@@ -17,7 +18,7 @@ class ReviewTest {
     Review review =
         Review.parse(
             ChatResponse.ofToolCall(
-                "submit_review",
+                ReviewProtocol.REVIEW_TOOL,
                 "{\"is_bug\": false, \"summary\": \"Accuracy 0.91.\", \"metric\": 0.91,"
                     + " \"lower_is_better\": false}"));
 
@@ -40,7 +41,7 @@ class ReviewTest {
     ChatResponse response =
         new ChatResponse(
             "{\"is_bug\": false, \"summary\": \"ok\", \"metric\": 3, \"lower_is_better\": true}",
-            List.of(new ToolCall("c1", "submit_review", "{\"is_bug\": false, \"summ")),
+            List.of(new ToolCall("c1", ReviewProtocol.REVIEW_TOOL, "{\"is_bug\": false, \"summ")),
             FinishReason.LENGTH,
             TokenUsage.ZERO,
             null);
@@ -52,7 +53,8 @@ class ReviewTest {
   void missingMetricIsNull() throws Exception {
     Review review =
         Review.parse(
-            ChatResponse.ofToolCall("submit_review", "{\"is_bug\": false, \"summary\": \"x\"}"));
+            ChatResponse.ofToolCall(
+                ReviewProtocol.REVIEW_TOOL, "{\"is_bug\": false, \"summary\": \"x\"}"));
 
     assertThat(review.metric()).isNull();
     assertThat(review.lowerIsBetter()).isNull();
@@ -65,7 +67,7 @@ class ReviewTest {
       Review review =
           Review.parse(
               ChatResponse.ofToolCall(
-                  "submit_review",
+                  ReviewProtocol.REVIEW_TOOL,
                   "{\"is_bug\": false, \"summary\": \"\", \"metric\": " + metric + "}"));
       assertThat(review.metric()).as(metric).isNull();
     }
@@ -76,7 +78,7 @@ class ReviewTest {
     Review review =
         Review.parse(
             ChatResponse.ofToolCall(
-                "submit_review",
+                ReviewProtocol.REVIEW_TOOL,
                 "{\"is_bug\": \"False\", \"summary\": \"ok\", \"metric\": \" 0.5 \","
                     + " \"lower_is_better\": \"true\"}"));
 
@@ -101,7 +103,7 @@ class ReviewTest {
 
   @Test
   void toolSchemaRequiresAllFourFields() {
-    assertThat(Review.tool().name()).isEqualTo("submit_review");
+    assertThat(Review.tool().name()).isEqualTo(ReviewProtocol.REVIEW_TOOL);
     assertThat(Review.tool().parameters().get("required"))
         .isEqualTo(List.of("is_bug", "summary", "metric", "lower_is_better"));
   }

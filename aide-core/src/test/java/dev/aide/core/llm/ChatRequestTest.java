@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class ChatRequestTest {
   private static final ToolDefinition SUBMIT_REVIEW =
-      new ToolDefinition("submit_review", "Submit a review", Map.of("type", "object"));
+      new ToolDefinition(ReviewProtocol.REVIEW_TOOL, "Submit a review", Map.of("type", "object"));
 
   private static ChatRequest.Builder minimal() {
     return ChatRequest.builder().model("gpt-4.1").addMessage(ChatMessage.user("hi"));
@@ -81,7 +81,8 @@ class ChatRequestTest {
     assertThatThrownBy(() -> minimal().toolChoice(ToolChoice.required()).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("needs tools");
-    assertThatThrownBy(() -> minimal().toolChoice(ToolChoice.tool("submit_review")).build())
+    assertThatThrownBy(
+            () -> minimal().toolChoice(ToolChoice.tool(ReviewProtocol.REVIEW_TOOL)).build())
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -90,11 +91,11 @@ class ChatRequestTest {
     ChatRequest request =
         minimal()
             .tools(List.of(SUBMIT_REVIEW))
-            .toolChoice(ToolChoice.tool("submit_review"))
+            .toolChoice(ToolChoice.tool(ReviewProtocol.REVIEW_TOOL))
             .build();
 
     assertThat(request.tools()).containsExactly(SUBMIT_REVIEW);
-    assertThat(request.toolChoice()).isEqualTo(ToolChoice.tool("submit_review"));
+    assertThat(request.toolChoice()).isEqualTo(ToolChoice.tool(ReviewProtocol.REVIEW_TOOL));
   }
 
   @Test

@@ -39,7 +39,7 @@ class ToolDefinitionTest {
     schema.put("properties", nested);
     schema.put("required", List.of(ordered(KEYS, 1)));
 
-    ToolDefinition tool = new ToolDefinition("submit_review", "Submit.", schema);
+    ToolDefinition tool = new ToolDefinition(ReviewProtocol.REVIEW_TOOL, "Submit.", schema);
 
     assertThat(tool.parameters().keySet()).containsExactlyElementsOf(KEYS);
     assertThat(List.copyOf(((Map<?, ?>) tool.parameters().get("properties")).keySet()))

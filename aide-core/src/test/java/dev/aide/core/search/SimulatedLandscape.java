@@ -5,6 +5,7 @@ import dev.aide.core.exec.Executor;
 import dev.aide.core.llm.ChatResponse;
 import dev.aide.core.llm.FinishReason;
 import dev.aide.core.llm.LlmClient;
+import dev.aide.core.llm.ReviewProtocol;
 import dev.aide.core.llm.TokenUsage;
 import dev.aide.core.llm.ToolCall;
 import java.time.Duration;
@@ -165,13 +166,13 @@ public final class SimulatedLandscape {
     return request -> {
       String user = request.messages().get(request.messages().size() - 1).content();
       if (!request.tools().isEmpty()
-          && request.tools().get(0).name().equals("set_metric_direction")) {
+          && request.tools().get(0).name().equals(ReviewProtocol.DIRECTION_TOOL)) {
         return new ChatResponse(
             "",
             List.of(
                 new ToolCall(
                     "call-d",
-                    "set_metric_direction",
+                    ReviewProtocol.DIRECTION_TOOL,
                     "{\"lower_is_better\": false, \"reason\": \"a quality\"}")),
             FinishReason.TOOL_CALLS,
             TokenUsage.of(100, 10),
@@ -187,7 +188,7 @@ public final class SimulatedLandscape {
                   + " \"lower_is_better\": false}";
       return new ChatResponse(
           "",
-          List.of(new ToolCall("call-1", "submit_review", args)),
+          List.of(new ToolCall("call-1", ReviewProtocol.REVIEW_TOOL, args)),
           FinishReason.TOOL_CALLS,
           TokenUsage.of(500, 50),
           "req-reviewer");
