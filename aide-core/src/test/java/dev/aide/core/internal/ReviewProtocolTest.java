@@ -23,8 +23,7 @@ class ReviewProtocolTest {
             ReviewProtocol.METRIC,
             ReviewProtocol.LOWER_IS_BETTER);
     assertThat(tool.parameters().get("required"))
-        .asList()
-        .containsExactly("is_bug", "summary", "metric", "lower_is_better");
+        .isEqualTo(List.of("is_bug", "summary", "metric", "lower_is_better"));
   }
 
   @Test
