@@ -4,7 +4,6 @@ import dev.aide.core.AideException;
 import dev.aide.core.Direction;
 import dev.aide.core.Journal;
 import dev.aide.core.Metric;
-import dev.aide.core.MetricReader;
 import dev.aide.core.Node;
 import dev.aide.core.Result;
 import dev.aide.core.SearchEvent;
@@ -12,19 +11,13 @@ import dev.aide.core.SearchListener;
 import dev.aide.core.Stage;
 import dev.aide.core.StopReason;
 import dev.aide.core.Task;
-import dev.aide.core.exec.ExecutionRequest;
-import dev.aide.core.exec.ExecutionResult;
 import dev.aide.core.exec.Executor;
-import dev.aide.core.exec.ExecutorException;
 import dev.aide.core.exec.Redactor;
-import dev.aide.core.llm.ChatMessage;
 import dev.aide.core.llm.ChatRequest;
 import dev.aide.core.llm.ChatResponse;
-import dev.aide.core.llm.FinishReason;
 import dev.aide.core.llm.LlmClient;
 import dev.aide.core.llm.LlmException;
 import dev.aide.core.llm.ModelPrice;
-import dev.aide.core.llm.TokenUsage;
 import dev.aide.core.llm.ToolChoice;
 import dev.aide.core.search.Action;
 import dev.aide.core.search.InFlight;
@@ -38,20 +31,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one search: asks the policy for actions, turns each into a node (prompt, coder, execution,
- * review), records it, and stops when the steps are spent.
+ * Runs one search, the scheduler: asks the policy for actions, has its {@link NodeRunner} turn each
+ * into a node (prompt, coder, execution, review, score), records it, and stops when the steps are
+ * spent, a limit is reached or the run fails.
  *
  * <p>Choosing an action and recording a node happen under one lock, so the policy always sees a
  * consistent journal and the actions in flight; LLM calls and executions happen outside it, on as
@@ -60,25 +52,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SearchEngine {
   private static final Logger log = LoggerFactory.getLogger(SearchEngine.class);
-
-  /** How often the coder is asked again when its answer holds no code. */
-  static final int CODER_RETRIES = 3;
-
-  /**
-   * How many calls of one role (coder or reviewer) in a row must meet the same {@linkplain
-   * LlmException.Kind#persists() persistent} failure before the search stops with {@link
-   * StopReason#LLM_FAILING}.
-   */
-  static final int PERSISTENT_LLM_FAILURES = 3;
-
-  /**
-   * How many executions in a row must fail at once the same way, with no output of their own,
-   * before the search stops with {@link StopReason#EXECUTION_FAILING}.
-   */
-  static final int SETUP_FAILURES = 3;
-
-  /** The longest failed run that counts as failing "at once" for {@link #SETUP_FAILURES}. */
-  static final Duration QUICK_FAILURE = Duration.ofSeconds(5);
 
   /** The least time between two refreshes of tree.html and report.md while the search runs. */
   static final Duration REPORT_INTERVAL = Duration.ofSeconds(5);
@@ -130,12 +103,10 @@ public final class SearchEngine {
   private final Object lock = new Object();
   private final Map<Integer, Action> inFlight = new LinkedHashMap<>();
   private final List<Thread> workers = new ArrayList<>();
-  private final AtomicBoolean reviewToolsUnsupported = new AtomicBoolean();
-  private final CallStreak coderStreak = new CallStreak();
-  private final CallStreak reviewerStreak = new CallStreak();
-  private final ExecutionStreak executionStreak = new ExecutionStreak();
+  private final Streaks streaks = new Streaks();
   private final RunStore store;
   private final Prompts prompts;
+  private final NodeRunner runner;
   private final long seed;
   private Instant runStartedAt = Instant.EPOCH;
   private volatile @Nullable Direction runDirection;
@@ -188,6 +159,16 @@ public final class SearchEngine {
           new Prompts(
               task,
               dataDir == null ? "" : DataOverview.of(dataDir, DataOverview.DEFAULT_MAX_CHARS));
+      this.runner =
+          new NodeRunner(
+              config,
+              prompts,
+              journal.readOnlyView(),
+              () -> Memory.summarize(store.journal()),
+              () -> runDirection,
+              store::prepareWorkspace,
+              this::enterPhase,
+              streaks);
     } catch (RuntimeException | Error e) {
       store.close();
       throw e;
@@ -243,7 +224,7 @@ public final class SearchEngine {
       }
       try {
         decideDirection();
-      } catch (FatalException e) {
+      } catch (NodeRunner.FatalException e) {
         synchronized (lock) {
           fatal = e.getCause();
         }
@@ -330,7 +311,7 @@ public final class SearchEngine {
     if (runDirection != null) return;
     String problem = "";
     for (int attempt = 0; attempt < 2; attempt++) {
-      boolean withTool = !reviewToolsUnsupported.get();
+      boolean withTool = !runner.reviewToolsUnsupported();
       ChatRequest.Builder request =
           ChatRequest.builder().model(config.reviewerModel()).messages(prompts.direction(withTool));
       if (withTool) {
@@ -342,19 +323,19 @@ public final class SearchEngine {
       try {
         response = config.reviewer().chat(request.build());
       } catch (LlmException e) {
-        if (e.endsRun()) throw new FatalException(e);
-        reviewerStreak.failed(e);
+        if (e.endsRun()) throw new NodeRunner.FatalException(e);
+        streaks.reviewer.failed(e);
         problem = "the call failed: " + e.getMessage();
         if (withTool && e.kind() == LlmException.Kind.TOOLS_UNSUPPORTED) {
-          reviewToolsUnsupported.set(true);
+          runner.reviewToolsRefused();
           continue;
         }
         break;
       }
-      reviewerStreak.succeeded();
+      streaks.reviewer.succeeded();
       synchronized (lock) {
         tokensSpent += response.usage().total();
-        costSpent += cost(config.reviewerModel(), response.usage());
+        costSpent += runner.cost(config.reviewerModel(), response.usage());
       }
       try {
         DirectionAnswer answer = DirectionAnswer.parse(response);
@@ -554,8 +535,8 @@ public final class SearchEngine {
   /** Runs a step; returns null (and sets {@link #fatal}) when it hit an error that ends the run. */
   private @Nullable Node safeStep(int id, Action action, boolean startingSolution) {
     try {
-      return step(id, action, startingSolution);
-    } catch (FatalException e) {
+      return startingSolution ? runner.runStartingSolution(id) : runner.run(id, action);
+    } catch (NodeRunner.FatalException e) {
       synchronized (lock) {
         if (fatal == null && !cancelled)
           fatal = e.getCause(); // after a cancel, errors are expected
@@ -634,331 +615,6 @@ public final class SearchEngine {
     }
   }
 
-  private Node step(int id, Action action, boolean startingSolution) {
-    Instant startedAt = config.clock().instant();
-    NodeDraft draft = new NodeDraft(id, action.stage(), action.parents(), startedAt);
-
-    String code;
-    if (startingSolution) {
-      draft.plan = "The starting solution given with the task.";
-      code = task.startingSolution();
-    } else {
-      enterPhase(id, SearchEvent.Phase.CODING);
-      code = askCoder(action, draft);
-    }
-    if (code == null) return draft.finish();
-    draft.code = code;
-
-    ExecutionResult execution;
-    enterPhase(id, SearchEvent.Phase.RUNNING);
-    try {
-      Path workspace = store.prepareWorkspace(id);
-      execution =
-          config
-              .executor()
-              .execute(
-                  new ExecutionRequest(
-                      code,
-                      task.language().fileName(),
-                      task.language().command(),
-                      workspace,
-                      task.timeout(),
-                      Map.of()));
-    } catch (ExecutorException e) {
-      throw new FatalException(e);
-    } catch (RuntimeException e) {
-      log.warn("Node {}: the execution failed", id, e);
-      draft.failure = config.redactor().redact("the execution failed: " + e);
-      return draft.finish();
-    }
-    execution = config.redactor().redact(execution);
-    draft.execution = execution;
-    if (executionStreak.failedTheSameWay(execution)) throw executionFailing(execution);
-
-    enterPhase(id, SearchEvent.Phase.REVIEWING);
-    Review review = askReviewer(code, execution, draft);
-    if (review == null) return judgedByTheReaderAlone(execution, draft);
-    draft.analysis = review.summary();
-
-    Direction settled = knownDirection();
-    Direction direction = direction(review.lowerIsBetter());
-    draft.direction = direction;
-
-    Double metric = review.metric();
-    MetricReader reader = task.metricReader();
-    if (reader != null) {
-      OptionalDouble read = reader.read(execution.output());
-      if (read.isEmpty()) {
-        metric = null;
-        if (!execution.failed()) {
-          draft.failure = "the output holds no metric for " + reader + " to read";
-        }
-      } else {
-        if (metric != null && !closeEnough(metric, read.getAsDouble())) {
-          draft.warnings.add(
-              "the reviewer reported the metric "
-                  + metric
-                  + " but the output says "
-                  + read.getAsDouble());
-        }
-        metric = read.getAsDouble();
-      }
-    }
-    boolean buggy = review.isBug() || execution.failed() || metric == null;
-    if (!buggy) draft.metric = Metric.of(metric, direction);
-    Boolean lowerIsBetter = review.lowerIsBetter();
-    if (!buggy
-        && settled != null
-        && lowerIsBetter != null
-        && Direction.fromLowerIsBetter(lowerIsBetter) != settled) {
-      draft.warnings.add(
-          "the reviewer said lower_is_better = "
-              + lowerIsBetter
-              + ", but the run's metric direction is "
-              + settled
-              + "; the node is scored "
-              + settled);
-    }
-    return draft.finish();
-  }
-
-  /**
-   * Finishes a node whose review failed: good by the task's {@link MetricReader} when the run
-   * succeeded, the reader found a metric and the metric's direction is already known (with the
-   * review's failure as a warning); else buggy with the review's failure.
-   */
-  private Node judgedByTheReaderAlone(ExecutionResult execution, NodeDraft draft) {
-    MetricReader reader = task.metricReader();
-    Direction known = knownDirection();
-    if (reader == null || execution.failed() || known == null) return draft.finish();
-    OptionalDouble read = reader.read(execution.output());
-    if (read.isEmpty()) return draft.finish();
-    draft.warnings.add(
-        "there is no review ("
-            + draft.failure
-            + "); the metric is the one "
-            + reader
-            + " read from the output");
-    draft.failure = null;
-    draft.direction = known;
-    draft.metric = Metric.of(read.getAsDouble(), known);
-    return draft.finish();
-  }
-
-  /**
-   * The metric's direction where it is settled without a review: the task's, the one decided before
-   * the first node, or the one the first good node fixed.
-   */
-  private @Nullable Direction knownDirection() {
-    if (task.direction() != null) return task.direction();
-    Direction decided = runDirection;
-    if (decided != null) return decided;
-    return store.journal().direction();
-  }
-
-  /**
-   * The metric's direction: the task's when set, else the one decided before the first node, else
-   * the one the first good node fixed, else the reviewer's answer, else larger is better.
-   */
-  private Direction direction(@Nullable Boolean lowerIsBetter) {
-    Direction known = knownDirection();
-    if (known != null) return known;
-    return lowerIsBetter == null ? Direction.MAXIMIZE : Direction.fromLowerIsBetter(lowerIsBetter);
-  }
-
-  private static boolean closeEnough(double a, double b) {
-    return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.max(Math.abs(a), Math.abs(b)));
-  }
-
-  /** Returns the code, or null with the reason recorded in {@code draft}. */
-  private @Nullable String askCoder(Action action, NodeDraft draft) {
-    String memory = Memory.summarize(store.journal());
-    List<Node> parents = action.parents();
-    List<ChatMessage> messages =
-        switch (action.stage()) {
-          case DRAFT -> prompts.draft(memory);
-          case IMPROVE -> prompts.improve(parents.get(0), memory);
-          case DEBUG -> prompts.debug(parents.get(0));
-          case CROSSOVER -> prompts.crossover(parents.get(0), parents.get(1), memory);
-        };
-    List<ChatMessage> conversation = new ArrayList<>(messages);
-    String problem = "";
-    for (int attempt = 0; attempt <= CODER_RETRIES; attempt++) {
-      ChatResponse response;
-      try {
-        response =
-            config
-                .coder()
-                .chat(
-                    ChatRequest.builder()
-                        .model(config.coderModel())
-                        .messages(conversation)
-                        .build());
-      } catch (LlmException e) {
-        if (e.endsRun()) throw new FatalException(e);
-        if (coderStreak.failed(e)) throw llmFailing("coder", config.coderModel(), e);
-        draft.failure = "the coder call failed: " + e.getMessage();
-        return null;
-      }
-      coderStreak.succeeded();
-      draft.coderUsage = draft.coderUsage.plus(response.usage());
-      logCall("coder", draft.id, response);
-      CodeBlocks.Parsed parsed = CodeBlocks.parse(response.text(), task.language());
-      if (draft.plan.isEmpty()) draft.plan = parsed.plan();
-      if (response.finishReason() == FinishReason.LENGTH) {
-        problem = "was cut off at the output-token limit";
-      } else if (parsed.code() == null) {
-        problem = "held no " + task.language().name() + " code block";
-      } else {
-        draft.plan = parsed.plan();
-        return parsed.code();
-      }
-      log.info("Node {}: the coder's answer {}; asking again", draft.id, problem);
-      conversation.add(ChatMessage.assistant(response.text()));
-      conversation.add(prompts.askAgainForCode(problem));
-    }
-    draft.failure =
-        "the coder's answer "
-            + problem
-            + " in all "
-            + (CODER_RETRIES + 1)
-            + " attempts, so there was no code to run";
-    return null;
-  }
-
-  /** Returns the review, or null with the reason recorded in {@code draft}. */
-  private @Nullable Review askReviewer(String code, ExecutionResult execution, NodeDraft draft) {
-    String lastProblem = "";
-    for (int attempt = 0; attempt < 2; attempt++) {
-      boolean withTool = !reviewToolsUnsupported.get();
-      ChatRequest.Builder request =
-          ChatRequest.builder()
-              .model(config.reviewerModel())
-              .messages(prompts.review(code, execution, withTool));
-      if (withTool) {
-        request.tools(List.of(Review.tool())).toolChoice(ToolChoice.tool(Review.TOOL_NAME));
-      }
-      ChatResponse response;
-      try {
-        response = config.reviewer().chat(request.build());
-      } catch (LlmException e) {
-        if (e.endsRun()) throw new FatalException(e);
-        if (reviewerStreak.failed(e)) throw llmFailing("reviewer", config.reviewerModel(), e);
-        // Only a refusal of the function itself switches to JSON text; an unknown model or a
-        // prompt over the context limit would fail the same way without it.
-        if (withTool && e.kind() == LlmException.Kind.TOOLS_UNSUPPORTED) {
-          log.info(
-              "The reviewer's backend refused the submit_review function ({}); asking for JSON"
-                  + " text from now on",
-              e.getMessage());
-          reviewToolsUnsupported.set(true);
-          lastProblem = "the review call failed: " + e.getMessage();
-          continue;
-        }
-        draft.failure = "the review call failed: " + e.getMessage();
-        return null;
-      }
-      reviewerStreak.succeeded();
-      draft.reviewerUsage = draft.reviewerUsage.plus(response.usage());
-      logCall("reviewer", draft.id, response);
-      try {
-        return Review.parse(response);
-      } catch (Review.UnreadableException e) {
-        lastProblem = "the review could not be read: " + e.getMessage();
-        log.info("Node {}: {}; asking again", draft.id, lastProblem);
-      }
-    }
-    draft.failure = lastProblem;
-    return null;
-  }
-
-  /** The error that stops the search once executions keep failing at once the same way. */
-  private FatalException executionFailing(ExecutionResult execution) {
-    String output = execution.output().strip();
-    String command = String.join(" ", task.language().command());
-    return new FatalException(
-        new AideException(
-            "the last "
-                + SETUP_FAILURES
-                + " executions all failed at once the same way (exit code "
-                + execution.exitCode()
-                + ", "
-                + (output.isEmpty()
-                    ? "no output"
-                    : "the same output: " + Text.headAndTail(output, 300))
-                + "), so the command `"
-                + command
-                + "` cannot run as configured. Check the program the executor runs for "
-                + task.language().command().get(0)
-                + " (the aide command's --python; ProcessExecutor.builder().interpreter(\""
-                + task.language().command().get(0)
-                + "\", path)): run it by hand on a small program",
-            null,
-            StopReason.EXECUTION_FAILING));
-  }
-
-  /** The error that stops the search once one role's calls keep failing the same way. */
-  private static FatalException llmFailing(String role, String model, LlmException e) {
-    String status = e.statusCode() == 0 ? "" : ", HTTP " + e.statusCode();
-    return new FatalException(
-        new AideException(
-            "the "
-                + role
-                + "'s LLM calls (model "
-                + model
-                + ") failed "
-                + PERSISTENT_LLM_FAILURES
-                + " times in a row with the same error ("
-                + e.kind()
-                + status
-                + "): "
-                + e.getMessage()
-                + ". "
-                + fixFor(e.kind(), role),
-            e,
-            StopReason.LLM_FAILING));
-  }
-
-  private static String fixFor(LlmException.Kind kind, String role) {
-    return switch (kind) {
-      case MODEL_NOT_FOUND ->
-          "Check the "
-              + role
-              + "'s model name: set a model the server serves (Aide.builder()."
-              + role
-              + "(client, model); the aide command's --model or --"
-              + role
-              + "-model)";
-      case UNREACHABLE -> "Check that the LLM server is running and that its URL is right";
-      case CONTEXT_TOO_LONG ->
-          "The prompt does not fit in the model's context: choose a model with a larger context,"
-              + " or shorten the task's text and data (the data overview is part of every prompt)";
-      case TOOLS_UNSUPPORTED -> "Choose a " + role + " model that accepts function calls";
-      case AUTHENTICATION -> "Check the API key and that it may use this model";
-      case QUOTA -> "Add credit or quota to the account, or use another one";
-      default -> "The server rejects the requests as sent: check the model and the server";
-    };
-  }
-
-  private static void logCall(String who, int nodeId, ChatResponse response) {
-    if (log.isDebugEnabled()) {
-      log.debug(
-          "Node {}: {} call used {} input ({} cached) and {} output tokens, finish {}, request {}",
-          nodeId,
-          who,
-          response.usage().input(),
-          response.usage().cachedInput(),
-          response.usage().output(),
-          response.finishReason(),
-          response.requestId());
-    }
-  }
-
-  private double cost(String model, TokenUsage usage) {
-    ModelPrice price = config.prices().get(model);
-    return price == null ? 0 : price.cost(usage);
-  }
-
   private SearchState state() {
     InFlight actions = InFlight.of(List.copyOf(inFlight.values()));
     int next = nextId;
@@ -1013,128 +669,5 @@ public final class SearchEngine {
 
   private static List<Integer> parentIds(Action action) {
     return action.parents().stream().map(Node::id).toList();
-  }
-
-  /**
-   * Counts the calls in a row of one role that met the same persistent failure (same kind and
-   * status); a successful call, or any other failure, starts the count again. Thread-safe: workers
-   * report their calls in the order they end.
-   */
-  private static final class CallStreak {
-    private LlmException.@Nullable Kind kind;
-    private int status;
-    private int count;
-
-    synchronized void succeeded() {
-      kind = null;
-      count = 0;
-    }
-
-    /** Counts {@code e}; returns whether it makes {@link #PERSISTENT_LLM_FAILURES} in a row. */
-    synchronized boolean failed(LlmException e) {
-      if (!e.kind().persists()) {
-        succeeded();
-        return false;
-      }
-      if (e.kind() == kind && e.statusCode() == status) {
-        count++;
-      } else {
-        kind = e.kind();
-        status = e.statusCode();
-        count = 1;
-      }
-      return count >= PERSISTENT_LLM_FAILURES;
-    }
-  }
-
-  /**
-   * Counts the executions in a row that failed at once the same way with nothing of the program's
-   * own to show: a non-zero exit within {@link #QUICK_FAILURE}, no time-out, no exception the
-   * program raised, and the same exit code and output (usually none) as the one before. Any other
-   * execution starts the count again, so generated programs that fail in their own ways never reach
-   * {@link #SETUP_FAILURES}. Thread-safe.
-   */
-  private static final class ExecutionStreak {
-    private @Nullable String signature;
-    private int count;
-
-    /** Counts {@code execution}; returns whether it makes {@link #SETUP_FAILURES} in a row. */
-    synchronized boolean failedTheSameWay(ExecutionResult execution) {
-      boolean setupLike =
-          execution.exitCode() != 0
-              && !execution.timedOut()
-              && execution.errorType() == null
-              && execution.duration().compareTo(QUICK_FAILURE) <= 0;
-      if (!setupLike) {
-        signature = null;
-        count = 0;
-        return false;
-      }
-      String now = execution.exitCode() + "\n" + execution.output().strip();
-      if (now.equals(signature)) {
-        count++;
-      } else {
-        signature = now;
-        count = 1;
-      }
-      return count >= SETUP_FAILURES;
-    }
-  }
-
-  /** Carries an error that ends the run out of a step. */
-  private static final class FatalException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    FatalException(RuntimeException cause) {
-      super(cause);
-    }
-  }
-
-  /** The parts of a node as a step gathers them. */
-  private final class NodeDraft {
-    final int id;
-    final Stage stage;
-    final List<Node> parents;
-    final Instant startedAt;
-    String plan = "";
-    String code = "";
-    @Nullable ExecutionResult execution;
-    String analysis = "";
-    @Nullable Metric metric;
-    @Nullable Direction direction;
-    TokenUsage coderUsage = TokenUsage.ZERO;
-    TokenUsage reviewerUsage = TokenUsage.ZERO;
-    @Nullable String failure;
-    final List<String> warnings = new ArrayList<>();
-
-    NodeDraft(int id, Stage stage, List<Node> parents, Instant startedAt) {
-      this.id = id;
-      this.stage = stage;
-      this.parents = parents;
-      this.startedAt = startedAt;
-    }
-
-    Node finish() {
-      Direction d = direction != null ? direction : direction(null);
-      return Node.builder()
-          .id(id)
-          .parents(parents.stream().map(Node::id).toList())
-          .step(0)
-          .stage(stage)
-          .plan(plan)
-          .code(code)
-          .execution(execution)
-          .analysis(analysis)
-          .metric(metric == null ? Metric.worst(d) : metric)
-          .buggy(metric == null)
-          .debugDepth(stage == Stage.DEBUG ? parents.get(0).debugDepth() + 1 : 0)
-          .usage(coderUsage.plus(reviewerUsage))
-          .cost(cost(config.coderModel(), coderUsage) + cost(config.reviewerModel(), reviewerUsage))
-          .startedAt(startedAt)
-          .finishedAt(config.clock().instant())
-          .failure(failure)
-          .warnings(warnings)
-          .build();
-    }
   }
 }

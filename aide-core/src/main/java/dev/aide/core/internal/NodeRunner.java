@@ -1,0 +1,553 @@
+package dev.aide.core.internal;
+
+import dev.aide.core.AideException;
+import dev.aide.core.Direction;
+import dev.aide.core.Journal;
+import dev.aide.core.Metric;
+import dev.aide.core.MetricReader;
+import dev.aide.core.Node;
+import dev.aide.core.SearchEvent;
+import dev.aide.core.Stage;
+import dev.aide.core.StopReason;
+import dev.aide.core.Task;
+import dev.aide.core.exec.ExecutionRequest;
+import dev.aide.core.exec.ExecutionResult;
+import dev.aide.core.exec.ExecutorException;
+import dev.aide.core.llm.ChatMessage;
+import dev.aide.core.llm.ChatRequest;
+import dev.aide.core.llm.ChatResponse;
+import dev.aide.core.llm.FinishReason;
+import dev.aide.core.llm.LlmException;
+import dev.aide.core.llm.ModelPrice;
+import dev.aide.core.llm.TokenUsage;
+import dev.aide.core.llm.ToolChoice;
+import dev.aide.core.search.Action;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node pipeline: turns one action and a node id into a finished node, or throws a {@link
+ * FatalException} when it meets an error that no later step could avoid.
+ *
+ * <p>A node passes five stages, each one method that fills a {@link NodeDraft}:
+ *
+ * <ol>
+ *   <li>{@link #prompt}: the messages for the action (task, data overview, memory, parent code and
+ *       output);
+ *   <li>{@link #code}: the coder LLM's plan and code, asked again up to {@link #CODER_RETRIES}
+ *       times when no code came back;
+ *   <li>{@link #execute}: the code run in the node's workspace, its output redacted;
+ *   <li>{@link #review}: the reviewer LLM's forced {@code submit_review} call, JSON text from the
+ *       first refusal of functions on;
+ *   <li>{@link #score}: the metric (the task's {@link MetricReader} over the reviewer's), its
+ *       direction and the warnings where they disagree; {@link #scoreWithoutReview} when the review
+ *       failed.
+ * </ol>
+ *
+ * <p>It holds no lock and starts no threads: the scheduler ({@link SearchEngine}) calls {@link
+ * #run} from its workers, outside its lock. What the pipeline learns across nodes is shared: the
+ * {@link Streaks} the scheduler keeps, and whether the reviewer's backend refuses functions.
+ * Thread-safe when its collaborators are.
+ */
+final class NodeRunner {
+  private static final Logger log = LoggerFactory.getLogger(NodeRunner.class);
+
+  /** How often the coder is asked again when its answer holds no code. */
+  static final int CODER_RETRIES = 3;
+
+  /** Prepares node {@code id}'s workspace and returns it. */
+  @FunctionalInterface
+  interface Workspaces {
+    Path prepare(int id);
+  }
+
+  /** Told when a node enters a phase. */
+  @FunctionalInterface
+  interface Phases {
+    void entered(int id, SearchEvent.Phase phase);
+  }
+
+  /** Carries an error that ends the run out of a step. */
+  static final class FatalException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    FatalException(RuntimeException cause) {
+      super(cause);
+    }
+  }
+
+  private final SearchEngine.Config config;
+  private final Task task;
+  private final Prompts prompts;
+  private final Journal journal;
+  private final Supplier<String> memory;
+  private final Supplier<@Nullable Direction> decidedDirection;
+  private final Workspaces workspaces;
+  private final Phases phases;
+  private final Streaks streaks;
+  private final AtomicBoolean reviewToolsUnsupported = new AtomicBoolean();
+
+  /**
+   * @param config the search's settings: task, LLMs and models, executor, redactor, prices, clock
+   * @param prompts the prompts of the task
+   * @param journal the search's journal, read only: the direction its first good node fixed
+   * @param memory the memory summary shown to the coder
+   * @param decidedDirection the direction decided before the first node, or null
+   * @param workspaces prepares a node's workspace
+   * @param phases told of each phase a node enters
+   * @param streaks the failures in a row that stop the run, counted here
+   */
+  NodeRunner(
+      SearchEngine.Config config,
+      Prompts prompts,
+      Journal journal,
+      Supplier<String> memory,
+      Supplier<@Nullable Direction> decidedDirection,
+      Workspaces workspaces,
+      Phases phases,
+      Streaks streaks) {
+    this.config = config;
+    this.task = config.task();
+    this.prompts = prompts;
+    this.journal = journal;
+    this.memory = memory;
+    this.decidedDirection = decidedDirection;
+    this.workspaces = workspaces;
+    this.phases = phases;
+    this.streaks = streaks;
+  }
+
+  /**
+   * Runs node {@code id} for {@code action} through every stage.
+   *
+   * @throws FatalException on an error that ends the run
+   */
+  Node run(int id, Action action) {
+    NodeDraft draft = new NodeDraft(id, action.stage(), action.parents(), config.clock().instant());
+    phases.entered(id, SearchEvent.Phase.CODING);
+    String code = code(prompt(action), draft);
+    if (code == null) return draft.finish();
+    return runAndJudge(code, draft);
+  }
+
+  /**
+   * Runs node {@code id}, a draft of the task's starting solution, without asking the coder.
+   *
+   * @throws FatalException on an error that ends the run
+   */
+  Node runStartingSolution(int id) {
+    NodeDraft draft = new NodeDraft(id, Stage.DRAFT, List.of(), config.clock().instant());
+    draft.plan = "The starting solution given with the task.";
+    String code = task.startingSolution();
+    if (code == null) return draft.finish();
+    return runAndJudge(code, draft);
+  }
+
+  /** Whether the reviewer's backend refused a function call; JSON text is asked for since. */
+  boolean reviewToolsUnsupported() {
+    return reviewToolsUnsupported.get();
+  }
+
+  /** Asks the reviewer for JSON text instead of function calls from now on. */
+  void reviewToolsRefused() {
+    reviewToolsUnsupported.set(true);
+  }
+
+  /** What {@code usage} of {@code model} cost, by the configured prices; 0 when unpriced. */
+  double cost(String model, TokenUsage usage) {
+    ModelPrice price = config.prices().get(model);
+    return price == null ? 0 : price.cost(usage);
+  }
+
+  private Node runAndJudge(String code, NodeDraft draft) {
+    draft.code = code;
+    ExecutionResult execution = execute(code, draft);
+    if (execution == null) return draft.finish();
+    phases.entered(draft.id, SearchEvent.Phase.REVIEWING);
+    Review review = review(code, execution, draft);
+    if (review == null) return scoreWithoutReview(execution, draft);
+    return score(review, execution, draft);
+  }
+
+  // Stage 1: the prompt.
+
+  private List<ChatMessage> prompt(Action action) {
+    List<Node> parents = action.parents();
+    return switch (action.stage()) {
+      case DRAFT -> prompts.draft(memory.get());
+      case IMPROVE -> prompts.improve(parents.get(0), memory.get());
+      case DEBUG -> prompts.debug(parents.get(0));
+      case CROSSOVER -> prompts.crossover(parents.get(0), parents.get(1), memory.get());
+    };
+  }
+
+  // Stage 2: the coder.
+
+  /** Returns the code, or null with the reason recorded in {@code draft}. */
+  private @Nullable String code(List<ChatMessage> messages, NodeDraft draft) {
+    List<ChatMessage> conversation = new ArrayList<>(messages);
+    String problem = "";
+    for (int attempt = 0; attempt <= CODER_RETRIES; attempt++) {
+      ChatResponse response;
+      try {
+        response =
+            config
+                .coder()
+                .chat(
+                    ChatRequest.builder()
+                        .model(config.coderModel())
+                        .messages(conversation)
+                        .build());
+      } catch (LlmException e) {
+        if (e.endsRun()) throw new FatalException(e);
+        if (streaks.coder.failed(e)) throw llmFailing("coder", config.coderModel(), e);
+        draft.failure = "the coder call failed: " + e.getMessage();
+        return null;
+      }
+      streaks.coder.succeeded();
+      draft.coderUsage = draft.coderUsage.plus(response.usage());
+      logCall("coder", draft.id, response);
+      CodeBlocks.Parsed parsed = CodeBlocks.parse(response.text(), task.language());
+      if (draft.plan.isEmpty()) draft.plan = parsed.plan();
+      if (response.finishReason() == FinishReason.LENGTH) {
+        problem = "was cut off at the output-token limit";
+      } else if (parsed.code() == null) {
+        problem = "held no " + task.language().name() + " code block";
+      } else {
+        draft.plan = parsed.plan();
+        return parsed.code();
+      }
+      log.info("Node {}: the coder's answer {}; asking again", draft.id, problem);
+      conversation.add(ChatMessage.assistant(response.text()));
+      conversation.add(prompts.askAgainForCode(problem));
+    }
+    draft.failure =
+        "the coder's answer "
+            + problem
+            + " in all "
+            + (CODER_RETRIES + 1)
+            + " attempts, so there was no code to run";
+    return null;
+  }
+
+  // Stage 3: the execution.
+
+  /** Returns the redacted execution, or null with the reason recorded in {@code draft}. */
+  private @Nullable ExecutionResult execute(String code, NodeDraft draft) {
+    ExecutionResult execution;
+    phases.entered(draft.id, SearchEvent.Phase.RUNNING);
+    try {
+      Path workspace = workspaces.prepare(draft.id);
+      execution =
+          config
+              .executor()
+              .execute(
+                  new ExecutionRequest(
+                      code,
+                      task.language().fileName(),
+                      task.language().command(),
+                      workspace,
+                      task.timeout(),
+                      Map.of()));
+    } catch (ExecutorException e) {
+      throw new FatalException(e);
+    } catch (RuntimeException e) {
+      log.warn("Node {}: the execution failed", draft.id, e);
+      draft.failure = config.redactor().redact("the execution failed: " + e);
+      return null;
+    }
+    execution = config.redactor().redact(execution);
+    draft.execution = execution;
+    if (streaks.execution.failedTheSameWay(execution)) throw executionFailing(execution);
+    return execution;
+  }
+
+  // Stage 4: the reviewer.
+
+  /** Returns the review, or null with the reason recorded in {@code draft}. */
+  private @Nullable Review review(String code, ExecutionResult execution, NodeDraft draft) {
+    String lastProblem = "";
+    for (int attempt = 0; attempt < 2; attempt++) {
+      boolean withTool = !reviewToolsUnsupported.get();
+      ChatRequest.Builder request =
+          ChatRequest.builder()
+              .model(config.reviewerModel())
+              .messages(prompts.review(code, execution, withTool));
+      if (withTool) {
+        request.tools(List.of(Review.tool())).toolChoice(ToolChoice.tool(Review.TOOL_NAME));
+      }
+      ChatResponse response;
+      try {
+        response = config.reviewer().chat(request.build());
+      } catch (LlmException e) {
+        if (e.endsRun()) throw new FatalException(e);
+        if (streaks.reviewer.failed(e)) throw llmFailing("reviewer", config.reviewerModel(), e);
+        // Only a refusal of the function itself switches to JSON text; an unknown model or a
+        // prompt over the context limit would fail the same way without it.
+        if (withTool && e.kind() == LlmException.Kind.TOOLS_UNSUPPORTED) {
+          log.info(
+              "The reviewer's backend refused the submit_review function ({}); asking for JSON"
+                  + " text from now on",
+              e.getMessage());
+          reviewToolsUnsupported.set(true);
+          lastProblem = "the review call failed: " + e.getMessage();
+          continue;
+        }
+        draft.failure = "the review call failed: " + e.getMessage();
+        return null;
+      }
+      streaks.reviewer.succeeded();
+      draft.reviewerUsage = draft.reviewerUsage.plus(response.usage());
+      logCall("reviewer", draft.id, response);
+      try {
+        return Review.parse(response);
+      } catch (Review.UnreadableException e) {
+        lastProblem = "the review could not be read: " + e.getMessage();
+        log.info("Node {}: {}; asking again", draft.id, lastProblem);
+      }
+    }
+    draft.failure = lastProblem;
+    return null;
+  }
+
+  // Stage 5: the score.
+
+  /**
+   * Finishes a reviewed node: the metric is the task's {@link MetricReader}'s where it has one (a
+   * run whose output holds none is buggy; a reviewer who disagrees leaves a warning), else the
+   * reviewer's; the node is buggy when the review says so, the run failed or no metric came back.
+   */
+  private Node score(Review review, ExecutionResult execution, NodeDraft draft) {
+    draft.analysis = review.summary();
+
+    Direction settled = knownDirection();
+    Direction direction = direction(review.lowerIsBetter());
+    draft.direction = direction;
+
+    Double metric = review.metric();
+    MetricReader reader = task.metricReader();
+    if (reader != null) {
+      OptionalDouble read = reader.read(execution.output());
+      if (read.isEmpty()) {
+        metric = null;
+        if (!execution.failed()) {
+          draft.failure = "the output holds no metric for " + reader + " to read";
+        }
+      } else {
+        if (metric != null && !closeEnough(metric, read.getAsDouble())) {
+          draft.warnings.add(
+              "the reviewer reported the metric "
+                  + metric
+                  + " but the output says "
+                  + read.getAsDouble());
+        }
+        metric = read.getAsDouble();
+      }
+    }
+    boolean buggy = review.isBug() || execution.failed() || metric == null;
+    if (!buggy) draft.metric = Metric.of(metric, direction);
+    Boolean lowerIsBetter = review.lowerIsBetter();
+    if (!buggy
+        && settled != null
+        && lowerIsBetter != null
+        && Direction.fromLowerIsBetter(lowerIsBetter) != settled) {
+      draft.warnings.add(
+          "the reviewer said lower_is_better = "
+              + lowerIsBetter
+              + ", but the run's metric direction is "
+              + settled
+              + "; the node is scored "
+              + settled);
+    }
+    return draft.finish();
+  }
+
+  /**
+   * Finishes a node whose review failed: good by the task's {@link MetricReader} when the run
+   * succeeded, the reader found a metric and the metric's direction is already known (with the
+   * review's failure as a warning); else buggy with the review's failure.
+   */
+  private Node scoreWithoutReview(ExecutionResult execution, NodeDraft draft) {
+    MetricReader reader = task.metricReader();
+    Direction known = knownDirection();
+    if (reader == null || execution.failed() || known == null) return draft.finish();
+    OptionalDouble read = reader.read(execution.output());
+    if (read.isEmpty()) return draft.finish();
+    draft.warnings.add(
+        "there is no review ("
+            + draft.failure
+            + "); the metric is the one "
+            + reader
+            + " read from the output");
+    draft.failure = null;
+    draft.direction = known;
+    draft.metric = Metric.of(read.getAsDouble(), known);
+    return draft.finish();
+  }
+
+  /**
+   * The metric's direction where it is settled without a review: the task's, the one decided before
+   * the first node, or the one the first good node fixed.
+   */
+  private @Nullable Direction knownDirection() {
+    if (task.direction() != null) return task.direction();
+    Direction decided = decidedDirection.get();
+    if (decided != null) return decided;
+    return journal.direction();
+  }
+
+  /**
+   * The metric's direction: the task's when set, else the one decided before the first node, else
+   * the one the first good node fixed, else the reviewer's answer, else larger is better.
+   */
+  private Direction direction(@Nullable Boolean lowerIsBetter) {
+    Direction known = knownDirection();
+    if (known != null) return known;
+    return lowerIsBetter == null ? Direction.MAXIMIZE : Direction.fromLowerIsBetter(lowerIsBetter);
+  }
+
+  private static boolean closeEnough(double a, double b) {
+    return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.max(Math.abs(a), Math.abs(b)));
+  }
+
+  // The fatal errors.
+
+  /** The error that stops the search once executions keep failing at once the same way. */
+  private FatalException executionFailing(ExecutionResult execution) {
+    String output = execution.output().strip();
+    String command = String.join(" ", task.language().command());
+    return new FatalException(
+        new AideException(
+            "the last "
+                + Streaks.SETUP_FAILURES
+                + " executions all failed at once the same way (exit code "
+                + execution.exitCode()
+                + ", "
+                + (output.isEmpty()
+                    ? "no output"
+                    : "the same output: " + Text.headAndTail(output, 300))
+                + "), so the command `"
+                + command
+                + "` cannot run as configured. Check the program the executor runs for "
+                + task.language().command().get(0)
+                + " (the aide command's --python; ProcessExecutor.builder().interpreter(\""
+                + task.language().command().get(0)
+                + "\", path)): run it by hand on a small program",
+            null,
+            StopReason.EXECUTION_FAILING));
+  }
+
+  /** The error that stops the search once one role's calls keep failing the same way. */
+  private static FatalException llmFailing(String role, String model, LlmException e) {
+    String status = e.statusCode() == 0 ? "" : ", HTTP " + e.statusCode();
+    return new FatalException(
+        new AideException(
+            "the "
+                + role
+                + "'s LLM calls (model "
+                + model
+                + ") failed "
+                + Streaks.PERSISTENT_LLM_FAILURES
+                + " times in a row with the same error ("
+                + e.kind()
+                + status
+                + "): "
+                + e.getMessage()
+                + ". "
+                + fixFor(e.kind(), role),
+            e,
+            StopReason.LLM_FAILING));
+  }
+
+  private static String fixFor(LlmException.Kind kind, String role) {
+    return switch (kind) {
+      case MODEL_NOT_FOUND ->
+          "Check the "
+              + role
+              + "'s model name: set a model the server serves (Aide.builder()."
+              + role
+              + "(client, model); the aide command's --model or --"
+              + role
+              + "-model)";
+      case UNREACHABLE -> "Check that the LLM server is running and that its URL is right";
+      case CONTEXT_TOO_LONG ->
+          "The prompt does not fit in the model's context: choose a model with a larger context,"
+              + " or shorten the task's text and data (the data overview is part of every prompt)";
+      case TOOLS_UNSUPPORTED -> "Choose a " + role + " model that accepts function calls";
+      case AUTHENTICATION -> "Check the API key and that it may use this model";
+      case QUOTA -> "Add credit or quota to the account, or use another one";
+      default -> "The server rejects the requests as sent: check the model and the server";
+    };
+  }
+
+  static void logCall(String who, int nodeId, ChatResponse response) {
+    if (log.isDebugEnabled()) {
+      log.debug(
+          "Node {}: {} call used {} input ({} cached) and {} output tokens, finish {}, request {}",
+          nodeId,
+          who,
+          response.usage().input(),
+          response.usage().cachedInput(),
+          response.usage().output(),
+          response.finishReason(),
+          response.requestId());
+    }
+  }
+
+  /** The parts of a node as the stages gather them. */
+  private final class NodeDraft {
+    final int id;
+    final Stage stage;
+    final List<Node> parents;
+    final Instant startedAt;
+    String plan = "";
+    String code = "";
+    @Nullable ExecutionResult execution;
+    String analysis = "";
+    @Nullable Metric metric;
+    @Nullable Direction direction;
+    TokenUsage coderUsage = TokenUsage.ZERO;
+    TokenUsage reviewerUsage = TokenUsage.ZERO;
+    @Nullable String failure;
+    final List<String> warnings = new ArrayList<>();
+
+    NodeDraft(int id, Stage stage, List<Node> parents, Instant startedAt) {
+      this.id = id;
+      this.stage = stage;
+      this.parents = parents;
+      this.startedAt = startedAt;
+    }
+
+    Node finish() {
+      Direction d = direction != null ? direction : direction(null);
+      return Node.builder()
+          .id(id)
+          .parents(parents.stream().map(Node::id).toList())
+          .step(0)
+          .stage(stage)
+          .plan(plan)
+          .code(code)
+          .execution(execution)
+          .analysis(analysis)
+          .metric(metric == null ? Metric.worst(d) : metric)
+          .buggy(metric == null)
+          .debugDepth(stage == Stage.DEBUG ? parents.get(0).debugDepth() + 1 : 0)
+          .usage(coderUsage.plus(reviewerUsage))
+          .cost(cost(config.coderModel(), coderUsage) + cost(config.reviewerModel(), reviewerUsage))
+          .startedAt(startedAt)
+          .finishedAt(config.clock().instant())
+          .failure(failure)
+          .warnings(warnings)
+          .build();
+    }
+  }
+}
