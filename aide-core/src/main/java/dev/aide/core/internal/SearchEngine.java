@@ -13,6 +13,7 @@ import dev.aide.core.StopReason;
 import dev.aide.core.Task;
 import dev.aide.core.exec.Executor;
 import dev.aide.core.exec.Redactor;
+import dev.aide.core.internal.NodeRunner.FatalException;
 import dev.aide.core.llm.ChatRequest;
 import dev.aide.core.llm.ChatResponse;
 import dev.aide.core.llm.LlmClient;
@@ -224,7 +225,7 @@ public final class SearchEngine {
       }
       try {
         decideDirection();
-      } catch (NodeRunner.FatalException e) {
+      } catch (FatalException e) {
         synchronized (lock) {
           fatal = e.getCause();
         }
@@ -323,7 +324,7 @@ public final class SearchEngine {
       try {
         response = config.reviewer().chat(request.build());
       } catch (LlmException e) {
-        if (e.endsRun()) throw new NodeRunner.FatalException(e);
+        if (e.endsRun()) throw new FatalException(e);
         streaks.reviewer.failed(e);
         problem = "the call failed: " + e.getMessage();
         if (withTool && e.kind() == LlmException.Kind.TOOLS_UNSUPPORTED) {
@@ -536,7 +537,7 @@ public final class SearchEngine {
   private @Nullable Node safeStep(int id, Action action, boolean startingSolution) {
     try {
       return startingSolution ? runner.runStartingSolution(id) : runner.run(id, action);
-    } catch (NodeRunner.FatalException e) {
+    } catch (FatalException e) {
       synchronized (lock) {
         if (fatal == null && !cancelled)
           fatal = e.getCause(); // after a cancel, errors are expected
