@@ -1,12 +1,14 @@
 package dev.aide.core;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,7 +16,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The journal only grows. It answers the questions a search policy asks: the drafts, the buggy
  * and the good nodes, the best node, and a node's children. Each answer is a snapshot that later
- * additions do not change, and every query costs at most time proportional to its answer.
+ * additions do not change, and every query costs at most time proportional to its answer: the
+ * counts ({@link #goodCount()}, {@link #buggyCount()}, ...) cost the same at any length, and so do
+ * {@link #best(int)} and {@link #lastGood(int)}, which a policy or a prompt that shows a few nodes
+ * should prefer to copying a whole list.
  *
  * <p>The journal a search hands out, through {@link Search#journal()}, {@link Result#journal()} and
  * a policy's {@link dev.aide.core.search.SearchState#journal()}, is a {@linkplain #readOnlyView()
@@ -122,6 +127,67 @@ public final class Journal {
     }
   }
 
+  /** How many nodes were written from the task alone; {@code drafts().size()} without the copy. */
+  public int draftCount() {
+    synchronized (tree) {
+      return tree.drafts.size();
+    }
+  }
+
+  /** How many nodes are buggy; {@code buggyNodes().size()} without the copy. */
+  public int buggyCount() {
+    synchronized (tree) {
+      return tree.buggy.size();
+    }
+  }
+
+  /** How many buggy nodes no node has been made from yet; {@code buggyLeaves().size()}. */
+  public int buggyLeafCount() {
+    synchronized (tree) {
+      return tree.buggyLeaves.size();
+    }
+  }
+
+  /** How many nodes ran cleanly and have a metric; {@code goodNodes().size()} without the copy. */
+  public int goodCount() {
+    synchronized (tree) {
+      return tree.good.size();
+    }
+  }
+
+  /**
+   * The {@code k} good nodes with the best metrics, best first; of equally good ones, the one that
+   * finished first comes first. Fewer when there are fewer good nodes. Costs time proportional to
+   * {@code k}, not to the journal's length.
+   *
+   * @throws IllegalArgumentException if {@code k} is negative
+   */
+  public List<Node> best(int k) {
+    if (k < 0) throw new IllegalArgumentException("k must be >= 0, was " + k);
+    synchronized (tree) {
+      List<Node> result = new ArrayList<>(Math.min(k, tree.good.size()));
+      for (Ranked ranked : tree.ranking) {
+        if (result.size() == k) break;
+        result.add(ranked.node());
+      }
+      return List.copyOf(result);
+    }
+  }
+
+  /**
+   * The {@code k} good nodes that finished last, in the order they finished; fewer when there are
+   * fewer good nodes. Costs time proportional to {@code k}, not to the journal's length.
+   *
+   * @throws IllegalArgumentException if {@code k} is negative
+   */
+  public List<Node> lastGood(int k) {
+    if (k < 0) throw new IllegalArgumentException("k must be >= 0, was " + k);
+    synchronized (tree) {
+      List<Node> good = tree.good;
+      return List.copyOf(good.subList(Math.max(0, good.size() - k), good.size()));
+    }
+  }
+
   /**
    * The good node with the best metric; of equally good ones, the one that finished first. Null
    * while there is no good node.
@@ -180,6 +246,15 @@ public final class Journal {
     }
   }
 
+  /** A good node and its position among the good nodes, for {@link Tree#ranking}. */
+  private record Ranked(Node node, int order) {
+    /** Better metric first; of equally good nodes, the one that finished first. */
+    static final Comparator<Ranked> BEST_FIRST =
+        Comparator.comparing((Ranked r) -> r.node().metric())
+            .reversed()
+            .thenComparingInt(Ranked::order);
+  }
+
   /** The nodes and indexes a journal and its read-only view share; guarded by itself. */
   private static final class Tree {
     final List<Node> nodes = new ArrayList<>();
@@ -189,6 +264,7 @@ public final class Journal {
     final List<Node> good = new ArrayList<>();
     final List<Node> buggy = new ArrayList<>();
     final Set<Node> buggyLeaves = new LinkedHashSet<>();
+    final TreeSet<Ranked> ranking = new TreeSet<>(Ranked.BEST_FIRST);
     @Nullable Node best;
     int maxId = -1;
 
@@ -219,6 +295,7 @@ public final class Journal {
         buggy.add(node);
         if (!children.containsKey(node.id())) buggyLeaves.add(node);
       } else {
+        ranking.add(new Ranked(node, good.size()));
         good.add(node);
         if (b == null || node.metric().isBetterThan(b.metric())) best = node;
       }

@@ -328,4 +328,49 @@ class JournalTest {
     journal.add(goodDebug(5, 3, 2, 0.4));
     assertThat(journal.buggyLeaves()).extracting(Node::id).containsExactly(1);
   }
+
+  @Test
+  void countsAgreeWithTheListsAtEveryStep() {
+    java.util.Random random = new java.util.Random(7);
+    Journal journal = new Journal();
+    for (int id = 0; id < 300; id++) {
+      int parent = id == 0 ? -1 : random.nextInt(id);
+      double value = random.nextInt(20) / 10.0;
+      Node node =
+          parent < 0 || random.nextInt(4) == 0
+              ? (random.nextBoolean() ? goodDraft(id, value) : buggyDraft(id))
+              : (random.nextBoolean()
+                  ? goodImprove(id, parent, value)
+                  : dev.aide.core.search.TestJournals.buggyImprove(id, parent));
+      journal.add(node);
+
+      assertThat(journal.draftCount()).isEqualTo(journal.drafts().size());
+      assertThat(journal.goodCount()).isEqualTo(journal.goodNodes().size());
+      assertThat(journal.buggyCount()).isEqualTo(journal.buggyNodes().size());
+      assertThat(journal.buggyLeafCount()).isEqualTo(journal.buggyLeaves().size());
+    }
+  }
+
+  @Test
+  void bestAndLastGoodAgreeWithSortingTheGoodNodes() {
+    java.util.Random random = new java.util.Random(11);
+    Journal journal = new Journal();
+    for (int id = 0; id < 200; id++) {
+      // few distinct values, so that ties are common
+      journal.add(random.nextInt(5) == 0 ? buggyDraft(id) : goodDraft(id, random.nextInt(6)));
+      List<Node> good = journal.goodNodes();
+      List<Node> sorted = new ArrayList<>(good);
+      // best first; List.sort is stable, so equally good nodes keep their finishing order
+      sorted.sort((a, b) -> b.metric().compareTo(a.metric()));
+      for (int k : new int[] {0, 1, 3, 10, 500}) {
+        assertThat(journal.best(k))
+            .containsExactlyElementsOf(sorted.subList(0, Math.min(k, sorted.size())));
+        assertThat(journal.lastGood(k))
+            .containsExactlyElementsOf(good.subList(Math.max(0, good.size() - k), good.size()));
+      }
+      if (!good.isEmpty()) assertThat(journal.best(1)).containsExactly(journal.best());
+    }
+    assertThatThrownBy(() -> journal.best(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> journal.lastGood(-1)).isInstanceOf(IllegalArgumentException.class);
+  }
 }

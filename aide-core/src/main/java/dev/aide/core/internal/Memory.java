@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
@@ -29,12 +28,17 @@ public final class Memory {
     return summarize(journal, DEFAULT_KEEP_BEST, DEFAULT_KEEP_RECENT);
   }
 
+  /**
+   * Returns the summary showing the {@code keepBest} best and the {@code keepRecent} most recent
+   * good nodes, or an empty string when there is no good node. Costs time proportional to the nodes
+   * shown, not to the journal's length.
+   */
   public static String summarize(Journal journal, int keepBest, int keepRecent) {
-    List<Node> good = journal.goodNodes();
-    if (good.isEmpty()) return "";
+    int goodCount = journal.goodCount();
+    if (goodCount == 0) return "";
 
-    Set<Node> shown = new LinkedHashSet<>(best(good, keepBest));
-    shown.addAll(good.subList(Math.max(0, good.size() - keepRecent), good.size()));
+    Set<Node> shown = new LinkedHashSet<>(journal.best(Math.max(0, keepBest)));
+    shown.addAll(journal.lastGood(Math.max(0, keepRecent)));
     List<Node> ordered = new ArrayList<>(shown);
     ordered.sort(Comparator.comparingInt(Node::step));
 
@@ -48,8 +52,8 @@ public final class Memory {
       out.append("Validation metric: ").append(Text.number(node.metric().value())).append('\n');
       out.append("-------------------------------\n");
     }
-    int hiddenGood = good.size() - ordered.size();
-    int buggy = journal.buggyNodes().size();
+    int hiddenGood = Math.max(0, goodCount - ordered.size());
+    int buggy = journal.buggyCount();
     if (hiddenGood > 0 || buggy > 0) {
       out.append("Not shown: ")
           .append(hiddenGood)
@@ -58,25 +62,6 @@ public final class Memory {
           .append(" failed attempt(s).\n");
     }
     return out.toString();
-  }
-
-  /** The k best nodes, found in one pass with a bounded heap; of equal ones, the earliest. */
-  private static List<Node> best(List<Node> good, int k) {
-    if (k <= 0) return List.of();
-    // The heap's head is the worst kept node; later nodes replace it only when strictly better.
-    PriorityQueue<Node> kept =
-        new PriorityQueue<>(
-            Comparator.comparing(Node::metric)
-                .thenComparing(Node::step, Comparator.reverseOrder()));
-    for (Node node : good) {
-      if (kept.size() < k) {
-        kept.add(node);
-      } else if (node.metric().isBetterThan(kept.peek().metric())) {
-        kept.poll();
-        kept.add(node);
-      }
-    }
-    return new ArrayList<>(kept);
   }
 
   private static String stageName(Node node) {

@@ -57,7 +57,7 @@ public final class GreedyPolicy implements SearchPolicy {
     InFlight inFlight = state.inFlight();
 
     int wantedDrafts = state.task().startingSolution() != null ? 1 : numDrafts;
-    if (journal.drafts().size() + inFlight.drafts() < wantedDrafts) {
+    if (journal.draftCount() + inFlight.drafts() < wantedDrafts) {
       return Action.draft();
     }
 
