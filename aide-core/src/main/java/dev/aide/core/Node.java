@@ -1,6 +1,7 @@
 package dev.aide.core;
 
 import dev.aide.core.exec.ExecutionResult;
+import dev.aide.core.internal.NodeAccess;
 import dev.aide.core.llm.TokenUsage;
 import java.time.Instant;
 import java.util.List;
@@ -18,16 +19,32 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Instances are immutable and safe to share. Build one with {@link #builder()}, e.g. to test a
  * {@link dev.aide.core.search.SearchPolicy} on a constructed journal.
+ *
+ * <p>The nodes of a search that writes an output directory keep their plan, code and execution (and
+ * a long analysis) in the run's {@code journal.jsonl} rather than in memory: {@link #plan()},
+ * {@link #code()}, {@link #execution()} and {@link #analysis()} read them back on demand, through a
+ * small cache of recently read nodes. They throw {@link AideException} if the journal file can no
+ * longer be read (deleted, truncated or changed), naming the file and the node. A node built with
+ * {@link #builder()} keeps all its values in memory.
  */
 public final class Node {
+  /** The longest analysis a node backed by a journal file keeps in memory. */
+  static final int MAX_KEPT_ANALYSIS = 1_000;
+
+  static {
+    NodeAccess.register(Node::new);
+  }
+
   private final int id;
   private final List<Integer> parents;
   private final int step;
   private final Stage stage;
-  private final String plan;
-  private final String code;
+  // plan, code and execution are null, and analysis when long, when the node is stored
+  private final @Nullable String plan;
+  private final @Nullable String code;
   private final @Nullable ExecutionResult execution;
-  private final String analysis;
+  private final @Nullable String analysis;
+  private final NodeAccess.@Nullable StoredNode stored;
   private final Metric metric;
   private final boolean buggy;
   private final int debugDepth;
@@ -56,6 +73,40 @@ public final class Node {
     this.finishedAt = b.finishedAt;
     this.failure = b.failure;
     this.warnings = List.copyOf(b.warnings);
+    this.stored = null;
+  }
+
+  /** A copy of {@code full} that reads its plan, code, execution and a long analysis from disk. */
+  private Node(Node full, NodeAccess.StoredNode stored) {
+    this.id = full.id;
+    this.parents = full.parents;
+    this.step = full.step;
+    this.stage = full.stage;
+    this.plan = null;
+    this.code = null;
+    this.execution = null;
+    String fullAnalysis = full.analysis();
+    this.analysis = fullAnalysis.length() <= MAX_KEPT_ANALYSIS ? fullAnalysis : null;
+    this.metric = full.metric;
+    this.buggy = full.buggy;
+    this.debugDepth = full.debugDepth;
+    this.usage = full.usage;
+    this.cost = full.cost;
+    this.startedAt = full.startedAt;
+    this.finishedAt = full.finishedAt;
+    this.failure = full.failure;
+    this.warnings = full.warnings;
+    this.stored = Objects.requireNonNull(stored, "stored");
+  }
+
+  /** The node as written, read back from disk; only for a stored node. */
+  private Node loaded() {
+    Node full = Objects.requireNonNull(stored).load();
+    if (full.id != id) {
+      throw new AideException(
+          "read node " + full.id + " back from disk where node " + id + " was written: " + stored);
+    }
+    return full;
   }
 
   public static Builder builder() {
@@ -93,22 +144,22 @@ public final class Node {
 
   /** The coder's plan: the text before the code. */
   public String plan() {
-    return plan;
+    return plan != null ? plan : loaded().plan();
   }
 
   /** The code, empty when none came back. */
   public String code() {
-    return code;
+    return code != null ? code : loaded().code();
   }
 
   /** What running the code did; null when it never ran. */
   public @Nullable ExecutionResult execution() {
-    return execution;
+    return stored == null ? execution : loaded().execution();
   }
 
   /** The reviewer's summary of the run, empty when there was no review. */
   public String analysis() {
-    return analysis;
+    return analysis != null ? analysis : loaded().analysis();
   }
 
   /** The metric; {@link Metric#worst} for a buggy node. */
@@ -199,15 +250,16 @@ public final class Node {
 
     private Builder() {}
 
-    private Builder(Node node) {
+    private Builder(Node stored) {
+      Node node = stored.stored == null ? stored : stored.loaded();
       this.id = node.id;
       this.parents = node.parents;
       this.step = node.step;
       this.stage = node.stage;
-      this.plan = node.plan;
-      this.code = node.code;
+      this.plan = node.plan();
+      this.code = node.code();
       this.execution = node.execution;
-      this.analysis = node.analysis;
+      this.analysis = node.analysis();
       this.metric = node.metric;
       this.buggy = node.buggy;
       this.debugDepth = node.debugDepth;

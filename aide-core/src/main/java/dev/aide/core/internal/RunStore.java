@@ -78,6 +78,7 @@ public final class RunStore implements Closeable {
   private final Journal journal;
   private final @Nullable Long storedSeed;
   private final WritableByteChannel journalChannel;
+  private final JournalFile journalFile;
   private final DirectoryLock lock;
 
   /**
@@ -107,9 +108,11 @@ public final class RunStore implements Closeable {
       Journal journal,
       @Nullable Long storedSeed,
       WritableByteChannel channel,
+      JournalFile journalFile,
       DirectoryLock lock,
       @Nullable Direction recordedDirection) {
     this.lock = lock;
+    this.journalFile = journalFile;
     this.dir = dir;
     this.task = task;
     this.journal = journal;
@@ -160,6 +163,7 @@ public final class RunStore implements Closeable {
       Path journalFile = dir.resolve(JOURNAL_FILE);
       Path runFile = dir.resolve(RUN_FILE);
       Journal journal = new Journal();
+      JournalFile lines = new JournalFile(journalFile, JournalFile.DEFAULT_CACHED_NODES);
       Long storedSeed = null;
       Direction recordedDirection = null;
       boolean resumed = Files.exists(runFile);
@@ -169,7 +173,7 @@ public final class RunStore implements Closeable {
         if (run.get("settings") instanceof Map<?, ?> old && old.get("seed") instanceof Number n) {
           storedSeed = n.longValue();
         }
-        if (Files.exists(journalFile)) loadJournal(journalFile, journal);
+        if (Files.exists(journalFile)) loadJournal(lines, journal);
         recordedDirection = recordedDirection(run, journal);
         checkSameDirection(dir, recordedDirection, task);
         log.info("Resuming the run in {} with {} finished nodes", dir, journal.size());
@@ -188,7 +192,7 @@ public final class RunStore implements Closeable {
       }
       WritableByteChannel channel = opener.open(journalFile);
       RunStore store =
-          new RunStore(dir, task, journal, storedSeed, channel, lock, recordedDirection);
+          new RunStore(dir, task, journal, storedSeed, channel, lines, lock, recordedDirection);
       if (resumed) {
         try {
           store.reconcileBest();
@@ -249,20 +253,27 @@ public final class RunStore implements Closeable {
   }
 
   /**
-   * Appends {@code node} to {@code journal.jsonl} and writes it through to the OS.
+   * Appends {@code node} to {@code journal.jsonl}, writes it through to the OS, and returns the
+   * node to add to the journal: one that keeps its plan, code and execution in the file and reads
+   * them back on demand (see {@link Node}), or {@code node} itself when the journal is not written
+   * to the file directly (a {@link JournalOpener} of a test).
    *
    * @throws AideException if the line could not be written (a full disk, an I/O error); the message
    *     names the file, the node and the cause
    */
-  public void append(Node node) {
+  public Node append(Node node) {
     byte[] line = (NodeJson.write(node) + "\n").getBytes(StandardCharsets.UTF_8);
+    long offset;
     try {
+      // the directory's lock makes this the only writer, so the line goes where the file ends now
+      offset = journalChannel instanceof FileChannel file ? file.size() : -1;
       ByteBuffer buffer = ByteBuffer.wrap(line);
       while (buffer.hasRemaining()) journalChannel.write(buffer);
     } catch (IOException | RuntimeException e) {
       throw new AideException(
           "cannot append node " + node.id() + " to " + dir.resolve(JOURNAL_FILE) + ": " + e, e);
     }
+    return offset < 0 ? node : journalFile.back(node, offset, line.length - 1);
   }
 
   /**
@@ -666,55 +677,73 @@ public final class RunStore implements Closeable {
   }
 
   /**
-   * Reads the journal into {@code journal}. A last line without its newline is kept when it is a
-   * whole node (the process died before writing the newline), and the newline is added; else it was
-   * torn by a process that died while writing it and is cut off the file with a warning. Other
-   * unreadable lines are skipped with a warning that names the line and what is wrong with it (see
-   * {@link #addLine}).
+   * Reads the journal into {@code journal}, a line at a time, as nodes backed by {@code lines}. A
+   * last line without its newline is kept when it is a whole node (the process died before writing
+   * the newline), and the newline is added; else it was torn by a process that died while writing
+   * it and is cut off the file with a warning. Other unreadable lines are skipped with a warning
+   * that names the line and what is wrong with it (see {@link #addLine}).
    */
-  private static void loadJournal(Path file, Journal journal) throws IOException {
-    byte[] bytes = Files.readAllBytes(file);
-    int end = bytes.length;
-    while (end > 0 && bytes[end - 1] != '\n') end--;
-    String[] lines = new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n", -1);
-    // lines ends with the "" after the last newline; the torn tail, if any, is line lines.length
-    for (int i = 0; i < lines.length - 1; i++) {
-      String line = lines[i];
-      if (line.isBlank()) continue;
-      try {
-        addLine(journal, line, i + 1);
-      } catch (IllegalArgumentException e) {
-        log.warn("{}; skipping the line ({})", e.getMessage(), file);
+  private static void loadJournal(JournalFile lines, Journal journal) throws IOException {
+    Path file = lines.file();
+    java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+    long lineStart = 0;
+    long position = 0;
+    int number = 0;
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] chunk = new byte[1 << 16];
+      for (int n; (n = in.read(chunk)) != -1; ) {
+        int from = 0;
+        for (int i = 0; i < n; i++) {
+          if (chunk[i] != '\n') continue;
+          pending.write(chunk, from, i - from);
+          number++;
+          byte[] bytes = pending.toByteArray();
+          pending.reset();
+          String line = new String(bytes, StandardCharsets.UTF_8);
+          if (!line.isBlank()) {
+            long offset = lineStart;
+            try {
+              addLine(journal, line, number, node -> lines.back(node, offset, bytes.length));
+            } catch (IllegalArgumentException e) {
+              log.warn("{}; skipping the line ({})", e.getMessage(), file);
+            }
+          }
+          lineStart = position + i + 1;
+          from = i + 1;
+        }
+        pending.write(chunk, from, n - from);
+        position += n;
       }
     }
-    if (end < bytes.length) {
-      int number = lines.length;
-      String tail = new String(bytes, end, bytes.length - end, StandardCharsets.UTF_8);
-      Node last = null;
-      try {
-        if (!tail.isBlank()) last = NodeJson.read(tail);
-      } catch (IllegalArgumentException e) {
-        // torn: dropped below
-      }
-      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-        if (last != null) {
-          channel.position(bytes.length);
-          ByteBuffer newline = ByteBuffer.wrap(new byte[] {'\n'});
-          while (newline.hasRemaining()) channel.write(newline);
-          try {
-            addLine(journal, tail, number);
-          } catch (IllegalArgumentException e) {
-            log.warn("{}; skipping the line ({})", e.getMessage(), file);
-          }
-        } else {
-          log.warn(
-              "Skipping the torn last line of {} (line {}, {} bytes): the process stopped while"
-                  + " writing it",
-              file,
-              number,
-              bytes.length - end);
-          channel.truncate(end);
+    if (pending.size() == 0) return;
+    number++;
+    byte[] bytes = pending.toByteArray();
+    String tail = new String(bytes, StandardCharsets.UTF_8);
+    Node last = null;
+    try {
+      if (!tail.isBlank()) last = NodeJson.read(tail);
+    } catch (IllegalArgumentException e) {
+      // torn: dropped below
+    }
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      if (last != null) {
+        channel.position(position);
+        ByteBuffer newline = ByteBuffer.wrap(new byte[] {'\n'});
+        while (newline.hasRemaining()) channel.write(newline);
+        long offset = lineStart;
+        try {
+          addLine(journal, tail, number, node -> lines.back(node, offset, bytes.length));
+        } catch (IllegalArgumentException e) {
+          log.warn("{}; skipping the line ({})", e.getMessage(), file);
         }
+      } else {
+        log.warn(
+            "Skipping the torn last line of {} (line {}, {} bytes): the process stopped while"
+                + " writing it",
+            file,
+            number,
+            bytes.length);
+        channel.truncate(lineStart);
       }
     }
   }
@@ -728,8 +757,14 @@ public final class RunStore implements Closeable {
    *     the line, as {@code journal.jsonl line 7: field 'metric' should be a number, was "high"}
    */
   static void addLine(Journal journal, String line, int number) {
+    addLine(journal, line, number, node -> node);
+  }
+
+  /** Like {@link #addLine(Journal, String, int)}, adding the node {@code backing} makes of it. */
+  private static void addLine(
+      Journal journal, String line, int number, java.util.function.UnaryOperator<Node> backing) {
     try {
-      journal.add(NodeJson.read(line));
+      journal.add(backing.apply(NodeJson.read(line)));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           JOURNAL_FILE + " line " + number + ": " + e.getMessage(), e);

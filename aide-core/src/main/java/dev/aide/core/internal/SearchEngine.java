@@ -568,7 +568,7 @@ public final class SearchEngine {
     }
     Node previousBest = journal.best();
     try {
-      store.append(node);
+      node = store.append(node); // keeps its plan, code and output on disk
     } catch (RuntimeException e) {
       storeFailed = true;
       failRun(e);
