@@ -79,6 +79,10 @@ public final class RunStore implements Closeable {
   private final @Nullable Long storedSeed;
   private final WritableByteChannel journalChannel;
   private final JournalFile journalFile;
+
+  /** Whether appended lines land in {@code journalFile}, so that nodes can be read back there. */
+  private final boolean appendsToJournalFile;
+
   private final DirectoryLock lock;
 
   /**
@@ -109,10 +113,12 @@ public final class RunStore implements Closeable {
       @Nullable Long storedSeed,
       WritableByteChannel channel,
       JournalFile journalFile,
+      boolean appendsToJournalFile,
       DirectoryLock lock,
       @Nullable Direction recordedDirection) {
     this.lock = lock;
     this.journalFile = journalFile;
+    this.appendsToJournalFile = appendsToJournalFile && channel instanceof FileChannel;
     this.dir = dir;
     this.task = task;
     this.journal = journal;
@@ -192,7 +198,16 @@ public final class RunStore implements Closeable {
       }
       WritableByteChannel channel = opener.open(journalFile);
       RunStore store =
-          new RunStore(dir, task, journal, storedSeed, channel, lines, lock, recordedDirection);
+          new RunStore(
+              dir,
+              task,
+              journal,
+              storedSeed,
+              channel,
+              lines,
+              opener == JournalOpener.FILES,
+              lock,
+              recordedDirection);
       if (resumed) {
         try {
           store.reconcileBest();
@@ -255,8 +270,8 @@ public final class RunStore implements Closeable {
   /**
    * Appends {@code node} to {@code journal.jsonl}, writes it through to the OS, and returns the
    * node to add to the journal: one that keeps its plan, code and execution in the file and reads
-   * them back on demand (see {@link Node}), or {@code node} itself when the journal is not written
-   * to the file directly (a {@link JournalOpener} of a test).
+   * them back on demand (see {@link Node}), or {@code node} itself when the journal is appended to
+   * through another {@link JournalOpener} than {@link JournalOpener#FILES} (as tests do).
    *
    * @throws AideException if the line could not be written (a full disk, an I/O error); the message
    *     names the file, the node and the cause
@@ -266,7 +281,7 @@ public final class RunStore implements Closeable {
     long offset;
     try {
       // the directory's lock makes this the only writer, so the line goes where the file ends now
-      offset = journalChannel instanceof FileChannel file ? file.size() : -1;
+      offset = appendsToJournalFile ? ((FileChannel) journalChannel).size() : -1;
       ByteBuffer buffer = ByteBuffer.wrap(line);
       while (buffer.hasRemaining()) journalChannel.write(buffer);
     } catch (IOException | RuntimeException e) {

@@ -206,4 +206,25 @@ class JournalFileTest {
         .isInstanceOf(AideException.class)
         .hasMessageContaining("cannot read node 1's");
   }
+
+  @Test
+  void nodesAppendedThroughAnotherOpenerKeepTheirValuesInMemory() throws IOException {
+    Path dir = tmp.resolve("run");
+    Path elsewhere = tmp.resolve("elsewhere.jsonl");
+    RunStore.JournalOpener opener =
+        file ->
+            FileChannel.open(
+                elsewhere,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
+    List<Node> written = nodes(JournalFile.DEFAULT_CACHED_NODES + 5);
+    List<Node> appended = new ArrayList<>();
+    try (RunStore store = RunStore.open(dir, task, Map.of("seed", 1L), opener)) {
+      for (Node node : written) appended.add(store.append(node));
+    }
+    Files.delete(elsewhere);
+
+    for (int i = 0; i < written.size(); i++) assertSameValues(appended.get(i), written.get(i));
+  }
 }
