@@ -14,7 +14,6 @@ import dev.aide.core.search.GreedyPolicy;
 import dev.aide.core.search.SearchPolicy;
 import dev.aide.core.search.TestJournals.TestState;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -160,7 +159,8 @@ public final class JournalBenchmark {
 
   private static long usedHeapAfterGc() {
     for (int i = 0; i < 3; i++) System.gc();
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    Runtime runtime = Runtime.getRuntime();
+    return runtime.totalMemory() - runtime.freeMemory();
   }
 
   /** A node of realistic size made from a random earlier one (a draft for the first five). */
