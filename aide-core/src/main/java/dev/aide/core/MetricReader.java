@@ -19,6 +19,11 @@ import org.jspecify.annotations.Nullable;
  * warning on the node. Use {@link #line(String)} for lines like {@code metric: 0.8123} or {@link
  * #jsonField(String)} for JSON lines like {@code {"rmse": 0.14}}; the last match in the output
  * wins. Implementations must be stateless and safe to share.
+ *
+ * <p>The built-in readers have a {@link #spec()}, such as {@code line(metric)}, which {@code
+ * run.json} records and {@link #parse} turns back into an equal reader, so that a resumed run reads
+ * its metric as before. A reader of your own has none unless it returns one that {@link #parse}
+ * reads.
  */
 @FunctionalInterface
 public interface MetricReader {
@@ -32,6 +37,39 @@ public interface MetricReader {
    */
   default @Nullable String example() {
     return null;
+  }
+
+  /**
+   * Returns the text that {@link #parse} turns back into this reader, such as {@code line(metric)}
+   * or {@code jsonField(rmse)}; null (the default) for a reader of your own, which a resumed run
+   * cannot rebuild by itself.
+   */
+  default @Nullable String spec() {
+    return null;
+  }
+
+  /**
+   * Returns the built-in reader that {@code spec} describes: {@code line(NAME)} for {@link
+   * #line(String)} and {@code jsonField(FIELD)} for {@link #jsonField(String)}, as {@link #spec()}
+   * returns them. The name is everything between the first {@code (} and the last {@code )}, so it
+   * may hold parentheses itself.
+   *
+   * @throws IllegalArgumentException if {@code spec} is neither form, or its name is blank
+   */
+  static MetricReader parse(String spec) {
+    Objects.requireNonNull(spec, "spec");
+    if (spec.endsWith(")")) {
+      if (spec.startsWith("line(")) {
+        return line(spec.substring("line(".length(), spec.length() - 1));
+      }
+      if (spec.startsWith("jsonField(")) {
+        return jsonField(spec.substring("jsonField(".length(), spec.length() - 1));
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown metric reader \""
+            + spec
+            + "\": expected line(NAME) or jsonField(FIELD), as MetricReader.spec() returns them");
   }
 
   /**
@@ -62,8 +100,23 @@ public interface MetricReader {
       }
 
       @Override
-      public String toString() {
+      public String spec() {
         return "line(" + name + ")";
+      }
+
+      @Override
+      public boolean equals(@Nullable Object o) {
+        return o instanceof MetricReader other && spec().equals(other.spec());
+      }
+
+      @Override
+      public int hashCode() {
+        return spec().hashCode();
+      }
+
+      @Override
+      public String toString() {
+        return spec();
       }
     };
   }
@@ -101,8 +154,23 @@ public interface MetricReader {
       }
 
       @Override
-      public String toString() {
+      public String spec() {
         return "jsonField(" + field + ")";
+      }
+
+      @Override
+      public boolean equals(@Nullable Object o) {
+        return o instanceof MetricReader other && spec().equals(other.spec());
+      }
+
+      @Override
+      public int hashCode() {
+        return spec().hashCode();
+      }
+
+      @Override
+      public String toString() {
+        return spec();
       }
     };
   }

@@ -51,6 +51,46 @@ class MetricReaderTest {
   }
 
   @Test
+  void builtInReadersRoundTripThroughTheirSpec() {
+    for (MetricReader reader :
+        List.of(
+            MetricReader.line("metric"),
+            MetricReader.line("f1 (macro)"),
+            MetricReader.jsonField("rmse"),
+            MetricReader.jsonField("a)b("))) {
+      String spec = reader.spec();
+      assertThat(spec).isNotNull();
+      MetricReader back = MetricReader.parse(spec);
+      assertThat(back).isEqualTo(reader);
+      assertThat(back.spec()).isEqualTo(spec);
+      assertThat(back.example()).isEqualTo(reader.example());
+    }
+    assertThat(MetricReader.line("f1 (macro)").spec()).isEqualTo("line(f1 (macro))");
+    assertThat(MetricReader.parse("jsonField(auc)").read("{\"auc\": 0.9}"))
+        .isEqualTo(OptionalDouble.of(0.9));
+    assertThat(MetricReader.line("x")).isNotEqualTo(MetricReader.jsonField("x"));
+  }
+
+  @Test
+  void aReaderOfYourOwnHasNoSpec() {
+    MetricReader mine = output -> OptionalDouble.of(1);
+
+    assertThat(mine.spec()).isNull();
+  }
+
+  @Test
+  void parseRejectsWhatNoBuiltInReaderWrites() {
+    for (String spec : List.of("", "line", "line(metric", "regex(x)", "line()", "LINE(x)")) {
+      assertThatThrownBy(() -> MetricReader.parse(spec))
+          .as(spec)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThatThrownBy(() -> MetricReader.parse("regex(x)"))
+        .hasMessageContaining("unknown metric reader \"regex(x)\"")
+        .hasMessageContaining("line(NAME) or jsonField(FIELD)");
+  }
+
+  @Test
   void readValueWinsOverTheReviewerWhoseClaimBecomesAWarning() {
     FakeWorld world = new FakeWorld(List.of("0.50"), false);
     dev.aide.core.llm.LlmClient wrongReviewer =
