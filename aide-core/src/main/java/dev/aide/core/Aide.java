@@ -72,6 +72,7 @@ public final class Aide {
   private final Clock clock;
   private final RunStore.JournalOpener journalOpener;
   private final Redactor redactor;
+  private final @Nullable Task resumedTask;
 
   private Aide(Builder b, LlmClient coder, String coderModel, Executor executor) {
     this.coder = coder;
@@ -97,6 +98,7 @@ public final class Aide {
     this.clock = b.clock;
     this.journalOpener = b.journalOpener;
     this.redactor = Redactor.ofEnvironment(b.environment).with(b.secrets);
+    this.resumedTask = b.resumedTask;
   }
 
   /**
@@ -113,6 +115,56 @@ public final class Aide {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Returns a builder preset to resume the run in {@code dir} with everything its {@code run.json}
+   * records (task, models, limits, steps, workers, seed, prices, properties, a built-in policy);
+   * give it an LLM client and an executor (else they are found through {@link ServiceLoader}),
+   * change what you like, and call {@link #run()}. The same as {@code
+   * RunDirectory.open(dir).resume()}; see {@link RunDirectory#resume()}.
+   *
+   * <pre>{@code
+   * Result result = Aide.resume(Path.of("runs/house-prices"))
+   *     .executor(executor)
+   *     .steps(40)
+   *     .build()
+   *     .run();
+   * }</pre>
+   *
+   * @throws AideException if {@code dir} is not a run's output directory or its run.json cannot be
+   *     read; see {@link RunDirectory#open}
+   */
+  public static Builder resume(Path dir) {
+    return RunDirectory.open(dir).resume();
+  }
+
+  /**
+   * Resumes the run this configuration was made for by {@link #resume(Path)} (or {@link
+   * RunDirectory#resume()}) with its recorded task; see {@link #run(Task)}.
+   *
+   * @throws IllegalStateException if this configuration was not made to resume a run
+   * @throws AideException as {@link #run(Task)} does
+   */
+  public Result run() {
+    return start().await();
+  }
+
+  /**
+   * Starts resuming the run this configuration was made for by {@link #resume(Path)}, in the
+   * background; see {@link #start(Task)}.
+   *
+   * @throws IllegalStateException if this configuration was not made to resume a run
+   * @throws AideException as {@link #start(Task)} does
+   */
+  public Search start() {
+    Task task = resumedTask;
+    if (task == null) {
+      throw new IllegalStateException(
+          "this Aide resumes no run: pass the task to run(task), or make the builder with"
+              + " Aide.resume(dir)");
+    }
+    return start(task);
   }
 
   /**
@@ -189,8 +241,21 @@ public final class Aide {
     private Map<String, String> environment = System.getenv();
     private Clock clock = Clock.systemUTC();
     private RunStore.JournalOpener journalOpener = RunStore.JournalOpener.FILES;
+    private @Nullable Task resumedTask;
 
     private Builder() {}
+
+    /**
+     * Presets the task and models of a run being resumed: {@link Aide#run()} runs the task, and an
+     * LLM client found through {@link ServiceLoader} gets the recorded models instead of its own
+     * default; {@link #coder} and {@link #reviewer} replace them.
+     */
+    Builder resuming(Task task, String coderModel, String reviewerModel) {
+      this.resumedTask = Objects.requireNonNull(task, "task");
+      this.coderModel = requireModel(coderModel);
+      this.reviewerModel = requireModel(reviewerModel);
+      return this;
+    }
 
     /** Sets the client and model that write code. Unset: found through {@link ServiceLoader}. */
     public Builder coder(LlmClient client, String model) {
@@ -395,10 +460,10 @@ public final class Aide {
     public Aide build() {
       LlmClient client = coder;
       String model = coderModel;
-      if (client == null || model == null) {
+      if (client == null) {
         LlmClientProvider.Configured found = findLlm(environment);
         client = found.client();
-        model = found.model();
+        if (model == null) model = found.model();
       }
       Executor exec = executor != null ? executor : findExecutor();
       if (costBudget != null) {

@@ -11,6 +11,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -174,11 +175,9 @@ public final class RunStore implements Closeable {
       Direction recordedDirection = null;
       boolean resumed = Files.exists(runFile);
       if (resumed) {
-        Map<?, ?> run = readRunFile(runFile);
+        Map<String, @Nullable Object> run = RunFiles.read(runFile);
         checkSameTask(dir, run, task);
-        if (run.get("settings") instanceof Map<?, ?> old && old.get("seed") instanceof Number n) {
-          storedSeed = n.longValue();
-        }
+        storedSeed = storedSeed(runFile, run);
         if (Files.exists(journalFile)) loadJournal(lines, journal);
         recordedDirection = recordedDirection(run, journal);
         checkSameDirection(dir, recordedDirection, task);
@@ -194,7 +193,7 @@ public final class RunStore implements Closeable {
                   + "; choose another output"
                   + " directory, or delete this one to start over");
         }
-        writeAtomically(runFile, runJson(task, settings));
+        writeAtomically(runFile, RunFiles.runJson(task, settings));
       }
       WritableByteChannel channel = opener.open(journalFile);
       RunStore store =
@@ -252,15 +251,13 @@ public final class RunStore implements Closeable {
   public void recordDirection(Direction direction, String decidedBy, String reason) {
     Path runFile = dir.resolve(RUN_FILE);
     try {
-      @SuppressWarnings("unchecked") // readRunFile's map, with its whole numbers made longs again
-      Map<Object, @Nullable Object> run =
-          (Map<Object, @Nullable Object>) wholeNumbersAsLongs(readRunFile(runFile));
+      Map<String, @Nullable Object> run = RunFiles.read(runFile);
       Map<String, Object> decision = new LinkedHashMap<>();
       decision.put("direction", direction.name());
       decision.put("decidedBy", decidedBy);
       decision.put("reason", reason);
       run.put("metricDirection", decision);
-      writeAtomically(runFile, NodeJson.JSON.indent("  ").toJson(run) + "\n");
+      writeAtomically(runFile, RunFiles.write(run));
       recordedDirection = direction;
     } catch (IOException e) {
       throw new AideException("cannot write " + runFile + ": " + e, e);
@@ -581,58 +578,22 @@ public final class RunStore implements Closeable {
     }
   }
 
-  private static String runJson(Task task, Map<String, Object> settings) {
-    Map<String, @Nullable Object> taskMap = new LinkedHashMap<>();
-    taskMap.put("goal", task.goal());
-    taskMap.put("evaluation", task.evaluation());
-    taskMap.put("dataDir", task.dataDir() == null ? null : task.dataDir().toString());
-    taskMap.put("direction", task.direction() == null ? null : task.direction().name());
-    taskMap.put("startingSolution", task.startingSolution());
-    taskMap.put("timeoutSeconds", task.timeout().toSeconds());
-    taskMap.put("instructions", task.instructions());
-    taskMap.put("language", task.language().name());
-    taskMap.put(
-        "metricReader", task.metricReader() == null ? null : task.metricReader().toString());
-    Map<String, Object> run = new LinkedHashMap<>();
-    run.put("task", taskMap);
-    run.put("settings", settings);
-    run.put("libraryVersion", libraryVersion());
-    run.put("startedAt", Instant.now().toString());
-    return NodeJson.JSON.indent("  ").toJson(run) + "\n";
-  }
-
   /**
-   * Returns {@code value} with every whole number Moshi read as a double made a long again, so a
-   * rewritten run.json keeps {@code "steps": 3} and a seed as they were written (not 3.0 or 7.6E8).
+   * The seed recorded in run.json's settings, or null when there is none.
+   *
+   * @throws AideException if the recorded seed is not a whole number that fits a long
    */
-  private static @Nullable Object wholeNumbersAsLongs(@Nullable Object value) {
-    if (value instanceof Double d && d == Math.rint(d) && Math.abs(d) < 0x1p53) {
-      return d.longValue();
+  private static @Nullable Long storedSeed(Path runFile, Map<String, @Nullable Object> run) {
+    if (!(run.get("settings") instanceof Map<?, ?> settings)
+        || !(settings.get("seed") instanceof BigDecimal seed)) {
+      return null;
     }
-    if (value instanceof Map<?, ?> map) {
-      Map<Object, @Nullable Object> copy = new LinkedHashMap<>();
-      map.forEach((k, v) -> copy.put(k, wholeNumbersAsLongs(v)));
-      return copy;
-    }
-    if (value instanceof List<?> list) {
-      List<@Nullable Object> copy = new ArrayList<>();
-      for (Object item : list) copy.add(wholeNumbersAsLongs(item));
-      return copy;
-    }
-    return value;
-  }
-
-  private static Map<?, ?> readRunFile(Path runFile) throws IOException {
     try {
-      Object value = NodeJson.JSON.fromJson(Files.readString(runFile));
-      if (value instanceof Map<?, ?> map) return map;
-    } catch (IOException | RuntimeException e) {
-      // reported below
+      return seed.longValueExact();
+    } catch (ArithmeticException e) {
+      throw new AideException(
+          runFile + ": field 'settings.seed' should be a whole number, was " + seed, e);
     }
-    throw new AideException(
-        runFile
-            + " cannot be read; choose another output directory, or delete this one to start"
-            + " over");
   }
 
   private static void checkSameTask(Path dir, Map<?, ?> run, Task task) {
@@ -640,7 +601,7 @@ public final class RunStore implements Closeable {
     List<String> differences = new ArrayList<>();
     compare(differences, "goal", old.get("goal"), task.goal());
     compare(differences, "evaluation", old.get("evaluation"), task.evaluation());
-    compare(differences, "language", old.get("language"), task.language().name());
+    if (!RunFiles.sameLanguage(old.get("language"), task.language())) differences.add("language");
     compare(differences, "startingSolution", old.get("startingSolution"), task.startingSolution());
     if (!differences.isEmpty()) {
       throw new AideException(
@@ -699,6 +660,26 @@ public final class RunStore implements Closeable {
    * that names the line and what is wrong with it (see {@link #addLine}).
    */
   private static void loadJournal(JournalFile lines, Journal journal) throws IOException {
+    loadJournal(lines, journal, true);
+  }
+
+  /**
+   * Reads the journal file {@code file} into a new journal of nodes backed by it, without changing
+   * the file: a torn last line is skipped with a warning, not cut off. For reading a run directory
+   * that a search may still be writing.
+   */
+  static Journal readJournal(Path file) throws IOException {
+    Journal journal = new Journal();
+    loadJournal(new JournalFile(file, JournalFile.DEFAULT_CACHED_NODES), journal, false);
+    return journal;
+  }
+
+  /**
+   * Reads the journal into {@code journal}; with {@code repair}, completes or cuts off an
+   * unfinished last line as {@link #loadJournal(JournalFile, Journal)} says.
+   */
+  private static void loadJournal(JournalFile lines, Journal journal, boolean repair)
+      throws IOException {
     Path file = lines.file();
     java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
     long lineStart = 0;
@@ -739,6 +720,19 @@ public final class RunStore implements Closeable {
       if (!tail.isBlank()) last = NodeJson.read(tail);
     } catch (IllegalArgumentException e) {
       // torn: dropped below
+    }
+    if (!repair) {
+      if (last != null) {
+        long offset = lineStart;
+        try {
+          addLine(journal, tail, number, node -> lines.back(node, offset, bytes.length));
+        } catch (IllegalArgumentException e) {
+          log.warn("{}; skipping the line ({})", e.getMessage(), file);
+        }
+      } else {
+        log.warn("Skipping the unfinished last line of {} (line {})", file, number);
+      }
+      return;
     }
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
       if (last != null) {

@@ -371,6 +371,7 @@ public final class SearchEngine {
     }
     settings.put("workers", config.workers());
     settings.put("seed", seed);
+    if (!config.prices().isEmpty()) settings.put("prices", RunFiles.prices(config.prices()));
     if (!config.properties().isEmpty()) settings.put("properties", config.properties());
     return settings;
   }

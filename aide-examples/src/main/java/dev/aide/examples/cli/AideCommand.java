@@ -7,6 +7,7 @@ import dev.aide.core.Language;
 import dev.aide.core.MetricReader;
 import dev.aide.core.Node;
 import dev.aide.core.Result;
+import dev.aide.core.RunDirectory;
 import dev.aide.core.Search;
 import dev.aide.core.Task;
 import dev.aide.core.exec.Executor;
@@ -86,6 +87,9 @@ public final class AideCommand implements Callable<Integer> {
 
   /** The longest --timeout accepted. */
   static final Duration MAX_TIMEOUT = Duration.ofDays(30);
+
+  /** The name under which the command line records its Python in run.json's properties. */
+  static final String PYTHON_PROPERTY = "python";
 
   /** The system property the {@code aide} script sets to its own path. */
   static final String SCRIPT_PROPERTY = "aide.script";
@@ -321,7 +325,7 @@ public final class AideCommand implements Callable<Integer> {
               .outputDir(plan.outputDir);
       Long chosenSeed = seed != null ? seed : plan.seed;
       if (chosenSeed != null) builder.seed(chosenSeed);
-      if (plan.python != null) builder.property(RunFile.PYTHON_PROPERTY, plan.python);
+      if (plan.python != null) builder.property(PYTHON_PROPERTY, plan.python);
       if (plan.python != null) out.println("Python: " + plan.python);
       if (executor instanceof ProcessExecutor) out.println(protection((ProcessExecutor) executor));
       progress = new Progress(out, terminal, plan.steps, Clock.systemUTC());
@@ -461,16 +465,26 @@ public final class AideCommand implements Callable<Integer> {
       if (example != null || data != null || goal != null) {
         throw new UsageException("--resume takes the task from run.json; drop --example/--goal");
       }
-      RunFile run = RunFile.read(resume);
+      RunDirectory run = openRun(resume);
       Task task = withOverrides(run.task());
+      if (task.metricReader() == null && run.customMetricReader() != null) {
+        throw new UsageException(
+            "--resume "
+                + resume
+                + ": the run read its metric with "
+                + run.customMetricReader()
+                + ", a metric reader of its program's own that the command line cannot rebuild;"
+                + " resume it from that program (Aide.resume), or pass --metric-line NAME");
+      }
+      RunDirectory.Settings recorded = run.settings();
       return new RunPlan(
           task,
           resume,
-          steps != null ? steps : run.steps(),
-          run.seed(),
-          choosePython(task, run.python()),
-          run.coderModel(),
-          run.reviewerModel());
+          steps != null ? steps : recorded.steps(),
+          recorded.seed(),
+          choosePython(task, recorded.properties().get(PYTHON_PROPERTY)),
+          recorded.coderModel(),
+          recorded.reviewerModel());
     }
     Task task;
     Path dir = outputDir != null ? outputDir : defaultOutputDir();
@@ -497,6 +511,17 @@ public final class AideCommand implements Callable<Integer> {
     }
     return new RunPlan(
         task, dir, steps != null ? steps : 20, null, choosePython(task, null), null, null);
+  }
+
+  /**
+   * Opens the run directory named by --resume; a directory that holds no readable run is exit 2.
+   */
+  private static RunDirectory openRun(Path dir) {
+    try {
+      return RunDirectory.open(dir);
+    } catch (AideException e) {
+      throw new UsageException("--resume " + dir + ": " + e.getMessage());
+    }
   }
 
   private Task withOverrides(Task task) {

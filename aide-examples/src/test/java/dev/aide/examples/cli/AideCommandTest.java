@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.aide.core.RunDirectory;
 import dev.aide.core.llm.LlmClient;
 import dev.aide.core.llm.LlmException;
 import dev.aide.exec.ProcessExecutor;
@@ -173,6 +174,70 @@ class AideCommandTest {
 
     assertThat(exit).as("stderr: %s", err).isZero();
     assertThat(Files.readAllLines(dir.resolve("journal.jsonl"))).hasSize(3);
+  }
+
+  /** Writes a run.json of a task in {@code language} (JSON) with {@code extra} task fields. */
+  private Path recordedRun(String language, String extra) throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("recorded"));
+    Files.writeString(
+        dir.resolve("run.json"),
+        "{\"format\": 2, \"task\": {\"goal\": \"Print metric: 1\", \"direction\": \"MAXIMIZE\","
+            + " \"timeout\": \"PT20S\", \"language\": "
+            + language
+            + extra
+            + "}, \"settings\": {\"coderModel\": \"scripted\", \"reviewerModel\": \"scripted\","
+            + " \"policy\": \"GreedyPolicy{numDrafts=5, debugProb=0.5, maxDebugDepth=3}\","
+            + " \"steps\": 1, \"workers\": 1, \"seed\": 7}, \"libraryVersion\": \"0.1.0\"}");
+    return dir;
+  }
+
+  @Test
+  void resumeTakesARunOfACustomLanguage() throws Exception {
+    Map<String, String> env = scriptedLlm();
+    Path dir =
+        recordedRun(
+            "{\"name\": \"Shell\", \"fileName\": \"main.sh\", \"command\": [\"sh\","
+                + " \"main.sh\"], \"fenceTags\": [\"python\"]}",
+            "");
+
+    int exit = run(env, "--resume", dir.toString(), "--steps", "1");
+
+    assertThat(err.toString(UTF_8)).doesNotContain("cannot resume");
+    assertThat(exit).as("stderr: %s", err).isIn(0, AideCommand.EXIT_NO_SOLUTION);
+    assertThat(Files.readAllLines(dir.resolve("journal.jsonl"))).hasSize(1);
+    // the language's own command ran its own file: sh complains about the Python in main.sh
+    assertThat(Files.readAllLines(dir.resolve("journal.jsonl")).get(0)).contains("main.sh: ");
+  }
+
+  @Test
+  void resumeOfARunWithAMetricReaderOfItsProgramsOwnSaysWhatToDo() throws Exception {
+    Path dir = recordedRun("\"Python\"", ", \"customMetricReader\": \"my reader\"");
+
+    int exit = run(scriptedLlm(), "--resume", dir.toString());
+
+    assertThat(exit).isEqualTo(AideCommand.EXIT_USAGE);
+    assertThat(err.toString(UTF_8))
+        .contains("the run read its metric with my reader")
+        .contains("--metric-line NAME");
+  }
+
+  @Test
+  void resumeOfADirectoryWithoutARunIsABadOption() {
+    int exit = run(scriptedLlm(), "--resume", tmp.toString());
+
+    assertThat(exit).isEqualTo(AideCommand.EXIT_USAGE);
+    assertThat(err.toString(UTF_8))
+        .contains("--resume " + tmp + ": " + tmp + " is not a run's output directory");
+  }
+
+  @Test
+  void resumeOfAnUnreadableRunJsonNamesTheField() throws Exception {
+    Path dir = recordedRun("\"Python\"", ", \"timeout\": 20");
+
+    int exit = run(scriptedLlm(), "--resume", dir.toString());
+
+    assertThat(exit).isEqualTo(AideCommand.EXIT_USAGE);
+    assertThat(err.toString(UTF_8)).contains("field 'task.timeout' should be a string, was 20");
   }
 
   @Test
@@ -369,7 +434,8 @@ class AideCommandTest {
     assertThat(Files.readAllLines(dir.resolve("journal.jsonl")).get(0))
         .contains("\"buggy\":false")
         .doesNotContain("ModuleNotFoundError");
-    assertThat(RunFile.read(dir).python()).isEqualTo("/usr/bin/python3");
+    assertThat(RunDirectory.open(dir).settings().properties())
+        .containsEntry(AideCommand.PYTHON_PROPERTY, "/usr/bin/python3");
   }
 
   @Test
