@@ -201,6 +201,36 @@ class RunDirectoryTest {
   }
 
   @Test
+  void resumeKeepsTheRecordedLimits() {
+    Path dir = tmp.resolve("run");
+    FakeWorld buggy = new FakeWorld(List.of("bug"), false);
+    Result first =
+        Aide.builder()
+            .coder(buggy.coder(), "m")
+            .reviewer(buggy.reviewer(), "m")
+            .executor(buggy.executor())
+            .policy(SearchPolicies.mcts())
+            .maxConsecutiveFailures(1)
+            .steps(5)
+            .outputDir(dir)
+            .build()
+            .run(Task.builder().goal("Predict y").direction(Direction.MAXIMIZE).build());
+    assertThat(first.stopReason()).isEqualTo(StopReason.TOO_MANY_FAILURES);
+    int nodes = first.journal().size();
+
+    Result resumed =
+        Aide.resume(dir)
+            .coder(buggy.coder(), "m")
+            .executor(buggy.executor())
+            .steps(10)
+            .build()
+            .run();
+
+    assertThat(resumed.stopReason()).isEqualTo(StopReason.TOO_MANY_FAILURES);
+    assertThat(resumed.journal().size()).isEqualTo(nodes);
+  }
+
+  @Test
   void runWithoutATaskNeedsAResumedRun() {
     Aide aide = Aide.builder().coder(world.coder(), "m").executor(world.executor()).build();
 
