@@ -1,5 +1,6 @@
 package dev.aide.core;
 
+import dev.aide.core.internal.Text;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -118,11 +119,7 @@ public final class Task {
 
   @Override
   public String toString() {
-    return "Task{goal=" + abbreviate(goal) + ", language=" + language.name() + "}";
-  }
-
-  private static String abbreviate(String text) {
-    return text.length() <= 60 ? text : text.substring(0, 57) + "...";
+    return "Task{goal=" + Text.abbreviate(goal, 60) + ", language=" + language.name() + "}";
   }
 
   /** Builds a {@link Task}. Not safe for use by several threads at once. */

@@ -14,6 +14,24 @@ class TaskTest {
   @TempDir Path tempDir;
 
   @Test
+  void toStringShowsAGoalOfSixtyCharactersWholeAndCutsALongerOne() {
+    String sixty = "g".repeat(60);
+
+    assertThat(Task.builder().goal(sixty).build().toString())
+        .isEqualTo("Task{goal=" + sixty + ", language=Python}");
+    assertThat(Task.builder().goal(sixty + "h").build().toString())
+        .isEqualTo("Task{goal=" + "g".repeat(57) + "..., language=Python}");
+  }
+
+  @Test
+  void toStringNeverSplitsASurrogatePairOfALongGoal() {
+    String goal = "g".repeat(56) + "\uD83D\uDE00" + "h".repeat(10);
+
+    assertThat(Task.builder().goal(goal).build().toString())
+        .isEqualTo("Task{goal=" + "g".repeat(56) + "..., language=Python}");
+  }
+
+  @Test
   void rejectsAMissingGoal() {
     assertThatThrownBy(() -> Task.builder().build())
         .isInstanceOf(IllegalArgumentException.class)

@@ -6,8 +6,11 @@ import java.util.Locale;
 /**
  * Small text helpers shared by the prompts, the memory, the reports and the data overview: the one
  * place where text is cut short and durations are written for people.
+ *
+ * <p>Public only for {@link #abbreviate}, which {@code Task.toString()} in the API package uses;
+ * the other helpers stay package-private.
  */
-final class Text {
+public final class Text {
   private Text() {}
 
   /** Returns text cut to at most max characters, marking the cut. */
@@ -21,7 +24,7 @@ final class Text {
    * Returns s when it has at most max characters, else its head and {@code "..."} in max characters
    * or one fewer, never splitting a surrogate pair.
    */
-  static String abbreviate(String s, int max) {
+  public static String abbreviate(String s, int max) {
     if (s.length() <= max) {
       return s;
     }
