@@ -93,9 +93,9 @@ class DataOverviewTest {
 
   @Test
   void humanSizeRoundsUpToTheNextUnitInsteadOfPrinting1000() {
-    assertThat(DataOverview.humanSize(0)).isEqualTo("0 B");
-    assertThat(DataOverview.humanSize(999_960)).isEqualTo("1.0 MB");
-    assertThat(DataOverview.humanSize(1_500_000_000L)).isEqualTo("1.5 GB");
+    assertThat(OverviewRenderer.humanSize(0)).isEqualTo("0 B");
+    assertThat(OverviewRenderer.humanSize(999_960)).isEqualTo("1.0 MB");
+    assertThat(OverviewRenderer.humanSize(1_500_000_000L)).isEqualTo("1.5 GB");
   }
 
   @Test

@@ -1,0 +1,332 @@
+package dev.aide.core.internal;
+
+import dev.aide.core.internal.ColumnStats.ValueCount;
+import dev.aide.core.internal.DataTree.DirNode;
+import dev.aide.core.internal.DataTree.FileNode;
+import dev.aide.core.internal.DataTree.Node;
+import dev.aide.core.internal.DataTree.NoteNode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes the text of {@link DataOverview} from the tree and the previews: the one place that
+ * decides what the model reads about the data (which columns and values are shown, and how).
+ *
+ * <p>The full form is the tree then one section per preview; the short form is the tree alone, with
+ * the shape of each previewed CSV file. Sizes are in SI units (1 kB = 1000 B); names and values
+ * have control characters replaced, so each stays on one line.
+ */
+final class OverviewRenderer {
+  /** Example values shown per column. */
+  static final int MAX_EXAMPLES = 4;
+
+  /** Characters of a column name shown. */
+  static final int MAX_COLUMN_NAME_CHARS = 40;
+
+  private static final String INDENT = "  ";
+
+  private OverviewRenderer() {}
+
+  /** The tree, each preview, and how many previewable files were not previewed. */
+  static String full(DirNode tree, Map<FileNode, FilePreview> previews, int notPreviewed) {
+    StringBuilder sb = new StringBuilder("Files:\n");
+    renderTree(sb, tree, "", Map.of());
+    for (Map.Entry<FileNode, FilePreview> e : previews.entrySet()) {
+      sb.append('\n');
+      renderPreview(sb, e.getKey(), e.getValue());
+    }
+    if (notPreviewed > 0) {
+      sb.append('\n')
+          .append("(")
+          .append(plural(notPreviewed, "more file"))
+          .append(" not previewed)\n");
+    }
+    return sb.toString();
+  }
+
+  /** The tree alone, with the shape of each CSV file and why a file could not be read. */
+  static String shortForm(DirNode tree, Map<FileNode, FilePreview> previews) {
+    Map<FileNode, String> notes = new HashMap<>();
+    for (Map.Entry<FileNode, FilePreview> e : previews.entrySet()) {
+      if (e.getValue() instanceof CsvSummary csv) {
+        notes.put(e.getKey(), shape(csv));
+      } else if (e.getValue() instanceof FilePreview.Failure failure) {
+        notes.put(e.getKey(), "could not be read: " + failure.reason());
+      }
+    }
+    StringBuilder sb =
+        new StringBuilder("Files (column details and file contents left out for length):\n");
+    renderTree(sb, tree, "", notes);
+    return sb.toString();
+  }
+
+  private static void renderTree(
+      StringBuilder sb, DirNode dir, String indent, Map<FileNode, String> notes) {
+    if (dir.problem() != null) {
+      sb.append(indent).append("(").append(dir.problem()).append(")\n");
+    } else if (dir.children().isEmpty()) {
+      sb.append(indent).append("(empty)\n");
+    }
+    for (Node child : dir.children()) {
+      sb.append(indent).append(shownName(child.name()));
+      if (child instanceof FileNode file) {
+        sb.append(" (").append(humanSize(file.size()));
+        String note = notes.get(file);
+        if (note != null) {
+          sb.append(", ").append(note);
+        }
+        sb.append(")\n");
+      } else if (child instanceof NoteNode note) {
+        sb.append(note.isDir() ? "/" : "").append(" (").append(note.note()).append(")\n");
+      } else if (child instanceof DirNode sub) {
+        sb.append("/\n");
+        renderTree(sb, sub, indent + INDENT, notes);
+      }
+    }
+    if (dir.otherFiles() > 0) {
+      sb.append(indent)
+          .append("... and ")
+          .append(plural(dir.otherFiles(), "other file"))
+          .append(" (")
+          .append(humanSize(dir.otherBytes()))
+          .append(")\n");
+    }
+    if (dir.otherDirs() > 0) {
+      sb.append(indent)
+          .append("... and ")
+          .append(dir.otherDirs())
+          .append(dir.otherDirs() == 1 ? " other directory\n" : " other directories\n");
+    }
+    if (dir.stoppedEarly()) {
+      sb.append(indent)
+          .append("... (listing stopped after ")
+          .append(DataTree.MAX_ENTRIES_PER_DIR)
+          .append(" entries)\n");
+    }
+  }
+
+  private static void renderPreview(StringBuilder sb, FileNode file, FilePreview preview) {
+    String name = shownName(file.rel());
+    if (preview instanceof FilePreview.Failure failure) {
+      sb.append(name).append(": could not be read (").append(failure.reason()).append(")\n");
+    } else if (preview instanceof CsvSummary csv) {
+      renderCsv(sb, name, csv);
+    } else if (preview instanceof TextPreview text) {
+      renderText(sb, name, file.size(), text);
+    }
+  }
+
+  private static void renderCsv(StringBuilder sb, String name, CsvSummary csv) {
+    sb.append(name).append(": ");
+    if (csv.columnCount() == 0) {
+      sb.append("empty\n");
+      return;
+    }
+    sb.append(shape(csv));
+    if (csv.statsRows() == 0) {
+      sb.append(", columns: ");
+      List<String> names = new ArrayList<>();
+      for (String column : csv.header()) {
+        names.add(columnName(column));
+      }
+      sb.append(String.join(", ", names));
+      if (csv.columnCount() > csv.header().size()) {
+        sb.append(", ... and ").append(csv.columnCount() - csv.header().size()).append(" more");
+      }
+      sb.append('\n');
+      return;
+    }
+    sb.append(
+        csv.statsRows() < csv.rows() || !csv.allRowsCounted()
+            ? " (column stats from the first " + csv.statsRows() + " rows)"
+            : "");
+    sb.append('\n');
+    if (csv.raggedRows() > 0) {
+      sb.append(INDENT)
+          .append("(")
+          .append(plural(csv.raggedRows(), "row"))
+          .append(csv.raggedRows() == 1 ? " has" : " have")
+          .append(" a different number of fields than the header)\n");
+    }
+    for (int i = 0; i < csv.columns().size(); i++) {
+      sb.append(INDENT)
+          .append("- ")
+          .append(columnName(csv.header().get(i)))
+          .append(": ")
+          .append(describe(csv.columns().get(i)))
+          .append('\n');
+    }
+    if (csv.columnCount() > csv.columns().size()) {
+      sb.append(INDENT)
+          .append("... and ")
+          .append(plural(csv.columnCount() - csv.columns().size(), "more column"))
+          .append('\n');
+    }
+  }
+
+  /**
+   * One column's line after its name: type, range or values, unique and missing counts. Numeric
+   * columns show their range; other columns their values when at most {@value #MAX_EXAMPLES},
+   * examples when each came once or there are too many to count, else the most common ones.
+   */
+  static String describe(ColumnStats column) {
+    String type = column.type();
+    if (type.equals("empty")) {
+      return "no values, all " + column.missing() + " missing";
+    }
+    List<ValueCount> values = column.values();
+    StringBuilder sb = new StringBuilder(type);
+    String unique =
+        column.moreDistinct()
+            ? "more than " + ColumnStats.MAX_DISTINCT + " unique"
+            : values.size() + " unique";
+    if (type.equals("int") || type.equals("float")) {
+      sb.append(", ")
+          .append(Text.abbreviate(column.minText(), ColumnStats.MAX_SHOWN_VALUE_CHARS))
+          .append(" to ")
+          .append(Text.abbreviate(column.maxText(), ColumnStats.MAX_SHOWN_VALUE_CHARS))
+          .append(", ")
+          .append(unique);
+    } else {
+      sb.append(", ").append(unique);
+      boolean allOnce = values.stream().allMatch(c -> c.count() == 1);
+      boolean fewValues = !column.moreDistinct() && values.size() <= MAX_EXAMPLES;
+      if (!fewValues && (column.moreDistinct() || allOnce)) {
+        sb.append(", e.g. ");
+        List<String> examples = new ArrayList<>();
+        for (ValueCount c : values.subList(0, Math.min(MAX_EXAMPLES, values.size()))) {
+          examples.add(quote(c.shown()));
+        }
+        sb.append(String.join(", ", examples));
+      } else {
+        sb.append(fewValues ? ": " : ", most common: ");
+        List<String> top = new ArrayList<>();
+        values.stream()
+            .sorted(Comparator.comparingLong(ValueCount::count).reversed())
+            .limit(MAX_EXAMPLES)
+            .forEach(c -> top.add(quote(c.shown()) + " (" + c.count() + ")"));
+        sb.append(String.join(", ", top));
+      }
+    }
+    if (column.missing() > 0) {
+      sb.append(", ").append(column.missing()).append(" missing");
+    }
+    return sb.toString();
+  }
+
+  private static String shape(CsvSummary csv) {
+    String rows = plural(csv.rows(), "row");
+    return (csv.allRowsCounted()
+            ? rows
+            : "at least "
+                + rows
+                + " (counting stopped after "
+                + CsvSummary.MAX_COUNTED_CHARS
+                + " characters)")
+        + " x "
+        + plural(csv.columnCount(), "column");
+  }
+
+  private static void renderText(StringBuilder sb, String name, long size, TextPreview text) {
+    sb.append(name);
+    if (text.binary()) {
+      sb.append(": looks binary, not shown\n");
+      return;
+    }
+    if (text.whole() && text.text().isEmpty()) {
+      sb.append(": empty\n");
+      return;
+    }
+    String body = text.text().replace("\r\n", "\n").replace('\r', '\n');
+    if (text.whole()) {
+      sb.append(", full content:\n");
+    } else {
+      sb.append(", first ")
+          .append(
+              text.lines() > 0
+                  ? plural(text.lines(), "line")
+                  : text.text().length() + " characters")
+          .append(" (")
+          .append(humanSize(text.shownBytes()))
+          .append(" of ")
+          .append(humanSize(size))
+          .append("; the remaining ")
+          .append(humanSize(Math.max(0, size - text.shownBytes())))
+          .append(" are cut):\n");
+    }
+    String fence = fenceFor(body);
+    sb.append(fence).append('\n').append(body);
+    if (!body.endsWith("\n")) {
+      sb.append('\n');
+    }
+    sb.append(fence).append('\n');
+  }
+
+  /** A Markdown code fence longer than any run of backticks in {@code body}. */
+  static String fenceFor(String body) {
+    int longest = 0;
+    int run = 0;
+    for (int i = 0; i < body.length(); i++) {
+      run = body.charAt(i) == '`' ? run + 1 : 0;
+      longest = Math.max(longest, run);
+    }
+    return "`".repeat(Math.max(3, longest + 1));
+  }
+
+  /** A size in SI units with one decimal from 1 kB on, rounded up to the next unit at 1000. */
+  static String humanSize(long bytes) {
+    if (bytes < 1000) {
+      return bytes + " B";
+    }
+    String[] units = {"kB", "MB", "GB", "TB", "PB", "EB"};
+    double value = bytes;
+    int unit = -1;
+    do {
+      value /= 1000;
+      unit++;
+    } while (Math.round(value * 10) >= 10_000 && unit < units.length - 1);
+    return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+  }
+
+  private static String plural(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
+
+  /** A value in double quotes with backslash escapes, so that quotes and line breaks show. */
+  static String quote(String s) {
+    StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> sb.append("\\\"");
+        case '\\' -> sb.append("\\\\");
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        default -> sb.append(Character.isISOControl(c) ? ' ' : c);
+      }
+    }
+    return sb.append('"').toString();
+  }
+
+  private static String columnName(String name) {
+    String stripped = name.strip();
+    return stripped.isEmpty()
+        ? "(no name)"
+        : shownName(Text.abbreviate(stripped, MAX_COLUMN_NAME_CHARS));
+  }
+
+  /** A file or column name with control characters replaced, so it stays on one line. */
+  private static String shownName(String name) {
+    StringBuilder sb = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      sb.append(Character.isISOControl(c) ? '?' : c);
+    }
+    return sb.toString();
+  }
+}
