@@ -162,17 +162,6 @@ class DataOverviewTest {
   }
 
   @Test
-  void cutsLongTextWithoutLineBreaksAtTheCharacterLimit() throws IOException {
-    write(dir.resolve("blob.txt"), "y".repeat(5_000));
-
-    String text = overview();
-
-    assertThat(text).contains("blob.txt, first 1000 characters (1.0 kB of 5.0 kB;");
-    assertThat(text).contains("```\n" + "y".repeat(1_000) + "\n```\n");
-    assertThat(text).doesNotContain("y".repeat(1_001));
-  }
-
-  @Test
   void showsBinaryFilesByNameAndSizeOnly() throws IOException {
     Files.write(dir.resolve("model.bin"), new byte[] {0, 1, 2, 'x', 'y', 'z'});
     Files.write(dir.resolve("odd.txt"), new byte[] {'a', 0, 'b'});
