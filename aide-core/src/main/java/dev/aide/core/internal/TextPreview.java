@@ -45,7 +45,7 @@ record TextPreview(String text, boolean whole, int lines, long shownBytes, boole
     if (n <= INLINE_CHARS) {
       return new TextPreview(text, true, 0, 0, false);
     }
-    text = text.substring(0, INLINE_CHARS);
+    text = text.substring(0, Text.safeEnd(text, INLINE_CHARS));
     int lines = 0;
     int end = 0;
     for (int i = 0; i < text.length() && lines < HEAD_LINES; i++) {

@@ -50,6 +50,15 @@ class TextPreviewTest {
   }
 
   @Test
+  void neverEndsALongLineWithHalfASurrogatePair() throws IOException {
+    TextPreview emoji = read("a" + "\uD83D\uDE00".repeat(700));
+
+    assertThat(emoji.lines()).isZero();
+    assertThat(emoji.text()).isEqualTo("a" + "\uD83D\uDE00".repeat(499));
+    assertThat(emoji.shownBytes()).isEqualTo(1 + 4 * 499);
+  }
+
+  @Test
   void marksAFileWithANulCharacterAsBinary() throws IOException {
     Path file = dir.resolve("odd.txt");
     Files.write(file, new byte[] {'a', 0, 'b'});
