@@ -100,8 +100,8 @@ class AideEndToEndTest {
         .contains("\"goal\": \"Predict y\"")
         .contains("\"seed\": 1")
         .contains("\"coderModel\": \"coder-model\"");
-    assertThat(Files.readString(out.resolve("tree.html")))
-        .startsWith("<!DOCTYPE html>")
+    assertThat(Files.readString(out.resolve("tree.html"))).startsWith("<!DOCTYPE html>");
+    assertThat(Files.readString(out.resolve("tree-data.js")))
         .contains("Improve the parent by 0.1.");
     assertThat(Files.readString(out.resolve("report.md")))
         .contains("Predict y")

@@ -133,7 +133,7 @@ class ParallelSearchTest {
   void neverStartsMoreWorkerThreadsThanStepsLeft() {
     FakeWorld world = new FakeWorld(List.of("0.5", "0.4", "0.6"), false);
     // Every thread created from a thread that carries this value inherits it and counts itself:
-    // the search thread and the worker threads it starts.
+    // the search thread, the worker threads it starts and its report writer.
     AtomicInteger threadsCreated = new AtomicInteger();
     InheritableThreadLocal<Boolean> counting =
         new InheritableThreadLocal<>() {
@@ -161,7 +161,9 @@ class ParallelSearchTest {
     }
 
     assertThat(result.journal().size()).isEqualTo(3);
-    assertThat(threadsCreated).as("the search thread and one worker per step").hasValue(1 + 3);
+    assertThat(threadsCreated)
+        .as("the search thread, one worker per step and the report writer")
+        .hasValue(1 + 3 + 1);
   }
 
   @Test

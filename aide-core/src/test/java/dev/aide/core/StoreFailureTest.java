@@ -201,6 +201,6 @@ class StoreFailureTest {
         .contains("- **Stopped:** on an error that no later step could avoid")
         .contains("> 429 insufficient_quota: you exceeded your current quota")
         .doesNotContain("not yet");
-    assertThat(Files.readString(dir.resolve("tree.html"))).contains("Draft number 3.");
+    assertThat(Files.readString(dir.resolve("tree-data.js"))).contains("Draft number 3.");
   }
 }

@@ -1,6 +1,7 @@
 package dev.aide.core.internal;
 
 import dev.aide.core.Direction;
+import dev.aide.core.Metric;
 import dev.aide.core.Node;
 import dev.aide.core.Stage;
 import dev.aide.core.StopReason;
@@ -35,7 +36,14 @@ import org.jspecify.annotations.Nullable;
  * table cells are kept on one line with {@code |} escaped, and {@code <} is written as {@code &lt;}
  * so that no renderer takes it for HTML.
  *
- * <p>Stateless and safe to use from any thread.
+ * <p>An instance keeps the report's aggregates as nodes are {@linkplain #add added}, so that {@link
+ * #markdown(StopReason, String, Duration)} costs the same at any journal length: it holds counts
+ * and sums, the top {@value #TOP_ATTEMPTS} attempts, the last {@value #PROGRESS_ROWS} improvements
+ * of the best, at most {@value #MAX_REASONS} distinct bug reasons and, per node, only its first
+ * parent, stage and metric (for the best node's lineage, shown with at most {@value #LINEAGE_SHOWN}
+ * steps). Nodes are added in the order they finished, which is their step order.
+ *
+ * <p>Not safe to share: one thread adds and writes (the report writer).
  */
 public final class RunReport {
   /** How many good nodes the report lists with their plans. */
@@ -44,25 +52,60 @@ public final class RunReport {
   /** Plans of the top attempts are cut to this many characters. */
   static final int PLAN_CHARS = 400;
 
-  private RunReport() {}
+  /** How many of the latest improvements of the best the report tables. */
+  static final int PROGRESS_ROWS = 50;
+
+  /** How many distinct reasons for buggy nodes are counted; the rest count as other reasons. */
+  static final int MAX_REASONS = 200;
+
+  /** How many steps of the best node's lineage are shown; the middle of a longer one is elided. */
+  static final int LINEAGE_SHOWN = 30;
+
+  private static final String OTHER_REASONS = "other reasons";
+
+  /** What the lineage needs of every node: small, one per node. */
+  private record Brief(
+      int id, @Nullable Integer parent, @Nullable Integer second, Stage stage, String metric) {}
+
+  /** One improvement of the best. */
+  private record Improvement(int step, int id, Stage stage, String metric, String change) {}
+
+  /** One of the top attempts. */
+  private record Attempt(int id, int step, Stage stage, Metric metric, String plan) {}
+
+  private final Task task;
+  private final Map<Integer, Brief> briefs = new HashMap<>();
+  private final Map<Stage, int[]> stageCounts = new EnumMap<>(Stage.class);
+  private final Map<String, Integer> reasons = new LinkedHashMap<>();
+  private final Deque<Improvement> progress = new ArrayDeque<>();
+  private final List<Attempt> top = new ArrayList<>();
+  private int improvements;
+  private int nodes;
+  private int good;
+  private @Nullable Node best;
+  private String bestAnalysis = "";
+  private TokenUsage usage = TokenUsage.ZERO;
+  private double cost;
+  private Duration nodeTime = Duration.ZERO;
+  private Duration runTime = Duration.ZERO;
+
+  /** A report of {@code task} with no node yet. */
+  public RunReport(Task task) {
+    this.task = Objects.requireNonNull(task, "task");
+    for (Stage stage : Stage.values()) stageCounts.put(stage, new int[2]);
+  }
 
   /**
    * Returns the report for the nodes of one run.
    *
    * @param task the run's task
    * @param nodes the journal's nodes in the order they finished
-   * @param best the best node, normally {@link dev.aide.core.Journal#best()}; null when there is
-   *     none
    * @param stopReason why the search stopped; null while it is still running
    * @param elapsed the wall time the search has run so far
    */
   public static String markdown(
-      Task task,
-      List<Node> nodes,
-      @Nullable Node best,
-      @Nullable StopReason stopReason,
-      Duration elapsed) {
-    return markdown(task, nodes, best, stopReason, null, elapsed);
+      Task task, List<Node> nodes, @Nullable StopReason stopReason, Duration elapsed) {
+    return markdown(task, nodes, stopReason, null, elapsed);
   }
 
   /**
@@ -70,69 +113,116 @@ public final class RunReport {
    *
    * @param failure what ended the search when an error that no later step could avoid stopped it
    *     (it then wins over {@code stopReason}); null otherwise
-   * @see #markdown(Task, List, Node, StopReason, Duration)
+   * @see #markdown(Task, List, StopReason, Duration)
    */
   public static String markdown(
       Task task,
       List<Node> nodes,
-      @Nullable Node best,
       @Nullable StopReason stopReason,
       @Nullable String failure,
       Duration elapsed) {
-    Objects.requireNonNull(task, "task");
     Objects.requireNonNull(nodes, "nodes");
+    RunReport report = new RunReport(task);
+    for (Node node : nodes) report.add(node);
+    return report.markdown(stopReason, failure, elapsed);
+  }
+
+  /** The number of nodes added. */
+  public int size() {
+    return nodes;
+  }
+
+  /**
+   * Adds a finished node to the aggregates, in constant time apart from the top attempts' list of
+   * {@value #TOP_ATTEMPTS}. A node whose id was added before is ignored.
+   *
+   * @return whether the node was added, false when its id was added before
+   */
+  public boolean add(Node node) {
+    Objects.requireNonNull(node, "node");
+    List<Integer> parents = node.parents();
+    Brief brief =
+        new Brief(
+            node.id(),
+            parents.isEmpty() ? null : parents.get(0),
+            parents.size() > 1 ? parents.get(1) : null,
+            node.stage(),
+            node.isBuggy() ? "buggy" : metric(node));
+    if (briefs.putIfAbsent(node.id(), brief) != null) return false;
+    nodes++;
+    stageCounts.get(node.stage())[node.isBuggy() ? 1 : 0]++;
+    usage = usage.plus(node.usage());
+    cost += node.cost();
+    Duration took = Duration.between(node.startedAt(), node.finishedAt());
+    if (!took.isNegative()) nodeTime = nodeTime.plus(took);
+    ExecutionResult e = node.execution();
+    if (e != null) runTime = runTime.plus(e.duration());
+    if (node.isBuggy()) {
+      String reason = bugReason(node);
+      if (!reasons.containsKey(reason) && reasons.size() >= MAX_REASONS) reason = OTHER_REASONS;
+      reasons.merge(reason, 1, Integer::sum);
+      return true;
+    }
+    good++;
+    Node previous = best;
+    if (previous == null || node.metric().isBetterThan(previous.metric())) {
+      best = node;
+      bestAnalysis = Text.cut(node.analysis(), 1000);
+      improvements++;
+      progress.addLast(
+          new Improvement(
+              node.step(),
+              node.id(),
+              node.stage(),
+              metric(node),
+              previous == null ? "first" : change(node, previous)));
+      if (progress.size() > PROGRESS_ROWS) progress.removeFirst();
+    }
+    addAttempt(node);
+    return true;
+  }
+
+  private void addAttempt(Node node) {
+    Comparator<Attempt> order =
+        (a, b) -> {
+          int byMetric = b.metric().compareTo(a.metric());
+          return byMetric != 0 ? byMetric : Integer.compare(a.step(), b.step());
+        };
+    String plan = node.plan().isBlank() ? "(no plan)" : Text.cut(oneLine(node.plan()), PLAN_CHARS);
+    Attempt attempt = new Attempt(node.id(), node.step(), node.stage(), node.metric(), plan);
+    if (top.size() == TOP_ATTEMPTS && order.compare(attempt, top.get(TOP_ATTEMPTS - 1)) >= 0) {
+      return;
+    }
+    top.add(attempt);
+    top.sort(order);
+    if (top.size() > TOP_ATTEMPTS) top.remove(TOP_ATTEMPTS);
+  }
+
+  /**
+   * Returns the report of the nodes added so far.
+   *
+   * @param stopReason why the search stopped; null while it is still running
+   * @param failure what ended the search when an error that no later step could avoid stopped it
+   *     (it then wins over {@code stopReason}); null otherwise
+   * @param elapsed the wall time the search has run so far
+   */
+  public String markdown(
+      @Nullable StopReason stopReason, @Nullable String failure, Duration elapsed) {
     Objects.requireNonNull(elapsed, "elapsed");
     StringBuilder out = new StringBuilder();
     out.append("# AIDE run report\n\n");
-    task(out, task, best);
-    outcome(out, nodes, best, stopReason, failure, elapsed);
-    progress(out, nodes);
-    topAttempts(out, nodes);
-    stages(out, nodes);
-    bugs(out, nodes);
-    tokens(out, nodes);
-    time(out, nodes, elapsed);
+    task(out);
+    outcome(out, stopReason, failure, elapsed);
+    progress(out);
+    topAttempts(out);
+    stages(out);
+    bugs(out);
+    tokens(out);
+    time(out, elapsed);
     return out.toString();
   }
 
-  /**
-   * The good nodes that were better than every good node before them, in step order: the steps at
-   * which the best improved.
-   */
-  static List<Node> newBests(List<Node> nodes) {
-    List<Node> byStep = new ArrayList<>(nodes);
-    byStep.sort(Comparator.comparingInt(Node::step)); // stable: ties keep the journal's order
-    List<Node> result = new ArrayList<>();
-    Node best = null;
-    for (Node node : byStep) {
-      if (node.isBuggy()) continue;
-      if (best == null || node.metric().isBetterThan(best.metric())) {
-        best = node;
-        result.add(node);
-      }
-    }
-    return result;
-  }
-
-  /**
-   * The chain of first parents from a draft (or the first node whose parent is not among {@code
-   * nodes}) down to {@code last}, both included.
-   */
-  static List<Node> lineage(List<Node> nodes, Node last) {
-    Map<Integer, Node> byId = new HashMap<>();
-    for (Node node : nodes) byId.putIfAbsent(node.id(), node);
-    Deque<Node> chain = new ArrayDeque<>();
-    Set<Integer> seen = new HashSet<>();
-    Node node = last;
-    while (node != null && seen.add(node.id())) {
-      chain.addFirst(node);
-      Integer parent = node.parentId();
-      node = parent == null ? null : byId.get(parent);
-    }
-    return List.copyOf(chain);
-  }
-
-  private static void task(StringBuilder out, Task task, @Nullable Node best) {
+  private void task(StringBuilder out) {
     out.append("## Task\n\n");
     out.append(quote(task.goal())).append('\n');
     String evaluation = task.evaluation();
@@ -152,21 +242,19 @@ public final class RunReport {
     out.append('\n');
   }
 
-  private static void outcome(
+  private void outcome(
       StringBuilder out,
-      List<Node> nodes,
-      @Nullable Node best,
       @Nullable StopReason stopReason,
       @Nullable String failure,
       Duration elapsed) {
     out.append("## Outcome\n\n");
-    long good = nodes.stream().filter(n -> !n.isBuggy()).count();
+    Node best = this.best;
     if (best == null) {
       out.append("- **Best metric:** none; ")
           .append(
-              nodes.isEmpty()
+              nodes == 0
                   ? "no node finished"
-                  : "no node ran cleanly with a metric (" + nodes.size() + " buggy)")
+                  : "no node ran cleanly with a metric (" + nodes + " buggy)")
           .append('\n');
     } else {
       out.append("- **Best metric:** ")
@@ -180,14 +268,14 @@ public final class RunReport {
           .append(", step ")
           .append(best.step())
           .append(")\n");
-      out.append("- **Lineage:** ").append(lineageText(nodes, best)).append('\n');
+      out.append("- **Lineage:** ").append(lineageText(best.id())).append('\n');
     }
     out.append("- **Nodes:** ")
-        .append(nodes.size())
+        .append(nodes)
         .append(" finished, ")
         .append(good)
         .append(" good, ")
-        .append(nodes.size() - good)
+        .append(nodes - good)
         .append(" buggy\n");
     out.append("- **Wall time:** ").append(Text.duration(elapsed)).append('\n');
     if (failure != null) {
@@ -197,47 +285,68 @@ public final class RunReport {
     } else {
       out.append("- **Stopped:** ").append(stopText(stopReason)).append('\n');
     }
-    if (best != null && !best.analysis().isBlank()) {
+    if (best != null && !bestAnalysis.isBlank()) {
       out.append("\nThe reviewer on node ").append(best.id()).append(":\n\n");
-      out.append(quote(Text.cut(best.analysis(), 1000)));
+      out.append(quote(bestAnalysis));
     }
     out.append('\n');
   }
 
-  private static String lineageText(List<Node> nodes, Node best) {
+  /**
+   * The chain of first parents from a draft (or the first node whose parent was not added) down to
+   * node {@code last}, at most {@value #LINEAGE_SHOWN} steps of it with the middle elided.
+   */
+  private String lineageText(int last) {
+    List<Brief> chain = new ArrayList<>();
+    Set<Integer> seen = new HashSet<>();
+    Brief brief = briefs.get(last);
+    while (brief != null && seen.add(brief.id())) {
+      chain.add(brief);
+      brief = brief.parent() == null ? null : briefs.get(brief.parent());
+    }
+    java.util.Collections.reverse(chain);
+    int head = 5;
+    int tail = LINEAGE_SHOWN - head;
     List<String> steps = new ArrayList<>();
-    for (Node node : lineage(nodes, best)) {
-      StringBuilder s = new StringBuilder();
-      s.append("node ").append(node.id()).append(' ').append(node.stage());
-      if (node.parents().size() > 1) {
-        s.append(" with node ").append(node.parents().get(1));
+    for (int i = 0; i < chain.size(); i++) {
+      if (chain.size() > LINEAGE_SHOWN && i == head) {
+        steps.add("… " + (chain.size() - LINEAGE_SHOWN) + " more nodes …");
+        i = chain.size() - tail;
       }
-      s.append(" (").append(node.isBuggy() ? "buggy" : metric(node)).append(')');
+      Brief b = chain.get(i);
+      StringBuilder s = new StringBuilder();
+      s.append("node ").append(b.id()).append(' ').append(b.stage());
+      if (b.second() != null) s.append(" with node ").append(b.second());
+      s.append(" (").append(b.metric()).append(')');
       steps.add(s.toString());
     }
     return String.join(" → ", steps);
   }
 
-  private static void progress(StringBuilder out, List<Node> nodes) {
-    List<Node> bests = newBests(nodes);
-    if (bests.isEmpty()) return;
+  private void progress(StringBuilder out) {
+    if (progress.isEmpty()) return;
     out.append("## How the best improved\n\n");
+    if (improvements > progress.size()) {
+      out.append("The last ")
+          .append(progress.size())
+          .append(" of ")
+          .append(improvements)
+          .append(" improvements.\n\n");
+    }
     out.append("| Step | Node | Stage | Best metric | Change |\n");
     out.append("|---:|---:|---|---:|---:|\n");
-    Node previous = null;
-    for (Node node : bests) {
+    for (Improvement row : progress) {
       out.append("| ")
-          .append(node.step())
+          .append(row.step())
           .append(" | ")
-          .append(node.id())
+          .append(row.id())
           .append(" | ")
-          .append(node.stage())
+          .append(row.stage())
           .append(" | ")
-          .append(metric(node))
+          .append(row.metric())
           .append(" | ")
-          .append(previous == null ? "first" : change(node, previous))
+          .append(row.change())
           .append(" |\n");
-      previous = node;
     }
     out.append('\n');
   }
@@ -251,49 +360,34 @@ public final class RunReport {
     return delta.signum() > 0 ? "+" + text : text;
   }
 
-  private static void topAttempts(StringBuilder out, List<Node> nodes) {
-    List<Node> good = new ArrayList<>();
-    for (Node node : nodes) {
-      if (!node.isBuggy()) good.add(node);
-    }
-    if (good.isEmpty()) return;
-    good.sort(
-        (a, b) -> {
-          int byMetric = b.metric().compareTo(a.metric());
-          return byMetric != 0 ? byMetric : Integer.compare(a.step(), b.step());
-        });
-    int shown = Math.min(TOP_ATTEMPTS, good.size());
+  private void topAttempts(StringBuilder out) {
+    if (top.isEmpty()) return;
     out.append("## Top attempts\n\n");
-    for (int i = 0; i < shown; i++) {
-      Node node = good.get(i);
+    for (int i = 0; i < top.size(); i++) {
+      Attempt attempt = top.get(i);
       out.append("### ")
           .append(i + 1)
           .append(". Node ")
-          .append(node.id())
+          .append(attempt.id())
           .append(": ")
-          .append(metric(node))
+          .append(Text.number(attempt.metric().value()))
           .append(" (")
-          .append(node.stage())
+          .append(attempt.stage())
           .append(", step ")
-          .append(node.step())
+          .append(attempt.step())
           .append(")\n\n");
-      String plan =
-          node.plan().isBlank() ? "(no plan)" : Text.cut(oneLine(node.plan()), PLAN_CHARS);
-      out.append(quote(plan)).append('\n');
+      out.append(quote(attempt.plan())).append('\n');
     }
   }
 
-  private static void stages(StringBuilder out, List<Node> nodes) {
-    if (nodes.isEmpty()) return;
-    Map<Stage, int[]> counts = new EnumMap<>(Stage.class);
-    for (Stage stage : Stage.values()) counts.put(stage, new int[2]);
-    for (Node node : nodes) counts.get(node.stage())[node.isBuggy() ? 1 : 0]++;
+  private void stages(StringBuilder out) {
+    if (nodes == 0) return;
     out.append("## Nodes by stage\n\n");
     out.append("| Stage | Good | Buggy | Total |\n");
     out.append("|---|---:|---:|---:|\n");
     int good = 0;
     int buggy = 0;
-    for (Map.Entry<Stage, int[]> e : counts.entrySet()) {
+    for (Map.Entry<Stage, int[]> e : stageCounts.entrySet()) {
       int[] c = e.getValue();
       if (c[0] + c[1] == 0) continue;
       row(out, e.getKey().name(), c[0], c[1]);
@@ -316,11 +410,7 @@ public final class RunReport {
         .append(" |\n");
   }
 
-  private static void bugs(StringBuilder out, List<Node> nodes) {
-    Map<String, Integer> reasons = new LinkedHashMap<>();
-    for (Node node : nodes) {
-      if (node.isBuggy()) reasons.merge(bugReason(node), 1, Integer::sum);
-    }
+  private void bugs(StringBuilder out) {
     if (reasons.isEmpty()) return;
     List<Map.Entry<String, Integer>> sorted = new ArrayList<>(reasons.entrySet());
     sorted.sort((a, b) -> Integer.compare(b.getValue(), a.getValue())); // stable: first seen first
@@ -345,13 +435,8 @@ public final class RunReport {
     return "the reviewer judged it buggy";
   }
 
-  private static void tokens(StringBuilder out, List<Node> nodes) {
-    TokenUsage total = TokenUsage.ZERO;
-    double cost = 0;
-    for (Node node : nodes) {
-      total = total.plus(node.usage());
-      cost += node.cost();
-    }
+  private void tokens(StringBuilder out) {
+    TokenUsage total = usage;
     out.append("## Tokens and cost\n\n");
     out.append("| Tokens | Count |\n");
     out.append("|---|---:|\n");
@@ -366,15 +451,7 @@ public final class RunReport {
         .append(" 0)\n\n");
   }
 
-  private static void time(StringBuilder out, List<Node> nodes, Duration elapsed) {
-    Duration nodeTime = Duration.ZERO;
-    Duration runTime = Duration.ZERO;
-    for (Node node : nodes) {
-      Duration took = Duration.between(node.startedAt(), node.finishedAt());
-      if (!took.isNegative()) nodeTime = nodeTime.plus(took);
-      ExecutionResult e = node.execution();
-      if (e != null) runTime = runTime.plus(e.duration());
-    }
+  private void time(StringBuilder out, Duration elapsed) {
     out.append("## Time\n\n");
     out.append("| | Time |\n");
     out.append("|---|---:|\n");
@@ -383,9 +460,9 @@ public final class RunReport {
         .append(Text.duration(nodeTime))
         .append(" |\n");
     out.append("| Runs of the code, summed | ").append(Text.duration(runTime)).append(" |\n");
-    if (!nodes.isEmpty()) {
+    if (nodes > 0) {
       out.append("| Mean per node | ")
-          .append(Text.duration(nodeTime.dividedBy(nodes.size())))
+          .append(Text.duration(nodeTime.dividedBy(nodes)))
           .append(" |\n");
     }
     out.append('\n');

@@ -4,7 +4,6 @@ import dev.aide.core.AideException;
 import dev.aide.core.Direction;
 import dev.aide.core.Journal;
 import dev.aide.core.Node;
-import dev.aide.core.StopReason;
 import dev.aide.core.Task;
 import dev.aide.core.exec.ExecutionResult;
 import java.io.Closeable;
@@ -414,24 +413,14 @@ public final class RunStore implements Closeable {
   }
 
   /**
-   * Writes {@code tree.html} and {@code report.md} for the journal as it is, each replaced
-   * atomically.
+   * Returns a writer of this run's reports ({@code tree.html} with its data scripts, {@code
+   * report.md}) in the output directory; the engine starts it once.
    *
-   * @param stopReason why the search stopped, or null while it runs
-   * @param failure what stopped the search when an error did, else null
+   * @param interval the least time between two writes of report.md while the run goes on
+   * @param elapsed the wall time of the search so far
    */
-  public void writeReports(
-      @Nullable StopReason stopReason, @Nullable String failure, Duration elapsed) {
-    List<Node> nodes = journal.nodes();
-    Node best = journal.best();
-    try {
-      writeAtomically(dir.resolve(TREE_FILE), TreeReport.html(task, nodes, best, Instant.now()));
-      writeAtomically(
-          dir.resolve(REPORT_FILE),
-          RunReport.markdown(task, nodes, best, stopReason, failure, elapsed));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the reports in " + dir, e);
-    }
+  ReportWriter reportWriter(Duration interval, java.util.function.Supplier<Duration> elapsed) {
+    return new ReportWriter(dir, task, interval, elapsed);
   }
 
   /** The workspace directory of node {@code id}. */
@@ -780,7 +769,7 @@ public final class RunStore implements Closeable {
     }
   }
 
-  private static void writeAtomically(Path target, String content) throws IOException {
+  static void writeAtomically(Path target, String content) throws IOException {
     Path parent = Objects.requireNonNull(target.toAbsolutePath().getParent());
     Path temp = Files.createTempFile(parent, "." + target.getFileName(), ".tmp");
     try {

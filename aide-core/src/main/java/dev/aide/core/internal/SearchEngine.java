@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
 public final class SearchEngine {
   private static final Logger log = LoggerFactory.getLogger(SearchEngine.class);
 
-  /** The least time between two refreshes of tree.html and report.md while the search runs. */
+  /** The least time between two rewrites of report.md and tree-meta.js while the search runs. */
   static final Duration REPORT_INTERVAL = Duration.ofSeconds(5);
 
   /** How long a cancelled search waits for its workers to wind down before leaving them. */
@@ -106,6 +106,7 @@ public final class SearchEngine {
   private final List<Thread> workers = new ArrayList<>();
   private final Streaks streaks = new Streaks();
   private final RunStore store;
+  private final ReportWriter reports;
   private final Prompts prompts;
   private final NodeRunner runner;
   private final long seed;
@@ -121,8 +122,6 @@ public final class SearchEngine {
   private long tokensSpent;
   private double costSpent;
   private int failuresInARow;
-  private long lastReportNanos;
-  private boolean reportedOnce;
 
   /**
    * Opens the run's output directory, resuming the run there if it holds one of the same task.
@@ -144,6 +143,7 @@ public final class SearchEngine {
     Long configured = config.seed();
     long newSeed = configured != null ? configured : ThreadLocalRandom.current().nextLong(1L << 31);
     this.store = RunStore.open(config.outputDir(), task, settings(newSeed), journalOpener);
+    this.reports = store.reportWriter(REPORT_INTERVAL, this::elapsed);
     try {
       Long stored = store.storedSeed();
       this.seed = configured != null ? configured : stored != null ? stored : newSeed;
@@ -220,6 +220,7 @@ public final class SearchEngine {
           config.workers(),
           seed,
           journal.size());
+      reports.start(journal.nodes()); // before any node is recorded; writes on its own thread
       synchronized (lock) {
         checkLimits(); // a resumed run may have spent a budget already
       }
@@ -238,22 +239,25 @@ public final class SearchEngine {
       runOnWorkers(Math.max(1, Math.min(config.workers(), stepsLeft)), false);
 
       Result result;
+      Throwable failure;
       synchronized (lock) {
         cancelled = true; // abandoned workers must not record anything after this
-        Throwable failure = fatal;
-        if (failure != null) {
-          writeReports(null, describe(failure));
-          throw new AideException(
-              "The search stopped: "
-                  + describe(failure)
-                  + ". The "
-                  + journal.size()
-                  + " finished node(s) are in "
-                  + config.outputDir().resolve(RunStore.JOURNAL_FILE)
-                  + "; fix the cause and run again with the same output directory to resume.",
-              failure,
-              failure instanceof AideException stopped ? stopped.stopReason() : null);
-        }
+        failure = fatal;
+      }
+      if (failure != null) {
+        reports.finish(null, describe(failure), elapsed()); // outside the lock: it waits
+        throw new AideException(
+            "The search stopped: "
+                + describe(failure)
+                + ". The "
+                + journal.size()
+                + " finished node(s) are in "
+                + config.outputDir().resolve(RunStore.JOURNAL_FILE)
+                + "; fix the cause and run again with the same output directory to resume.",
+            failure,
+            failure instanceof AideException stopped ? stopped.stopReason() : null);
+      }
+      synchronized (lock) {
         StopReason reason = stopReason != null ? stopReason : StopReason.STEPS_DONE;
         result =
             new Result(
@@ -262,15 +266,14 @@ public final class SearchEngine {
                 reason,
                 Duration.between(start, config.clock().instant()));
       }
-      synchronized (lock) {
-        writeReports(result.stopReason(), null);
-      }
+      reports.finish(result.stopReason(), null, elapsed());
       log.info("Search finished: {}", result);
       synchronized (lock) {
         emit(new SearchEvent.SearchFinished(result));
       }
       return result;
     } finally {
+      reports.stop(); // a no-op after finish; else (an Error escaped) the writer must not linger
       synchronized (lock) {
         store.close();
       }
@@ -596,25 +599,13 @@ public final class SearchEngine {
       }
       emit(new SearchEvent.NewBest(node, previousBest));
     }
-    if (!reportedOnce || System.nanoTime() - lastReportNanos >= REPORT_INTERVAL.toNanos()) {
-      writeReports(null, null);
-    }
+    reports.recorded(node); // queued: the report writer's thread writes it
     checkLimits();
   }
 
-  /**
-   * Writes tree.html and report.md; a failure to write them is logged, never fatal.
-   *
-   * @param failure what stopped the search when an error did, else null
-   */
-  private void writeReports(@Nullable StopReason reason, @Nullable String failure) {
-    reportedOnce = true;
-    lastReportNanos = System.nanoTime();
-    try {
-      store.writeReports(reason, failure, Duration.between(runStartedAt, config.clock().instant()));
-    } catch (RuntimeException e) {
-      log.warn("Could not write tree.html and report.md in {}", config.outputDir(), e);
-    }
+  /** The wall time of the search so far. */
+  private Duration elapsed() {
+    return Duration.between(runStartedAt, config.clock().instant());
   }
 
   private SearchState state() {

@@ -1,6 +1,5 @@
 package dev.aide.core.internal;
 
-import dev.aide.core.Direction;
 import dev.aide.core.Node;
 import dev.aide.core.Task;
 import dev.aide.core.exec.ExecutionResult;
@@ -10,48 +9,61 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Writes {@code tree.html}: one self-contained page that shows the solution tree of a run.
+ * The text of {@code tree.html} and of the data scripts it loads: the page that shows the solution
+ * tree of a run.
  *
- * <p>The page's HTML, CSS and script are the resource {@code tree.html} next to this class, read
- * once. The page needs no network: its CSS and script are inline and the run's data is embedded as
- * JSON in a {@code <script type="application/json" id="aide-data">} element, with every {@code <},
- * {@code >} and {@code &} written as a JSON escape so that no text from the LLM or a program's
- * output can end the script. The script puts that text into the page with {@code textContent} only.
+ * <p>The page is a static template (the resource {@code tree.html} next to this class), written
+ * once. Browsers let a {@code file://} page load scripts but not fetch files, so the run's data
+ * comes as scripts that call the page's {@code aide} object, one call per line:
  *
- * <p>The page shows the tree (good nodes green, buggy ones red, the best node and the path from its
- * draft to it in gold, a crossover's second parent as a dashed edge, the metric under each good
- * node), a chart of the best metric over the steps, and the details of the selected node: plan,
- * code, output, exit code, error, run time, review, metric, stage, failure and warnings. Opening
- * {@code tree.html#node=3} selects node 3.
+ * <ul>
+ *   <li>{@value #META_FILE}: {@code aide.meta({...})} with the task and when it was written, small
+ *       and rewritten whole;
+ *   <li>{@value #DATA_FILE}: {@code aide.node({...})} per node with what the tree and the chart
+ *       need (id, parents, step, stage, buggy, metric, a plan of at most {@value #SHORT_PLAN_CHARS}
+ *       characters), appended as nodes finish;
+ *   <li>{@value #DETAILS_DIR}{@code /<id / }{@value #CHUNK_NODES}{@code >.js}: {@code
+ *       aide.detail({...})} per node with its plan, code, output, review, failure, warnings, tokens
+ *       and times, appended too, loaded by the page only when a node of that chunk is selected.
+ * </ul>
  *
- * <p>The tree is laid out here: the drafts are children of a virtual root at depth 0, every other
- * node hangs under its first parent one level deeper, the leaves take consecutive horizontal slots
- * in depth-first order (children by id), and a node with children sits midway between its first and
- * last child. The script only scales those coordinates.
+ * <p>Every text is bounded: code, output (head and tail), plan, review and failure are cut to at
+ * most {@value #MAX_TEXT_CHARS} characters with a marker, so a line costs the same at any journal
+ * length. Each line is JSON in which every {@code <}, {@code >} and {@code &} is written as a JSON
+ * escape, so that no text from the LLM or a program's output can end a script; the page puts text
+ * into the document with {@code textContent} only and lays the tree out itself.
  *
- * <p>Safe to use from any thread: the template is read once and then shared.
+ * <p>Stateless and safe to use from any thread: the template is read once and then shared.
  */
 public final class TreeReport {
-  /** Program output longer than this is cut to its head and tail in the page. */
-  static final int MAX_OUTPUT_CHARS = 20_000;
+  /** The page's data script with the task; rewritten whole. */
+  static final String META_FILE = "tree-meta.js";
 
-  /** The id of the virtual root in the layout; node ids are never negative. */
-  static final int ROOT = -1;
+  /** The page's data script with one line per node; appended. */
+  static final String DATA_FILE = "tree-data.js";
 
-  private static final String DATA_PLACEHOLDER = "\"__AIDE_DATA__\"";
+  /** The directory of the scripts with the nodes' details, {@value #CHUNK_NODES} nodes each. */
+  static final String DETAILS_DIR = "tree-details";
 
-  /** The page without its data, a class-path resource next to this class. */
+  /** How many consecutive ids share one details script. */
+  static final int CHUNK_NODES = 100;
+
+  /** Code, output, plan, review and failure longer than this are cut in the details. */
+  static final int MAX_TEXT_CHARS = 20_000;
+
+  /** The plan in a node's line of {@value #DATA_FILE} is cut to this many characters. */
+  static final int SHORT_PLAN_CHARS = 160;
+
+  /** The first line of {@value #DATA_FILE}; a file that does not start with it is rebuilt. */
+  static final String DATA_HEADER = "aide.format(1);\n";
+
+  /** The page, a class-path resource next to this class. */
   static final String TEMPLATE_RESOURCE = "tree.html";
 
   private static volatile @Nullable String template;
@@ -59,110 +71,63 @@ public final class TreeReport {
   private TreeReport() {}
 
   /**
-   * Returns the page for the nodes of one run.
+   * Returns the page: static HTML, CSS and script that load the data scripts next to it.
    *
-   * @param task the run's task, shown in the page's header
-   * @param nodes the journal's nodes in the order they finished
-   * @param best the best node, normally {@link dev.aide.core.Journal#best()}; null when there is
-   *     none. The node with its id among {@code nodes} is shown; none when there is no such node.
-   * @param generatedAt when the page was written, shown in the header
    * @throws IllegalStateException when {@code tree.html} is missing from the class path
    */
-  public static String html(Task task, List<Node> nodes, @Nullable Node best, Instant generatedAt) {
+  public static String page() {
+    String t = template;
+    if (t == null) {
+      t = resource(TEMPLATE_RESOURCE);
+      template = t;
+    }
+    return t;
+  }
+
+  /** Returns the script {@value #META_FILE}: the task and when the data was written. */
+  public static String meta(Task task, Instant generatedAt, @Nullable String status) {
     Objects.requireNonNull(task, "task");
-    Objects.requireNonNull(nodes, "nodes");
     Objects.requireNonNull(generatedAt, "generatedAt");
-    String json = NodeJson.JSON.toJson(data(task, nodes, best, generatedAt));
-    return template().replace(DATA_PLACEHOLDER, scriptSafe(json));
-  }
-
-  /**
-   * Returns JSON text that can stand inside a script element: {@code <}, {@code >} and {@code &}
-   * only occur inside JSON strings, where their escapes mean the same.
-   */
-  static String scriptSafe(String json) {
-    return json.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029");
-  }
-
-  private static Map<String, Object> data(
-      Task task, List<Node> nodes, @Nullable Node best, Instant generatedAt) {
-    Map<Integer, Node> byId = new LinkedHashMap<>();
-    for (Node node : nodes) byId.putIfAbsent(node.id(), node);
-    Layout layout = layout(byId);
-
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("generatedAt", generatedAt.toString());
-    Map<String, Object> taskMap = new LinkedHashMap<>();
-    taskMap.put("goal", task.goal());
-    if (task.evaluation() != null) taskMap.put("evaluation", task.evaluation());
-    taskMap.put("language", task.language().name());
-    data.put("task", taskMap);
-
-    Node shownBest = best == null ? null : byId.get(best.id());
-    Direction direction = direction(nodes, shownBest);
-    if (direction != null) data.put("direction", direction.name());
-    if (shownBest != null) {
-      data.put("best", shownBest.id());
-      List<Integer> path = new ArrayList<>();
-      for (Node n : RunReport.lineage(nodes, shownBest)) path.add(n.id());
-      data.put("bestPath", path);
-    } else {
-      data.put("bestPath", List.of());
+    data.put("goal", Text.headAndTail(task.goal(), MAX_TEXT_CHARS));
+    if (task.evaluation() != null) {
+      data.put("evaluation", Text.headAndTail(task.evaluation(), MAX_TEXT_CHARS));
     }
-
-    Map<String, Object> layoutMap = new LinkedHashMap<>();
-    layoutMap.put("leaves", layout.leaves);
-    layoutMap.put("depth", layout.maxDepth);
-    layoutMap.put("rootX", layout.rootX);
-    data.put("layout", layoutMap);
-
-    List<Object> nodeList = new ArrayList<>();
-    for (Node node : byId.values()) nodeList.add(node(node, layout));
-    data.put("nodes", nodeList);
-
-    List<Object> progress = new ArrayList<>();
-    for (Node n : RunReport.newBests(nodes)) {
-      Map<String, Object> point = new LinkedHashMap<>();
-      point.put("step", n.step());
-      point.put("id", n.id());
-      point.put("metric", n.metric().value());
-      progress.add(point);
-    }
-    data.put("progress", progress);
-    return data;
+    data.put("language", task.language().name());
+    if (task.direction() != null) data.put("direction", task.direction().name());
+    if (status != null) data.put("status", Text.cut(status, 2000));
+    return "aide.meta(" + scriptSafe(NodeJson.JSON.toJson(data)) + ");\n";
   }
 
-  private static @Nullable Direction direction(List<Node> nodes, @Nullable Node best) {
-    if (best != null) return best.metric().direction();
-    for (Node node : nodes) {
-      if (!node.isBuggy()) return node.metric().direction();
-    }
-    return null;
-  }
-
-  private static Map<String, Object> node(Node node, Layout layout) {
+  /** Returns the node's line of {@value #DATA_FILE}, ending with a newline. */
+  public static String nodeLine(Node node) {
     Map<String, Object> map = new LinkedHashMap<>();
-    map.put("id", node.id());
+    map.put("id", node.id()); // first: RunStore finds the ids of a file by this prefix
     map.put("parents", node.parents());
     map.put("step", node.step());
     map.put("stage", node.stage().name());
     map.put("buggy", node.isBuggy());
     if (!node.metric().isWorst()) map.put("metric", node.metric().value());
-    map.put("x", layout.x.get(node.id()));
-    map.put("depth", layout.depth.get(node.id()));
-    map.put("plan", node.plan());
-    map.put("code", node.code());
+    map.put("direction", node.metric().direction().name());
+    map.put("plan", Text.abbreviate(node.plan().strip(), SHORT_PLAN_CHARS));
+    return "aide.node(" + scriptSafe(NodeJson.JSON.toJson(map)) + ");\n";
+  }
+
+  /** Returns the node's line of its details script, ending with a newline. */
+  public static String detailLine(Node node) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("id", node.id());
+    map.put("plan", Text.headAndTail(node.plan(), MAX_TEXT_CHARS));
+    map.put("code", Text.headAndTail(node.code(), MAX_TEXT_CHARS));
     ExecutionResult e = node.execution();
     if (e != null) {
-      map.put("execution", NodeJson.execution(e, Text.headAndTail(e.output(), MAX_OUTPUT_CHARS)));
+      map.put("execution", NodeJson.execution(e, Text.headAndTail(e.output(), MAX_TEXT_CHARS)));
     }
-    map.put("analysis", node.analysis());
-    if (node.failure() != null) map.put("failure", node.failure());
-    map.put("warnings", node.warnings());
+    map.put("analysis", Text.headAndTail(node.analysis(), MAX_TEXT_CHARS));
+    String failure = node.failure();
+    if (failure != null) map.put("failure", Text.headAndTail(failure, MAX_TEXT_CHARS));
+    map.put("warnings", node.warnings().stream().map(w -> Text.cut(w, 2000)).limit(50).toList());
     map.put("debugDepth", node.debugDepth());
     map.put("usage", NodeJson.usage(node.usage()));
     map.put("cost", node.cost());
@@ -170,87 +135,25 @@ public final class TreeReport {
     map.put("finishedAt", node.finishedAt().toString());
     Duration took = Duration.between(node.startedAt(), node.finishedAt());
     map.put("durationMillis", Math.max(0, took.toMillis()));
-    return map;
+    return "aide.detail(" + scriptSafe(NodeJson.JSON.toJson(map)) + ");\n";
   }
 
-  /** Where the nodes sit: x in leaf slots, depth in levels below the virtual root. */
-  static final class Layout {
-    final Map<Integer, Double> x = new HashMap<>();
-    final Map<Integer, Integer> depth = new HashMap<>();
-    double rootX;
-    int leaves;
-    int maxDepth;
+  /** The details script of node {@code id}, relative to the run directory. */
+  public static String detailsFile(int id) {
+    return DETAILS_DIR + "/" + Math.floorDiv(id, CHUNK_NODES) + ".js";
   }
 
   /**
-   * Lays the nodes out as a tree under their first parents. A node whose first parent is not among
-   * the nodes (or that sits on a cycle of parents, which a journal never holds) hangs under the
-   * virtual root like a draft.
+   * Returns JSON text that can stand inside a script: {@code <}, {@code >} and {@code &} only occur
+   * inside JSON strings, where their escapes mean the same; so do the line separators that end a
+   * line in JavaScript.
    */
-  static Layout layout(Map<Integer, Node> byId) {
-    Map<Integer, List<Integer>> kids = new HashMap<>();
-    List<Integer> starts = new ArrayList<>();
-    for (Node node : byId.values()) {
-      Integer parent = node.parentId();
-      if (parent == null || !byId.containsKey(parent)) {
-        starts.add(node.id());
-      } else {
-        kids.computeIfAbsent(parent, k -> new ArrayList<>()).add(node.id());
-      }
-    }
-    starts.sort(null);
-    for (List<Integer> list : kids.values()) list.sort(null);
-    for (Node node : byId.values()) starts.add(node.id()); // reached already, unless on a cycle
-
-    Layout layout = new Layout();
-    Map<Integer, List<Integer>> treeKids = new HashMap<>();
-    List<Integer> preorder = new ArrayList<>();
-    Deque<int[]> stack = new ArrayDeque<>(); // {id, depth, parent}
-    for (int start : starts) {
-      if (layout.depth.containsKey(start)) continue;
-      stack.push(new int[] {start, 1, ROOT});
-      while (!stack.isEmpty()) {
-        int[] top = stack.pop();
-        int id = top[0];
-        if (layout.depth.containsKey(id)) continue;
-        layout.depth.put(id, top[1]);
-        layout.maxDepth = Math.max(layout.maxDepth, top[1]);
-        treeKids.computeIfAbsent(top[2], k -> new ArrayList<>()).add(id);
-        preorder.add(id);
-        List<Integer> children = kids.getOrDefault(id, List.of());
-        for (int i = children.size() - 1; i >= 0; i--) {
-          stack.push(new int[] {children.get(i), top[1] + 1, id});
-        }
-      }
-    }
-    for (int id : preorder) {
-      if (!treeKids.containsKey(id)) layout.x.put(id, (double) layout.leaves++);
-    }
-    for (int i = preorder.size() - 1; i >= 0; i--) {
-      int id = preorder.get(i);
-      List<Integer> children = treeKids.get(id);
-      if (children != null) layout.x.put(id, midpoint(layout, children));
-    }
-    List<Integer> tops = treeKids.get(ROOT);
-    layout.rootX = tops == null ? 0 : midpoint(layout, tops);
-    return layout;
-  }
-
-  private static double midpoint(Layout layout, List<Integer> children) {
-    return (layout.x.get(children.get(0)) + layout.x.get(children.get(children.size() - 1))) / 2;
-  }
-
-  /**
-   * Returns the page's HTML, CSS and script, with {@link #DATA_PLACEHOLDER} where the data goes,
-   * read from the class path on first use.
-   */
-  private static String template() {
-    String t = template;
-    if (t == null) {
-      t = resource(TEMPLATE_RESOURCE);
-      template = t;
-    }
-    return t;
+  static String scriptSafe(String json) {
+    return json.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029");
   }
 
   /**

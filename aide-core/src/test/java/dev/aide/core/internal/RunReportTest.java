@@ -15,11 +15,7 @@ class RunReportTest {
   private final Journal journal = ReportFixtures.journal();
   private final String report =
       RunReport.markdown(
-          ReportFixtures.TASK,
-          journal.nodes(),
-          journal.best(),
-          StopReason.STEPS_DONE,
-          Duration.ofMinutes(10));
+          ReportFixtures.TASK, journal.nodes(), StopReason.STEPS_DONE, Duration.ofMinutes(10));
 
   @Test
   void statesTheTaskAndHowItIsScored() {
@@ -124,8 +120,7 @@ class RunReportTest {
             "- **Stopped:** the journal reached the number of steps the search was given"
                 + " (`STEPS_DONE`)\n");
     String running =
-        RunReport.markdown(
-            ReportFixtures.TASK, journal.nodes(), journal.best(), null, Duration.ofSeconds(5));
+        RunReport.markdown(ReportFixtures.TASK, journal.nodes(), null, Duration.ofSeconds(5));
     assertThat(running).contains("- **Stopped:** not yet; the search was still running");
   }
 
@@ -142,7 +137,7 @@ class RunReportTest {
     List<Node> nodes = ReportFixtures.minimizingDrafts(5.0, 3.0, 4.0, 2.5);
     Task task = ReportFixtures.TASK.newBuilder().direction(Direction.MINIMIZE).build();
 
-    String md = RunReport.markdown(task, nodes, nodes.get(3), StopReason.CANCELLED, Duration.ZERO);
+    String md = RunReport.markdown(task, nodes, StopReason.CANCELLED, Duration.ZERO);
 
     assertThat(md)
         .contains("- **Direction:** lower is better (set by the task)\n")
@@ -159,7 +154,7 @@ class RunReportTest {
   void reportsARunWithNoNodes() {
     String md =
         RunReport.markdown(
-            ReportFixtures.TASK, List.of(), null, StopReason.CANCELLED, Duration.ofMillis(250));
+            ReportFixtures.TASK, List.of(), StopReason.CANCELLED, Duration.ofMillis(250));
 
     assertThat(md)
         .contains("- **Best metric:** none; no node finished\n")
@@ -180,7 +175,7 @@ class RunReportTest {
 
     String md =
         RunReport.markdown(
-            ReportFixtures.TASK, nodes, null, StopReason.TOO_MANY_FAILURES, Duration.ofHours(2));
+            ReportFixtures.TASK, nodes, StopReason.TOO_MANY_FAILURES, Duration.ofHours(2));
 
     assertThat(md)
         .contains("- **Best metric:** none; no node ran cleanly with a metric (3 buggy)\n")
