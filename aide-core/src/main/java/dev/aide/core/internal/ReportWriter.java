@@ -56,6 +56,9 @@ final class ReportWriter {
   /** How long {@link #finish} waits for the writer thread before writing on its own thread. */
   static final Duration FINISH_TIMEOUT = Duration.ofMinutes(5);
 
+  /** How many nodes whose lines failed to be written are kept to be tried again. */
+  static final int MAX_UNWRITTEN = 1000;
+
   private static final Pattern NODE_ID = Pattern.compile("^aide\\.node\\(\\{\"id\":(-?\\d+),");
 
   private record Finish(
@@ -71,6 +74,7 @@ final class ReportWriter {
   private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final RunReport report;
   private final Map<Path, Long> goodLength = new HashMap<>();
+  private final List<Node> unwritten = new ArrayList<>();
   private @Nullable Thread thread;
   private boolean dirty = true;
   private long lastSummaryNanos;
@@ -207,31 +211,37 @@ final class ReportWriter {
     return finish;
   }
 
-  /** Adds the nodes to report.md's aggregates and appends the new ones' lines to the page data. */
+  /**
+   * Adds the nodes to report.md's aggregates and appends the new ones' lines to the page data;
+   * nodes whose lines could not be written are tried again with the next ones (at most {@value
+   * #MAX_UNWRITTEN} of them).
+   */
   private void append(List<Node> nodes) {
-    if (nodes.isEmpty()) return;
+    List<Node> batch = new ArrayList<>(unwritten);
+    for (Node node : nodes) {
+      if (report.add(node)) batch.add(node);
+    }
+    if (batch.isEmpty()) return;
+    dirty = true;
     Map<String, StringBuilder> details = new LinkedHashMap<>();
     StringBuilder data = new StringBuilder();
-    for (Node node : nodes) {
-      if (!report.add(node)) continue;
-      dirty = true;
+    for (Node node : batch) {
       details
           .computeIfAbsent(TreeReport.detailsFile(node.id()), k -> new StringBuilder())
           .append(TreeReport.detailLine(node));
       data.append(TreeReport.nodeLine(node));
     }
-    writeLines(details, data);
-  }
-
-  private void writeLines(Map<String, StringBuilder> details, CharSequence data) {
+    unwritten.clear();
     try {
       // The details first, so that a node the tree shows has its details on disk.
       for (Map.Entry<String, StringBuilder> e : details.entrySet()) {
         appendTo(dir.resolve(e.getKey()), e.getValue());
       }
-      if (data.length() > 0) appendTo(dir.resolve(TreeReport.DATA_FILE), data);
+      appendTo(dir.resolve(TreeReport.DATA_FILE), data);
     } catch (IOException | RuntimeException e) {
       failed("append to the data of tree.html", e);
+      int keep = Math.min(batch.size(), MAX_UNWRITTEN);
+      unwritten.addAll(batch.subList(batch.size() - keep, batch.size()));
     }
   }
 
@@ -315,7 +325,9 @@ final class ReportWriter {
       Long known = goodLength.get(file);
       long start = known != null ? known : completeLength(channel);
       if (channel.size() != start) channel.truncate(start);
-      ByteBuffer buffer = StandardCharsets.UTF_8.encode(text.toString());
+      boolean header = start == 0 && file.endsWith(TreeReport.DATA_FILE);
+      ByteBuffer buffer =
+          StandardCharsets.UTF_8.encode((header ? TreeReport.DATA_HEADER : "") + text);
       long end = start + buffer.remaining();
       long at = start;
       while (buffer.hasRemaining()) at += channel.write(buffer, at);

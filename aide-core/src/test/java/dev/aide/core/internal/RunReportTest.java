@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.aide.core.Direction;
 import dev.aide.core.Journal;
 import dev.aide.core.Node;
+import dev.aide.core.Stage;
 import dev.aide.core.StopReason;
 import dev.aide.core.Task;
 import java.time.Duration;
@@ -183,6 +184,56 @@ class RunReportTest {
         .contains("| Wall time of the search | 2 h 00 min |\n")
         .contains("## Why nodes were buggy")
         .doesNotContain("## How the best improved", "## Top attempts", "**Lineage:**");
+  }
+
+  @Test
+  void staysTheSameSizeAtAnyJournalLength() {
+    RunReport incremental = new RunReport(ReportFixtures.TASK);
+    int sizeAt1000 = 0;
+    for (int id = 0; id < 20_000; id++) {
+      Node node =
+          id % 2 == 0
+              ? ReportFixtures.good(
+                  id, id == 0 ? Stage.DRAFT : Stage.IMPROVE, parents(id), id, "plan " + id)
+              : ReportFixtures.buggy(id, Stage.DEBUG, List.of(id - 1), "fix", null)
+                  .newBuilder()
+                  .failure("failure number " + id)
+                  .build();
+      incremental.add(node);
+      if (id == 999) sizeAt1000 = incremental.markdown(null, null, Duration.ZERO).length();
+    }
+
+    String md = incremental.markdown(StopReason.STEPS_DONE, null, Duration.ZERO);
+
+    assertThat(md.length()).isLessThan(sizeAt1000 + 2_000).isLessThan(40_000);
+    assertThat(md)
+        .contains("- **Nodes:** 20000 finished, 10000 good, 10000 buggy\n")
+        .contains("- **Best metric:** 19998 (higher is better), node 19998 (IMPROVE, step 19998)")
+        .contains("… 9970 more nodes …")
+        .contains("The last " + RunReport.PROGRESS_ROWS + " of 10000 improvements.");
+    assertThat(section(md, "How the best improved").lines().filter(l -> l.startsWith("| ")))
+        .hasSize(RunReport.PROGRESS_ROWS + 1);
+    assertThat(section(md, "Why nodes were buggy").lines().filter(l -> l.startsWith("| ")))
+        .hasSize(RunReport.MAX_REASONS + 2)
+        .anyMatch(l -> l.startsWith("| other reasons | " + (10_000 - RunReport.MAX_REASONS)));
+  }
+
+  @Test
+  void aNodeAddedTwiceCountsOnce() {
+    RunReport twice = new RunReport(ReportFixtures.TASK);
+    for (Node node : journal.nodes()) twice.add(node);
+
+    assertThat(twice.add(journal.nodes().get(3))).isFalse();
+    assertThat(twice.markdown(StopReason.STEPS_DONE, null, Duration.ofMinutes(10)))
+        .isEqualTo(report);
+  }
+
+  /**
+   * In the chain of {@link #staysTheSameSizeAtAnyJournalLength}: each good node improves the one
+   * two before.
+   */
+  private static List<Integer> parents(int id) {
+    return id == 0 ? List.of() : List.of(id - 2);
   }
 
   /** The body of the section headed {@code ## title}, up to the next blank line. */
