@@ -1,6 +1,7 @@
 package dev.aide.core;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -8,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,8 +21,9 @@ import org.jspecify.annotations.Nullable;
  * and the good nodes, the best node, and a node's children. Each answer is a snapshot that later
  * additions do not change, and every query costs at most time proportional to its answer: the
  * counts ({@link #goodCount()}, {@link #buggyCount()}, ...) cost the same at any length, and so do
- * {@link #best(int)} and {@link #lastGood(int)}, which a policy or a prompt that shows a few nodes
- * should prefer to copying a whole list.
+ * {@link #best(int)}, {@link #lastGood(int)} and {@link #randomBuggyLeaf}, which a policy or a
+ * prompt that shows a few nodes should prefer to copying a whole list. Adding a node costs time
+ * proportional to the logarithm of the journal's size (amortised).
  *
  * <p>The journal a search hands out, through {@link Search#journal()}, {@link Result#journal()} and
  * a policy's {@link dev.aide.core.search.SearchState#journal()}, is a {@linkplain #readOnlyView()
@@ -148,6 +152,25 @@ public final class Journal {
     }
   }
 
+  /**
+   * Picks, uniformly at random, a buggy leaf whose {@linkplain Node#debugDepth() debug depth} is
+   * below {@code belowDepth} and whose id is not in {@code excluded} (e.g. the nodes being debugged
+   * now); null when there is none. It draws exactly what {@code
+   * candidates.get(random.nextInt(candidates.size()))} draws from the list of those leaves in the
+   * order they finished (one {@code nextInt} call, none when there is no candidate), without
+   * building the list: it costs time proportional to the number of distinct debug depths below
+   * {@code belowDepth} and the size of {@code excluded} times the logarithm of the journal's size,
+   * so a policy can call it at every step.
+   */
+  public @Nullable Node randomBuggyLeaf(
+      int belowDepth, Set<Integer> excluded, RandomGenerator random) {
+    Objects.requireNonNull(excluded, "excluded");
+    Objects.requireNonNull(random, "random");
+    synchronized (tree) {
+      return tree.randomBuggyLeaf(belowDepth, excluded, random);
+    }
+  }
+
   /** How many nodes ran cleanly and have a metric; {@code goodNodes().size()} without the copy. */
   public int goodCount() {
     synchronized (tree) {
@@ -264,9 +287,65 @@ public final class Journal {
     final List<Node> good = new ArrayList<>();
     final List<Node> buggy = new ArrayList<>();
     final Set<Node> buggyLeaves = new LinkedHashSet<>();
+
+    /** The buggy leaves by debug depth, as counts over positions in {@link #nodes}. */
+    final TreeMap<Integer, Counts> leavesByDepth = new TreeMap<>();
+
+    /** The position in {@link #nodes} of each node, by id. */
+    final Map<Integer, Integer> positionOf = new HashMap<>();
+
+    int capacity = 64; // of every Counts: a power of two above nodes.size()
     final TreeSet<Ranked> ranking = new TreeSet<>(Ranked.BEST_FIRST);
     @Nullable Node best;
     int maxId = -1;
+
+    @Nullable Node randomBuggyLeaf(int belowDepth, Set<Integer> excluded, RandomGenerator random) {
+      List<Counts> depths = List.copyOf(leavesByDepth.headMap(belowDepth, false).values());
+      int total = 0;
+      for (Counts counts : depths) total += counts.total();
+      // The excluded candidates' positions, in finishing order.
+      List<Integer> skipped = new ArrayList<>();
+      for (int id : excluded) {
+        Node node = byId.get(id);
+        if (node != null && node.debugDepth() < belowDepth && buggyLeaves.contains(node)) {
+          skipped.add(positionOf.get(id));
+        }
+      }
+      if (total - skipped.size() <= 0) return null;
+      skipped.sort(null);
+      // The rank-th candidate of the list without the excluded ones is the k-th of the whole list,
+      // where k counts the excluded ones at or before it as well.
+      int k = random.nextInt(total - skipped.size());
+      for (int position : skipped) {
+        if (rankOf(depths, position) <= k) k++;
+        else break;
+      }
+      return nodes.get(select(depths, k));
+    }
+
+    /** How many candidates come before {@code position}. */
+    private static int rankOf(List<Counts> depths, int position) {
+      int rank = 0;
+      for (Counts counts : depths) rank += counts.before(position);
+      return rank;
+    }
+
+    /** The position of the k-th candidate (from 0), over all depths. */
+    private int select(List<Counts> depths, int k) {
+      int position = 0; // one past the candidates passed so far, as a Fenwick index
+      int remaining = k + 1;
+      for (int step = capacity; step > 0; step >>= 1) {
+        int next = position + step;
+        if (next > capacity) continue;
+        int sum = 0;
+        for (Counts counts : depths) sum += counts.tree[next];
+        if (sum < remaining) {
+          position = next;
+          remaining -= sum;
+        }
+      }
+      return position; // Fenwick index position + 1 holds it: the 0-based position is position
+    }
 
     synchronized void add(Node node) {
       if (byId.containsKey(node.id())) {
@@ -282,22 +361,73 @@ public final class Journal {
                 + " but the journal's good nodes are scored to "
                 + b.metric().direction());
       }
+      if (nodes.size() == capacity) {
+        capacity *= 2;
+        for (Counts counts : leavesByDepth.values()) counts.grow(capacity);
+      }
+      positionOf.put(node.id(), nodes.size());
       nodes.add(node);
       byId.put(node.id(), node);
       maxId = Math.max(maxId, node.id());
       for (int parent : node.parents()) {
         children.computeIfAbsent(parent, k -> new ArrayList<>()).add(node);
         Node parentNode = byId.get(parent);
-        if (parentNode != null) buggyLeaves.remove(parentNode);
+        if (parentNode != null && buggyLeaves.remove(parentNode)) {
+          leavesByDepth.get(parentNode.debugDepth()).add(positionOf.get(parent), -1);
+        }
       }
       if (node.stage() == Stage.DRAFT) drafts.add(node);
       if (node.isBuggy()) {
         buggy.add(node);
-        if (!children.containsKey(node.id())) buggyLeaves.add(node);
+        if (!children.containsKey(node.id())) {
+          buggyLeaves.add(node);
+          leavesByDepth
+              .computeIfAbsent(node.debugDepth(), d -> new Counts(capacity))
+              .add(nodes.size() - 1, 1);
+        }
       } else {
         ranking.add(new Ranked(node, good.size()));
         good.add(node);
         if (b == null || node.metric().isBetterThan(b.metric())) best = node;
+      }
+    }
+  }
+
+  /** A Fenwick tree of 0/1 counts over the positions of a journal's nodes. */
+  private static final class Counts {
+    int[] tree; // 1-based
+    final BitSet marked = new BitSet();
+    int total;
+
+    Counts(int capacity) {
+      tree = new int[capacity + 1];
+    }
+
+    int total() {
+      return total;
+    }
+
+    void add(int position, int delta) {
+      if (delta > 0) marked.set(position);
+      else marked.clear(position);
+      total += delta;
+      for (int i = position + 1; i < tree.length; i += i & -i) tree[i] += delta;
+    }
+
+    /** How many marked positions are below {@code position}. */
+    int before(int position) {
+      int sum = 0;
+      for (int i = position; i > 0; i -= i & -i) sum += tree[i];
+      return sum;
+    }
+
+    /** Rebuilds the tree for a larger capacity, in time proportional to it. */
+    void grow(int capacity) {
+      tree = new int[capacity + 1];
+      for (int p = marked.nextSetBit(0); p >= 0; p = marked.nextSetBit(p + 1)) tree[p + 1] = 1;
+      for (int i = 1; i <= capacity; i++) {
+        int parent = i + (i & -i);
+        if (parent <= capacity) tree[parent] += tree[i];
       }
     }
   }

@@ -352,6 +352,56 @@ class JournalTest {
   }
 
   @Test
+  void randomBuggyLeafDrawsWhatPickingFromTheListOfCandidatesDraws() {
+    java.util.Random random = new java.util.Random(5);
+    Journal journal = new Journal();
+    List<Node> added = new ArrayList<>();
+    // Ids are not positions (nodes finish out of order), chains of debugs reach depth 4, and the
+    // journal grows past the index's first capacities.
+    for (int i = 0; i < 1_500; i++) {
+      int id = 3 * i + random.nextInt(3);
+      Node node;
+      List<Node> leaves = journal.buggyLeaves();
+      if (!leaves.isEmpty() && random.nextInt(3) == 0) {
+        Node parent = leaves.get(random.nextInt(leaves.size()));
+        int depth = Math.min(parent.debugDepth() + 1, 4);
+        node =
+            random.nextBoolean()
+                ? buggyDebug(id, parent.id(), depth)
+                : goodDebug(id, parent.id(), depth, random.nextInt(10));
+      } else if (!added.isEmpty() && random.nextInt(4) == 0) {
+        node =
+            dev.aide.core.search.TestJournals.buggyImprove(
+                id, added.get(random.nextInt(added.size())).id());
+      } else {
+        node = random.nextBoolean() ? buggyDraft(id) : goodDraft(id, random.nextInt(10));
+      }
+      journal.add(node);
+      added.add(node);
+      if (i % 7 != 0) continue;
+
+      for (int below = 0; below <= 5; below++) {
+        java.util.Set<Integer> excluded = new java.util.HashSet<>();
+        for (int e = random.nextInt(4); e > 0; e--) {
+          excluded.add(added.get(random.nextInt(added.size())).id());
+        }
+        List<Node> candidates = new ArrayList<>();
+        for (Node leaf : journal.buggyLeaves()) {
+          if (leaf.debugDepth() < below && !excluded.contains(leaf.id())) candidates.add(leaf);
+        }
+        long seed = random.nextLong();
+        java.util.Random expected = new java.util.Random(seed);
+        Node want =
+            candidates.isEmpty() ? null : candidates.get(expected.nextInt(candidates.size()));
+
+        assertThat(journal.randomBuggyLeaf(below, excluded, new java.util.Random(seed)))
+            .as("step %d, below %d, excluding %s", i, below, excluded)
+            .isSameAs(want);
+      }
+    }
+  }
+
+  @Test
   void bestAndLastGoodAgreeWithSortingTheGoodNodes() {
     java.util.Random random = new java.util.Random(11);
     Journal journal = new Journal();

@@ -2,9 +2,6 @@ package dev.aide.core.search;
 
 import dev.aide.core.Journal;
 import dev.aide.core.Node;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
 
 /**
  * The greedy policy of the AIDE paper and its reference agent.
@@ -62,16 +59,8 @@ public final class GreedyPolicy implements SearchPolicy {
     }
 
     if (state.random().nextDouble() < debugProb) {
-      Set<Integer> beingDebugged = inFlight.debugged();
-      List<Node> debuggable = new ArrayList<>();
-      for (Node node : journal.buggyLeaves()) {
-        if (node.debugDepth() < maxDebugDepth && !beingDebugged.contains(node.id())) {
-          debuggable.add(node);
-        }
-      }
-      if (!debuggable.isEmpty()) {
-        return Action.debug(debuggable.get(state.random().nextInt(debuggable.size())));
-      }
+      Node buggy = journal.randomBuggyLeaf(maxDebugDepth, inFlight.debugged(), state.random());
+      if (buggy != null) return Action.debug(buggy);
     }
 
     Node best = journal.best();
