@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * blocks are. Blocks of other languages (a {@code bash} block with install commands, say) are never
  * taken as code. A block left open at the end of the answer counts as a block.
  */
-public final class CodeBlocks {
+final class CodeBlocks {
   /**
    * The parts of an answer.
    *

@@ -65,7 +65,7 @@ import java.util.Objects;
  *
  * <p>The class is stateless, so it is safe to call from several threads at once.
  */
-public final class DataOverview {
+final class DataOverview {
   /** The length limit used for prompts unless configured otherwise. */
   public static final int DEFAULT_MAX_CHARS = 6_000;
 

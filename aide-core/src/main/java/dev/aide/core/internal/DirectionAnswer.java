@@ -16,7 +16,7 @@ import java.util.Map;
  * @param lowerIsBetter whether a lower metric is better
  * @param reason the reviewer's reason, as given
  */
-public record DirectionAnswer(boolean lowerIsBetter, String reason) {
+record DirectionAnswer(boolean lowerIsBetter, String reason) {
 
   /** The function the reviewer is asked to call. */
   public static final String TOOL_NAME = ReviewProtocol.DIRECTION_TOOL;

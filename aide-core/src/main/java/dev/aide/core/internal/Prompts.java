@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * task, memory of earlier attempts, previous code and its output where relevant, response format,
  * solution and implementation guidelines, environment and data overview. Immutable; safe to share.
  */
-public final class Prompts {
+final class Prompts {
   /** The most characters of a run's output shown in a prompt: its head and its tail. */
   static final int MAX_OUTPUT_CHARS = 5_000;
 

@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  *     the value was not a finite number
  * @param lowerIsBetter whether a lower metric is better; null when not given
  */
-public record Review(
+record Review(
     boolean isBug, String summary, @Nullable Double metric, @Nullable Boolean lowerIsBetter) {
 
   /** The function the reviewer is asked to call. */

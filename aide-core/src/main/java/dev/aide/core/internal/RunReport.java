@@ -45,7 +45,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Not safe to share: one thread adds and writes (the report writer).
  */
-public final class RunReport {
+final class RunReport {
   /** How many good nodes the report lists with their plans. */
   static final int TOP_ATTEMPTS = 5;
 

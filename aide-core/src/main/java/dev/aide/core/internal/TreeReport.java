@@ -41,7 +41,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Stateless and safe to use from any thread: the template is read once and then shared.
  */
-public final class TreeReport {
+final class TreeReport {
   /** The page's data script with the task; rewritten whole. */
   static final String META_FILE = "tree-meta.js";
 
