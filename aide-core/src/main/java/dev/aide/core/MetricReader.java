@@ -85,7 +85,7 @@ public interface MetricReader {
                 + Pattern.quote(name)
                 + "\\s*[:=]\\s*([-+]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][-+]?\\d+)?)\\s*$",
             Pattern.MULTILINE | Pattern.CASE_INSENSITIVE);
-    return new MetricReader() {
+    return new BuiltInMetricReader() {
       @Override
       public OptionalDouble read(String output) {
         Matcher m = pattern.matcher(output);
@@ -103,21 +103,6 @@ public interface MetricReader {
       public String spec() {
         return "line(" + name + ")";
       }
-
-      @Override
-      public boolean equals(@Nullable Object o) {
-        return o instanceof MetricReader other && spec().equals(other.spec());
-      }
-
-      @Override
-      public int hashCode() {
-        return spec().hashCode();
-      }
-
-      @Override
-      public String toString() {
-        return spec();
-      }
     };
   }
 
@@ -129,7 +114,7 @@ public interface MetricReader {
     Objects.requireNonNull(field, "field");
     if (field.isBlank()) throw new IllegalArgumentException("field must not be blank");
     JsonAdapter<Object> json = new Moshi.Builder().build().adapter(Object.class).lenient();
-    return new MetricReader() {
+    return new BuiltInMetricReader() {
       @Override
       public OptionalDouble read(String output) {
         OptionalDouble last = OptionalDouble.empty();
@@ -156,21 +141,6 @@ public interface MetricReader {
       @Override
       public String spec() {
         return "jsonField(" + field + ")";
-      }
-
-      @Override
-      public boolean equals(@Nullable Object o) {
-        return o instanceof MetricReader other && spec().equals(other.spec());
-      }
-
-      @Override
-      public int hashCode() {
-        return spec().hashCode();
-      }
-
-      @Override
-      public String toString() {
-        return spec();
       }
     };
   }

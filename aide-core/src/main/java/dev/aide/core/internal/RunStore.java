@@ -686,12 +686,7 @@ public final class RunStore implements Closeable {
           pending.reset();
           String line = new String(bytes, StandardCharsets.UTF_8);
           if (!line.isBlank()) {
-            long offset = lineStart;
-            try {
-              addLine(journal, line, number, node -> lines.back(node, offset, bytes.length));
-            } catch (IllegalArgumentException e) {
-              log.warn("{}; skipping the line ({})", e.getMessage(), file);
-            }
+            addOrSkip(journal, line, number, lines, lineStart, bytes.length);
           }
           lineStart = position + i + 1;
           from = i + 1;
@@ -712,12 +707,7 @@ public final class RunStore implements Closeable {
     }
     if (!repair) {
       if (last != null) {
-        long offset = lineStart;
-        try {
-          addLine(journal, tail, number, node -> lines.back(node, offset, bytes.length));
-        } catch (IllegalArgumentException e) {
-          log.warn("{}; skipping the line ({})", e.getMessage(), file);
-        }
+        addOrSkip(journal, tail, number, lines, lineStart, bytes.length);
       } else {
         log.warn("Skipping the unfinished last line of {} (line {})", file, number);
       }
@@ -728,12 +718,7 @@ public final class RunStore implements Closeable {
         channel.position(position);
         ByteBuffer newline = ByteBuffer.wrap(new byte[] {'\n'});
         while (newline.hasRemaining()) channel.write(newline);
-        long offset = lineStart;
-        try {
-          addLine(journal, tail, number, node -> lines.back(node, offset, bytes.length));
-        } catch (IllegalArgumentException e) {
-          log.warn("{}; skipping the line ({})", e.getMessage(), file);
-        }
+        addOrSkip(journal, tail, number, lines, lineStart, bytes.length);
       } else {
         log.warn(
             "Skipping the torn last line of {} (line {}, {} bytes): the process stopped while"
@@ -743,6 +728,19 @@ public final class RunStore implements Closeable {
             bytes.length);
         channel.truncate(lineStart);
       }
+    }
+  }
+
+  /**
+   * Adds the node of line {@code number}, which starts at byte {@code offset} and is {@code length}
+   * bytes long, backed by {@code lines}; an unreadable or refused line is skipped with a warning.
+   */
+  private static void addOrSkip(
+      Journal journal, String line, int number, JournalFile lines, long offset, int length) {
+    try {
+      addLine(journal, line, number, node -> lines.back(node, offset, length));
+    } catch (IllegalArgumentException e) {
+      log.warn("{}; skipping the line ({})", e.getMessage(), lines.file());
     }
   }
 
