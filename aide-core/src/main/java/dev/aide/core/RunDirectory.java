@@ -268,10 +268,10 @@ public final class RunDirectory {
 
   /**
    * Returns a builder preset to resume this run: its output directory, task, models, limits, steps,
-   * workers, seed, prices, properties, and its policy when it is a built-in one with its default
-   * settings (a policy of other settings, or of your own, is not recorded in a form that can be
-   * rebuilt: pass it again with {@link Aide.Builder#policy}). The caller gives an LLM client and an
-   * executor (else they are found through {@link java.util.ServiceLoader}, with the recorded
+   * workers, seed, prices, properties, and its policy when it is a built-in one, with all its
+   * settings ({@link SearchPolicies#parse}; a policy of your own is recorded only by its {@code
+   * toString()}: pass it again with {@link Aide.Builder#policy}). The caller gives an LLM client
+   * and an executor (else they are found through {@link java.util.ServiceLoader}, with the recorded
    * models), may change any setting, and runs with {@link Aide#run()}.
    */
   public Aide.Builder resume() {
@@ -307,11 +307,12 @@ public final class RunDirectory {
   }
 
   private static @Nullable SearchPolicy builtInPolicy(String description) {
-    for (SearchPolicy policy :
-        List.of(SearchPolicies.greedy(), SearchPolicies.mcts(), SearchPolicies.evolutionary())) {
-      if (policy.toString().equals(description)) return policy;
+    try {
+      return SearchPolicies.parse(description);
+    } catch (IllegalArgumentException e) {
+      log.warn("{}", e.getMessage());
+      return null;
     }
-    return null;
   }
 
   private static Task task(Fields t, @Nullable MetricReader reader) {

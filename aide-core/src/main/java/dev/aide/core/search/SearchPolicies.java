@@ -1,9 +1,17 @@
 package dev.aide.core.search;
 
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
 /**
- * The built-in search policies. *
+ * The built-in search policies.
  *
- * <p>Each call returns a new policy; the class holds no state.
+ * <p>Each call returns a new policy; the class holds no state. A built-in policy's {@code
+ * toString()} is its description, e.g. {@code GreedyPolicy{numDrafts=5, debugProb=0.5,
+ * maxDebugDepth=3}}, which {@code run.json} records and {@link #parse} turns back into an equal
+ * policy.
  */
 public final class SearchPolicies {
   private SearchPolicies() {}
@@ -32,5 +40,119 @@ public final class SearchPolicies {
    */
   public static SearchPolicy evolutionary() {
     return EvolutionaryPolicy.builder().build();
+  }
+
+  /**
+   * Rebuilds a built-in policy, with all its settings, from its description (its {@code
+   * toString()}); returns null when {@code description} is not that of a built-in policy, e.g. a
+   * policy of your own.
+   *
+   * @throws IllegalArgumentException if it names a built-in policy but a setting is unknown,
+   *     missing its value, or invalid for that policy
+   */
+  public static @Nullable SearchPolicy parse(String description) {
+    int open = description.indexOf('{');
+    if (open < 0 || !description.endsWith("}")) return null;
+    String name = description.substring(0, open);
+    Map<String, String> settings = settings(description, open);
+    switch (name) {
+      case "GreedyPolicy":
+        {
+          GreedyPolicy.Builder b = GreedyPolicy.builder();
+          Settings s = new Settings(description, settings);
+          s.integer("numDrafts", b::numDrafts);
+          s.decimal("debugProb", b::debugProb);
+          s.integer("maxDebugDepth", b::maxDebugDepth);
+          s.checkAllUsed();
+          return b.build();
+        }
+      case "MctsPolicy":
+        {
+          MctsPolicy.Builder b = MctsPolicy.builder();
+          Settings s = new Settings(description, settings);
+          s.decimal("uctC", b::uctC);
+          s.integer("numChildren", b::numChildren);
+          s.integer("debugAttempts", b::debugAttempts);
+          s.checkAllUsed();
+          return b.build();
+        }
+      case "EvolutionaryPolicy":
+        {
+          EvolutionaryPolicy.Builder b = EvolutionaryPolicy.builder();
+          Settings s = new Settings(description, settings);
+          s.integer("numDrafts", b::numDrafts);
+          s.integer("populationSize", b::populationSize);
+          s.decimal("temperature", b::temperature);
+          s.decimal("crossoverProb", b::crossoverProb);
+          s.integer("debugAttempts", b::debugAttempts);
+          s.integer("islands", b::islands);
+          s.integer("migrationInterval", b::migrationInterval);
+          s.checkAllUsed();
+          return b.build();
+        }
+      default:
+        return null;
+    }
+  }
+
+  private static Map<String, String> settings(String description, int open) {
+    Map<String, String> settings = new HashMap<>();
+    String body = description.substring(open + 1, description.length() - 1).strip();
+    if (body.isEmpty()) return settings;
+    for (String pair : body.split(",")) {
+      int eq = pair.indexOf('=');
+      if (eq < 0) {
+        throw new IllegalArgumentException(
+            "cannot read the policy " + description + ": '" + pair.strip() + "' has no value");
+      }
+      settings.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+    }
+    return settings;
+  }
+
+  /** The settings of one description, each set on a builder at most once. */
+  private static final class Settings {
+    final String description;
+    final Map<String, String> values;
+
+    Settings(String description, Map<String, String> values) {
+      this.description = description;
+      this.values = new HashMap<>(values);
+    }
+
+    void integer(String key, Consumer<Integer> setter) {
+      String value = values.remove(key);
+      if (value == null) return; // the builder's default
+      try {
+        setter.accept(Integer.parseInt(value));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "cannot read the policy " + description + ": " + key + " should be a whole number");
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "cannot read the policy " + description + ": " + e.getMessage(), e);
+      }
+    }
+
+    void decimal(String key, Consumer<Double> setter) {
+      String value = values.remove(key);
+      if (value == null) return;
+      try {
+        setter.accept(Double.parseDouble(value));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "cannot read the policy " + description + ": " + key + " should be a number");
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "cannot read the policy " + description + ": " + e.getMessage(), e);
+      }
+    }
+
+    void checkAllUsed() {
+      if (!values.isEmpty()) {
+        throw new IllegalArgumentException(
+            "cannot read the policy " + description + ": unknown settings " + values.keySet());
+      }
+    }
   }
 }

@@ -13,6 +13,9 @@ import dev.aide.core.Task;
 import dev.aide.core.exec.Executor;
 import dev.aide.core.exec.Redactor;
 import dev.aide.core.llm.LlmClientProvider;
+import dev.aide.core.search.EvolutionaryPolicy;
+import dev.aide.core.search.GreedyPolicy;
+import dev.aide.core.search.MctsPolicy;
 import dev.aide.core.search.SearchPolicies;
 import dev.aide.core.search.SearchPolicy;
 import dev.aide.exec.ProcessExecutor;
@@ -143,17 +146,19 @@ public final class AideCommand implements Callable<Integer> {
   @Option(
       names = "--workers",
       paramLabel = "N",
-      defaultValue = "1",
       description =
-          "Nodes worked on at once, 1 to " + Aide.MAX_WORKERS + " (default: ${DEFAULT-VALUE}).")
-  int workers;
+          "Nodes worked on at once, 1 to "
+              + Aide.MAX_WORKERS
+              + " (default: 1; on --resume the number the run recorded).")
+  @Nullable Integer workers;
 
   @Option(
       names = "--policy",
       paramLabel = "NAME",
-      defaultValue = "greedy",
-      description = "greedy, mcts or evolutionary (default: ${DEFAULT-VALUE}).")
-  String policy = "greedy";
+      description =
+          "greedy, mcts or evolutionary (default: greedy; on --resume the policy the run"
+              + " recorded).")
+  @Nullable String policy;
 
   @Option(
       names = "--model",
@@ -306,10 +311,12 @@ public final class AideCommand implements Callable<Integer> {
         firstNonNull(coderModel, model, firstNonNull(plan.coderModel, null, llm.model()));
     String reviewer =
         firstNonNull(reviewerModel, model, firstNonNull(plan.reviewerModel, null, llm.model()));
+    int workers = this.workers != null ? this.workers : plan.workers;
     if (workers < 1 || workers > Aide.MAX_WORKERS) {
       throw new UsageException(
           "--workers must be from 1 to " + Aide.MAX_WORKERS + ", was " + workers);
     }
+    SearchPolicy policy = plan.policy;
 
     Search search;
     Progress progress;
@@ -319,7 +326,7 @@ public final class AideCommand implements Callable<Integer> {
               .coder(llm.client(), coder)
               .reviewer(llm.client(), reviewer)
               .executor(executor)
-              .policy(policy(policy))
+              .policy(policy)
               .steps(plan.steps)
               .workers(workers)
               .outputDir(plan.outputDir);
@@ -336,10 +343,12 @@ public final class AideCommand implements Callable<Integer> {
     progress.resumeFrom(search.journal());
     out.printf(
         Locale.ROOT,
-        "Searching with %s (coder %s, reviewer %s), %d steps, %d worker(s); writing to %s%n",
+        "Searching with %s (coder %s, reviewer %s), %s policy, %d steps, %d worker(s); writing"
+            + " to %s%n",
         llm.client().getClass().getSimpleName(),
         coder,
         reviewer,
+        policyName(policy),
         plan.steps,
         workers,
         search.outputDir());
@@ -423,16 +432,21 @@ public final class AideCommand implements Callable<Integer> {
 
   /**
    * Returns the command that resumes the run in {@code dir}, runnable as printed in a POSIX shell:
-   * the {@link #launcher}, then {@code --resume} with the options that run.json does not record
-   * (workers, policy, models, sandbox, GPUs; and a Python named with --python), so that a sandboxed
-   * run is not resumed without its sandbox, nor a GPU run without its GPUs. Arguments that need it
-   * are quoted.
+   * the {@link #launcher}, then {@code --resume} with the options given now that concern how it
+   * runs (workers, policy, models, sandbox, GPUs; and a Python named with --python; run.json
+   * records the workers, policy and models too, but a given option wins), so that a sandboxed run
+   * is not resumed without its sandbox, nor a GPU run without its GPUs. Arguments that need it are
+   * quoted.
    */
   String resumeCommand(Path dir) {
     List<String> args = new ArrayList<>(launcher);
     args.addAll(List.of("--resume", dir.toString()));
-    if (workers != 1) args.addAll(List.of("--workers", Integer.toString(workers)));
-    if (!policy.equalsIgnoreCase("greedy")) args.addAll(List.of("--policy", policy));
+    if (workers != null && workers != 1) {
+      args.addAll(List.of("--workers", Integer.toString(workers)));
+    }
+    if (policy != null && !policy.equalsIgnoreCase("greedy")) {
+      args.addAll(List.of("--policy", policy));
+    }
     if (model != null) args.addAll(List.of("--model", model));
     if (coderModel != null) args.addAll(List.of("--coder-model", coderModel));
     if (reviewerModel != null) args.addAll(List.of("--reviewer-model", reviewerModel));
@@ -458,7 +472,9 @@ public final class AideCommand implements Callable<Integer> {
       @Nullable Long seed,
       @Nullable String python,
       @Nullable String coderModel,
-      @Nullable String reviewerModel) {}
+      @Nullable String reviewerModel,
+      int workers,
+      SearchPolicy policy) {}
 
   private RunPlan plan() {
     if (resume != null) {
@@ -484,7 +500,9 @@ public final class AideCommand implements Callable<Integer> {
           recorded.seed(),
           choosePython(task, recorded.properties().get(PYTHON_PROPERTY)),
           recorded.coderModel(),
-          recorded.reviewerModel());
+          recorded.reviewerModel(),
+          recorded.workers(),
+          policy != null ? policy(policy) : recordedPolicy(recorded.policy()));
     }
     Task task;
     Path dir = outputDir != null ? outputDir : defaultOutputDir();
@@ -510,7 +528,15 @@ public final class AideCommand implements Callable<Integer> {
       }
     }
     return new RunPlan(
-        task, dir, steps != null ? steps : 20, null, choosePython(task, null), null, null);
+        task,
+        dir,
+        steps != null ? steps : 20,
+        null,
+        choosePython(task, null),
+        null,
+        null,
+        1,
+        policy != null ? policy(policy) : SearchPolicies.greedy());
   }
 
   /**
@@ -619,6 +645,33 @@ public final class AideCommand implements Callable<Integer> {
     if (executor.sandboxed()) return "Sandbox: bubblewrap" + as;
     if (sandbox.equalsIgnoreCase("off")) return "Sandbox: off (--sandbox off)" + as;
     return "Sandbox: none, bubblewrap cannot work here (see the warning above)" + as;
+  }
+
+  /** The --policy name of a built-in policy, else its description. */
+  static String policyName(SearchPolicy policy) {
+    if (policy instanceof GreedyPolicy) return "greedy";
+    if (policy instanceof MctsPolicy) return "mcts";
+    if (policy instanceof EvolutionaryPolicy) return "evolutionary";
+    return policy.toString();
+  }
+
+  /** The policy a resumed run recorded: a built-in one, which the command line alone makes. */
+  private SearchPolicy recordedPolicy(String description) {
+    SearchPolicy policy;
+    try {
+      policy = SearchPolicies.parse(description);
+    } catch (IllegalArgumentException e) {
+      policy = null;
+    }
+    if (policy == null) {
+      throw new UsageException(
+          "--resume "
+              + resume
+              + ": the run used the policy "
+              + description
+              + ", which the command line cannot rebuild; pass --policy NAME");
+    }
+    return policy;
   }
 
   static SearchPolicy policy(String name) {

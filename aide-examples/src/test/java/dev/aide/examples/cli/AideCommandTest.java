@@ -192,6 +192,35 @@ class AideCommandTest {
   }
 
   @Test
+  void resumeKeepsTheWorkersAndPolicyTheRunRecordedUnlessOptionsNameOthers() throws Exception {
+    Map<String, String> env = scriptedLlm();
+    Path dir =
+        recordedRun(
+            "{\"name\": \"Shell\", \"fileName\": \"main.sh\", \"command\": [\"sh\","
+                + " \"main.sh\"], \"fenceTags\": [\"python\"]}",
+            "");
+    Path runJson = dir.resolve("run.json");
+    Files.writeString(
+        runJson,
+        Files.readString(runJson)
+            .replace("GreedyPolicy{numDrafts=5, debugProb=0.5, maxDebugDepth=3}", MCTS)
+            .replace("\"workers\": 1", "\"workers\": 2"));
+
+    assertThat(run(env, "--resume", dir.toString(), "--steps", "1"))
+        .isIn(0, AideCommand.EXIT_NO_SOLUTION);
+    assertThat(out.toString(UTF_8)).contains("mcts policy, 1 steps, 2 worker(s)");
+    out.reset();
+
+    String[] chosen = {
+      "--resume", dir.toString(), "--steps", "2", "--workers", "1", "--policy", "greedy"
+    };
+    assertThat(run(env, chosen)).isIn(0, AideCommand.EXIT_NO_SOLUTION);
+    assertThat(out.toString(UTF_8)).contains("greedy policy, 2 steps, 1 worker(s)");
+  }
+
+  private static final String MCTS = "MctsPolicy{uctC=0.7, numChildren=2, debugAttempts=1}";
+
+  @Test
   void resumeTakesARunOfACustomLanguage() throws Exception {
     Map<String, String> env = scriptedLlm();
     Path dir =
