@@ -19,7 +19,7 @@ import java.util.Set;
  *
  * <pre>{@code
  * InFlight inFlight = state.inFlight();
- * if (inFlight.drafts() + state.journal().drafts().size() < 5) return Action.draft();
+ * if (inFlight.drafts() + state.journal().draftCount() < 5) return Action.draft();
  * for (Node buggy : state.journal().buggyLeaves()) {
  *   if (!inFlight.debugged().contains(buggy.id())) return Action.debug(buggy);
  * }

@@ -408,8 +408,8 @@ public final class AideCommand implements Callable<Integer> {
         "Done (%s): %d nodes, %d good, %d buggy, %d tokens.%n",
         result.stopReason(),
         result.journal().size(),
-        result.journal().goodNodes().size(),
-        result.journal().buggyNodes().size(),
+        result.journal().goodCount(),
+        result.journal().buggyCount(),
         result.usage().total());
     if (best == null) {
       out.println("No solution ran cleanly with a metric; see report.md for why.");
