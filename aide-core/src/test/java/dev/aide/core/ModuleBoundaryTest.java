@@ -24,7 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ModuleBoundaryTest {
   static final Set<String> API =
-      Set.of("dev.aide.core", "dev.aide.core.exec", "dev.aide.core.llm", "dev.aide.core.search");
+      Set.of(
+          "dev.aide.core",
+          "dev.aide.core.exec",
+          "dev.aide.core.llm",
+          "dev.aide.core.score",
+          "dev.aide.core.search");
 
   @Test
   void onlyTheApiPackagesAreExported() throws URISyntaxException {
