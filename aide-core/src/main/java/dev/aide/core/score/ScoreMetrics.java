@@ -3,6 +3,7 @@ package dev.aide.core.score;
 import dev.aide.core.Direction;
 import dev.aide.core.score.ScoreMetric.Prediction;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -36,19 +37,21 @@ public final class ScoreMetrics {
   private static final String TRUTH = "true value";
   private static final String PREDICTION = "prediction";
 
-  private static final Map<String, Supplier<ScoreMetric>> NAMED = new LinkedHashMap<>();
+  private static final Map<String, Supplier<ScoreMetric>> NAMED = builtIns();
 
-  static {
-    NAMED.put("accuracy", ScoreMetrics::accuracy);
-    NAMED.put("balanced_accuracy", ScoreMetrics::balancedAccuracy);
-    NAMED.put("roc_auc", ScoreMetrics::rocAuc);
-    NAMED.put("log_loss", ScoreMetrics::logLoss);
-    NAMED.put("f1", ScoreMetrics::f1);
-    NAMED.put("f1_macro", ScoreMetrics::f1Macro);
-    NAMED.put("rmse", ScoreMetrics::rmse);
-    NAMED.put("rmsle", ScoreMetrics::rmsle);
-    NAMED.put("mae", ScoreMetrics::mae);
-    NAMED.put("r2", ScoreMetrics::r2);
+  private static Map<String, Supplier<ScoreMetric>> builtIns() {
+    Map<String, Supplier<ScoreMetric>> named = new LinkedHashMap<>();
+    named.put("accuracy", ScoreMetrics::accuracy);
+    named.put("balanced_accuracy", ScoreMetrics::balancedAccuracy);
+    named.put("roc_auc", ScoreMetrics::rocAuc);
+    named.put("log_loss", ScoreMetrics::logLoss);
+    named.put("f1", ScoreMetrics::f1);
+    named.put("f1_macro", ScoreMetrics::f1Macro);
+    named.put("rmse", ScoreMetrics::rmse);
+    named.put("rmsle", ScoreMetrics::rmsle);
+    named.put("mae", ScoreMetrics::mae);
+    named.put("r2", ScoreMetrics::r2);
+    return Collections.unmodifiableMap(named);
   }
 
   private ScoreMetrics() {}

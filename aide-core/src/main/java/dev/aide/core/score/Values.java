@@ -125,6 +125,18 @@ final class Values {
     return labels.size() > SHOWN_LABELS ? shown + ", ... (" + labels.size() + " in all)" : shown;
   }
 
+  /** The {@link ScoreMetrics} method that makes {@code metric} with a named positive label. */
+  private static String factory(String metric) {
+    switch (metric) {
+      case "log_loss":
+        return "logLoss";
+      case "roc_auc":
+        return "rocAuc";
+      default:
+        return metric;
+    }
+  }
+
   /**
    * Returns the positive label of binary truth: {@code positive} when given, else 1 of 0/1 or true
    * of true/false.
@@ -170,7 +182,7 @@ final class Values {
                 + " needs the labels 0 and 1 (or true and false), but truth has "
                 + show(classes)
                 + "; name the positive class, e.g. ScoreMetrics."
-                + ("log_loss".equals(metric) ? "logLoss" : "rocAuc")
+                + factory(metric)
                 + "(\""
                 + classes.iterator().next()
                 + "\")");

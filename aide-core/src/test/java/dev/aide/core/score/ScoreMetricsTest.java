@@ -93,6 +93,17 @@ class ScoreMetricsTest {
   }
 
   @Test
+  void eachBinaryMetricOnOtherLabelsSuggestsItsOwnFactory() {
+    assertThatThrownBy(() -> score("f1", "M B", "M M"))
+        .isInstanceOf(ScoreInputException.class)
+        .hasMessageContaining("ScoreMetrics.f1(\"M\")");
+    assertThatThrownBy(() -> score("log_loss", "M B", "0.5 0.5"))
+        .hasMessageContaining("ScoreMetrics.logLoss(\"M\")");
+    assertThatThrownBy(() -> score("roc_auc", "M B", "0.5 0.5"))
+        .hasMessageContaining("ScoreMetrics.rocAuc(\"M\")");
+  }
+
+  @Test
   void binaryF1IsZeroWhenThereIsNoPositiveAnywhere() {
     assertThat(score("f1", "0 0 0", "0 0 0")).isEqualTo(0.0); // scikit-learn's zero_division
   }
@@ -318,6 +329,20 @@ class ScoreMetricsTest {
           .hasMessage("prediction 2 of 3 is missing (blank)")
           .extracting(e -> ((ScoreInputException) e).row().getAsInt())
           .isEqualTo(1);
+    }
+  }
+
+  @Test
+  void everyMetricNamesAMissingTrueValue() {
+    for (String metric : ScoreMetrics.names()) {
+      ScoreMetric m = ScoreMetrics.named(metric);
+      assertThatThrownBy(() -> m.score(Arrays.asList("0", null, "1"), strings("0 1 1")))
+          .as(metric)
+          .isInstanceOf(ScoreInputException.class)
+          .hasMessage("true value 2 of 3 is missing (blank)");
+      assertThatThrownBy(() -> m.checkTruth(List.of("1", "0", "")))
+          .as(metric)
+          .hasMessage("true value 3 of 3 is missing (blank)");
     }
   }
 
