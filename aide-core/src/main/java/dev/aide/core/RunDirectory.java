@@ -324,7 +324,8 @@ public final class RunDirectory {
             .startingSolution(t.text("startingSolution"))
             .instructions(t.text("instructions"))
             .language(language(t))
-            .metricReader(reader);
+            .metricReader(reader)
+            .expectedOutput(t.text("expectedOutput"));
     Duration timeout = t.duration("timeout");
     if (timeout == null) {
       Long seconds = t.whole("timeoutSeconds");

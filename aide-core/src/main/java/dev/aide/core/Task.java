@@ -35,6 +35,7 @@ public final class Task {
   private final @Nullable String instructions;
   private final Language language;
   private final @Nullable MetricReader metricReader;
+  private final @Nullable String expectedOutput;
 
   private Task(
       String goal,
@@ -45,7 +46,8 @@ public final class Task {
       Duration timeout,
       @Nullable String instructions,
       Language language,
-      @Nullable MetricReader metricReader) {
+      @Nullable MetricReader metricReader,
+      @Nullable String expectedOutput) {
     this.goal = goal;
     this.evaluation = evaluation;
     this.dataDir = dataDir;
@@ -55,6 +57,7 @@ public final class Task {
     this.instructions = instructions;
     this.language = language;
     this.metricReader = metricReader;
+    this.expectedOutput = expectedOutput;
   }
 
   public static Builder builder() {
@@ -117,9 +120,23 @@ public final class Task {
     return metricReader;
   }
 
+  /**
+   * The file every run must write, as a path relative to {@code ./working} (e.g. {@code
+   * submission.csv}); null when the task expects none. A run that exits cleanly without it is
+   * buggy, whatever the reviewer says.
+   */
+  public @Nullable String expectedOutput() {
+    return expectedOutput;
+  }
+
   @Override
   public String toString() {
-    return "Task{goal=" + Text.abbreviate(goal, 60) + ", language=" + language.name() + "}";
+    return "Task{goal="
+        + Text.abbreviate(goal, 60)
+        + ", language="
+        + language.name()
+        + (expectedOutput == null ? "" : ", expectedOutput=" + expectedOutput)
+        + "}";
   }
 
   /** Builds a {@link Task}. Not safe for use by several threads at once. */
@@ -133,6 +150,7 @@ public final class Task {
     private @Nullable String instructions;
     private Language language = Language.PYTHON;
     private @Nullable MetricReader metricReader;
+    private @Nullable String expectedOutput;
 
     private Builder() {}
 
@@ -146,6 +164,7 @@ public final class Task {
       this.instructions = task.instructions;
       this.language = task.language;
       this.metricReader = task.metricReader;
+      this.expectedOutput = task.expectedOutput;
     }
 
     /** Sets what the solution should do. Required. */
@@ -206,11 +225,21 @@ public final class Task {
     }
 
     /**
+     * Names the file every run must write in {@code ./working}, e.g. {@code "submission.csv"}; a
+     * run that exits cleanly without it is buggy. A path relative to {@code ./working} with {@code
+     * /} between folders; blank counts as unset.
+     */
+    public Builder expectedOutput(@Nullable String fileName) {
+      this.expectedOutput = fileName;
+      return this;
+    }
+
+    /**
      * Returns the task, with the data directory made absolute. The builder is left as it was.
      *
      * @throws IllegalArgumentException if the goal is missing or blank, the data directory does not
-     *     exist or is not a directory, the timeout is not positive, or the starting solution is
-     *     blank
+     *     exist or is not a directory, the timeout is not positive, the starting solution is blank,
+     *     or the expected output is not a path inside {@code ./working}
      */
     public Task build() {
       String g = goal;
@@ -234,6 +263,7 @@ public final class Task {
         throw new IllegalArgumentException(
             "startingSolution is blank: pass the code to improve, or null to draft from scratch");
       }
+      String expected = relativeToWorking(blankToNull(expectedOutput));
       return new Task(
           g,
           blankToNull(evaluation),
@@ -243,7 +273,28 @@ public final class Task {
           timeout,
           blankToNull(instructions),
           language,
-          metricReader);
+          metricReader,
+          expected);
+    }
+
+    /** Returns {@code name} without a leading {@code ./} or {@code working/}, or throws. */
+    private static @Nullable String relativeToWorking(@Nullable String name) {
+      if (name == null) return null;
+      String path = name.strip().replace('\\', '/');
+      while (path.startsWith("./")) path = path.substring(2);
+      if (path.startsWith("working/")) path = path.substring("working/".length());
+      boolean escapes = false;
+      for (String part : path.split("/", -1)) {
+        if (part.isEmpty() || part.equals(".") || part.equals("..")) escapes = true;
+      }
+      if (name.strip().startsWith("/") || escapes) {
+        throw new IllegalArgumentException(
+            "expectedOutput must name a file inside ./working, such as submission.csv or"
+                + " preds/test.csv, was \""
+                + name
+                + "\"");
+      }
+      return path;
     }
 
     private static @Nullable String blankToNull(@Nullable String text) {

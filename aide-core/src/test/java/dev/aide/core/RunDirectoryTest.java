@@ -39,6 +39,7 @@ class RunDirectoryTest {
         .instructions("Use only the standard library")
         .language(PYTHON_312)
         .metricReader(MetricReader.jsonField("rmse (log)"))
+        .expectedOutput("preds/submission.csv")
         .build();
   }
 
@@ -83,6 +84,7 @@ class RunDirectoryTest {
     assertThat(back.instructions()).isEqualTo(task.instructions());
     assertThat(back.language()).isEqualTo(PYTHON_312);
     assertThat(back.metricReader()).isEqualTo(MetricReader.jsonField("rmse (log)"));
+    assertThat(back.expectedOutput()).isEqualTo("preds/submission.csv");
     assertThat(run.customMetricReader()).isNull();
     assertThat(run.settings())
         .isEqualTo(
@@ -138,6 +140,7 @@ class RunDirectoryTest {
         .isEqualTo(
             new RunDirectory.DirectionDecision(Direction.MAXIMIZE, "reviewer", "the fake says so"));
     assertThat(run.task().direction()).isNull();
+    assertThat(run.task().expectedOutput()).isNull();
   }
 
   @Test
@@ -259,6 +262,7 @@ class RunDirectoryTest {
     assertThat(task.instructions()).isEqualTo("Use only scikit-learn");
     assertThat(task.language()).isEqualTo(Language.BASH);
     assertThat(task.metricReader()).isEqualTo(MetricReader.line("accuracy"));
+    assertThat(task.expectedOutput()).isNull();
     assertThat(run.settings())
         .isEqualTo(
             new RunDirectory.Settings(

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,6 +102,34 @@ class TaskTest {
     assertThat(task.direction()).isNull();
     assertThat(task.startingSolution()).isNull();
     assertThat(task.instructions()).isNull();
+    assertThat(task.expectedOutput()).isNull();
+  }
+
+  @Test
+  void expectedOutputIsAPathInsideWorkingWithoutItsPrefix() {
+    assertThat(Task.builder().goal("g").expectedOutput("submission.csv").build().expectedOutput())
+        .isEqualTo("submission.csv");
+    assertThat(
+            Task.builder()
+                .goal("g")
+                .expectedOutput("./working/preds/test.csv")
+                .build()
+                .expectedOutput())
+        .isEqualTo("preds/test.csv");
+    assertThat(Task.builder().goal("g").expectedOutput(" ").build().expectedOutput()).isNull();
+    assertThat(Task.builder().goal("g").expectedOutput("submission.csv").build().toString())
+        .contains("expectedOutput=submission.csv");
+  }
+
+  @Test
+  void rejectsAnExpectedOutputOutsideWorkingAndNamesIt() {
+    for (String bad : List.of("/tmp/submission.csv", "../submission.csv", "out/", "a//b.csv")) {
+      assertThatThrownBy(() -> Task.builder().goal("g").expectedOutput(bad).build())
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("expectedOutput must name a file inside ./working")
+          .hasMessageContaining("\"" + bad + "\"");
+    }
   }
 
   @Test
@@ -135,6 +164,7 @@ class TaskTest {
             .timeout(Duration.ofMinutes(5))
             .instructions("Use only the standard library")
             .language(Language.JAVA)
+            .expectedOutput("submission.csv")
             .build();
 
     Task copy = task.newBuilder().build();
@@ -148,6 +178,7 @@ class TaskTest {
     assertThat(copy.timeout()).isEqualTo(Duration.ofMinutes(5));
     assertThat(copy.instructions()).isEqualTo("Use only the standard library");
     assertThat(copy.language()).isEqualTo(Language.JAVA);
+    assertThat(copy.expectedOutput()).isEqualTo("submission.csv");
   }
 
   @Test

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * written back from such a tree. Format 1 (no {@code format} field) recorded the language by its
  * name only and the timeout in whole seconds; format {@value #FORMAT} records the whole language,
  * the timeout as an ISO-8601 duration, the metric reader's {@link MetricReader#spec()} and the
- * models' prices.
+ * models' prices, and the task's expected output where it names one (files without it read as a
+ * task that expects none).
  */
 public final class RunFiles {
   private static final Logger log = LoggerFactory.getLogger(RunFiles.class);
@@ -75,6 +76,7 @@ public final class RunFiles {
     taskMap.put("timeoutSeconds", task.timeout().toSeconds());
     taskMap.put("instructions", task.instructions());
     taskMap.put("language", language(task.language()));
+    if (task.expectedOutput() != null) taskMap.put("expectedOutput", task.expectedOutput());
     MetricReader reader = task.metricReader();
     if (reader != null) {
       String spec = reader.spec();
