@@ -9,6 +9,7 @@ import dev.aide.core.llm.ChatMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,6 +22,9 @@ import org.jspecify.annotations.Nullable;
 final class Prompts {
   /** The most characters of a run's output shown in a prompt: its head and its tail. */
   static final int MAX_OUTPUT_CHARS = 5_000;
+
+  /** The most files of a run's {@code ./working} listed in the review prompt. */
+  static final int MAX_LISTED_FILES = 50;
 
   private final Task task;
   private final String dataOverview;
@@ -147,10 +151,24 @@ final class Prompts {
    *     for the same fields as a JSON object
    */
   public List<ChatMessage> review(String code, ExecutionResult execution, boolean withTool) {
+    return review(code, execution, Map.of(), withTool);
+  }
+
+  /**
+   * Returns the messages asking the reviewer to judge a run, listing the files it wrote with the
+   * sizes in {@code sizes} (by path relative to {@code ./working}; a file without one is listed
+   * without a size).
+   *
+   * @param withTool whether the reviewer is offered {@code submit_review}; when not, it is asked
+   *     for the same fields as a JSON object
+   */
+  public List<ChatMessage> review(
+      String code, ExecutionResult execution, Map<String, Long> sizes, boolean withTool) {
     Sections s = new Sections();
     taskSections(s);
     s.add("Solution", codeBlock(code));
     s.add("Execution output", executionReport(execution, null));
+    s.add("Files the run wrote in ./working", producedFiles(execution.files(), sizes));
     String fields =
         """
         - is_bug: true if the run failed, raised an error, or the output shows a bug;
@@ -172,6 +190,37 @@ final class Prompts {
         "You are an expert engineer reviewing the output of a solution to the task below. Decide"
             + " whether the run succeeded and report the metric it printed.",
         s);
+  }
+
+  /**
+   * The review prompt's list of the run's files: the first {@link #MAX_LISTED_FILES} with their
+   * sizes, how many more there are, and whether the task's expected output is among them.
+   */
+  private String producedFiles(List<String> files, Map<String, Long> sizes) {
+    StringBuilder out = new StringBuilder();
+    if (files.isEmpty()) {
+      out.append("(none)\n");
+    } else {
+      for (String file : files.subList(0, Math.min(files.size(), MAX_LISTED_FILES))) {
+        Long size = sizes.get(file);
+        out.append("- ").append(file);
+        if (size != null) out.append(" (").append(OverviewRenderer.humanSize(size)).append(')');
+        out.append('\n');
+      }
+      if (files.size() > MAX_LISTED_FILES) {
+        out.append("... and ").append(files.size() - MAX_LISTED_FILES).append(" more files\n");
+      }
+    }
+    String expected = task.expectedOutput();
+    if (expected != null) {
+      out.append(
+          files.contains(expected)
+              ? "The task expects ./working/" + expected + ": it is there."
+              : "The task expects ./working/"
+                  + expected
+                  + ": it is missing, so the run counts as failed.");
+    }
+    return out.toString();
   }
 
   /**
@@ -225,6 +274,15 @@ final class Prompts {
         + " counts as failed.\n";
   }
 
+  /** The coder's guideline on the file the task expects; empty when it expects none. */
+  private String expectedOutputLine() {
+    String expected = task.expectedOutput();
+    if (expected == null) return "";
+    return "- The program must write ./working/"
+        + expected
+        + "; a run that does not write it counts as failed, whatever it prints.\n";
+  }
+
   private void taskSections(Sections s) {
     s.add("Task", task.goal());
     s.add("Evaluation", task.evaluation());
@@ -242,6 +300,7 @@ final class Prompts {
             + ", ./input and ./working.\n"
             + "- The task's data is in ./input (read only). Write every file the program makes,"
             + " such as predictions in submission.csv, to ./working.\n"
+            + expectedOutputLine()
             + "- The program must finish within "
             + Text.roughDuration(task.timeout())
             + " and must not wait for input.\n"
@@ -304,6 +363,7 @@ final class Prompts {
       if (execution.errorMessage() != null) out.append(": ").append(execution.errorMessage());
       out.append('.');
     }
+    if (failure != null) out.append("\nIt counts as failed: ").append(failure).append('.');
     return out.toString();
   }
 

@@ -143,6 +143,75 @@ class PromptsTest {
   }
 
   @Test
+  void reviewListsTheFirstFiftyFilesTheRunWroteWithTheSizesKnown() {
+    List<String> files = new java.util.ArrayList<>();
+    for (int i = 0; i < 53; i++) files.add(String.format("fold%02d.csv", i));
+    ExecutionResult run =
+        new ExecutionResult("metric: 0.9", 0, 0, Duration.ofSeconds(1), false, null, null, files);
+
+    String user =
+        prompts
+            .review("print(1)", run, java.util.Map.of("fold00.csv", 1500L), true)
+            .get(1)
+            .content();
+
+    assertThat(user)
+        .containsSubsequence(
+            "# Execution output",
+            "# Files the run wrote in ./working\n\n- fold00.csv (1.5 kB)\n- fold01.csv\n",
+            "- fold49.csv\n... and 3 more files",
+            "# Instructions")
+        .doesNotContain("fold50.csv", "The task expects");
+    assertThat(prompts.review("print(1)", good.execution(), true).get(1).content())
+        .contains("# Files the run wrote in ./working\n\n(none)");
+  }
+
+  @Test
+  void reviewSaysWhetherTheExpectedOutputIsThere() {
+    Prompts expecting = new Prompts(task.newBuilder().expectedOutput("submission.csv").build(), "");
+    ExecutionResult with =
+        new ExecutionResult(
+            "", 0, 0, Duration.ofSeconds(1), false, null, null, List.of("submission.csv"));
+
+    assertThat(expecting.review("print(1)", with, true).get(1).content())
+        .contains("- submission.csv\nThe task expects ./working/submission.csv: it is there.");
+    assertThat(expecting.review("print(1)", good.execution(), true).get(1).content())
+        .contains(
+            "(none)\nThe task expects ./working/submission.csv: it is missing, so the run counts"
+                + " as failed.");
+  }
+
+  @Test
+  void everyCoderPromptSaysFirmlyWhichFileTheProgramMustWrite() {
+    Prompts expecting =
+        new Prompts(task.newBuilder().expectedOutput("preds/submission.csv").build(), "");
+    String line =
+        "- The program must write ./working/preds/submission.csv; a run that does not write it"
+            + " counts as failed, whatever it prints.";
+
+    assertThat(expecting.draft("").get(1).content()).contains(line);
+    assertThat(expecting.improve(good, "").get(1).content()).contains(line);
+    assertThat(expecting.debug(buggy).get(1).content()).contains(line);
+    assertThat(expecting.crossover(good, good, "").get(1).content()).contains(line);
+    assertThat(prompts.draft("").get(1).content()).doesNotContain("The program must write");
+  }
+
+  @Test
+  void debugOfARunThatRanButCountsAsFailedSaysWhy() {
+    Node missing =
+        good.newBuilder()
+            .metric(Metric.worst(Direction.MAXIMIZE))
+            .buggy(true)
+            .failure("the run exited cleanly but did not write ./working/submission.csv")
+            .build();
+
+    assertThat(prompts.debug(missing).get(1).content())
+        .contains(
+            "exited with code 0.\nIt counts as failed: the run exited cleanly but did not write"
+                + " ./working/submission.csv.");
+  }
+
+  @Test
   void directionAsksForTheFunctionOrForJsonFromTheTaskAloneWithoutCodeOrData() {
     String withTool = prompts.direction(true).get(1).content();
     String withoutTool = prompts.direction(false).get(1).content();
