@@ -22,9 +22,12 @@ import dev.aide.core.llm.ModelPrice;
 import dev.aide.core.llm.TokenUsage;
 import dev.aide.core.llm.ToolChoice;
 import dev.aide.core.search.Action;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -49,8 +52,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #review}: the reviewer LLM's forced {@code submit_review} call, JSON text from the
  *       first refusal of functions on;
  *   <li>{@link #score}: the metric (the task's {@link MetricReader} over the reviewer's), its
- *       direction and the warnings where they disagree; {@link #scoreWithoutReview} when the review
- *       failed.
+ *       direction and the warnings where they disagree, and buggy when the task's expected output
+ *       is missing; {@link #scoreWithoutReview} when the review failed.
  * </ol>
  *
  * <p>It holds no lock and starts no threads: the scheduler ({@link SearchEngine}) calls {@link
@@ -244,9 +247,10 @@ final class NodeRunner {
   /** Returns the redacted execution, or null with the reason recorded in {@code draft}. */
   private @Nullable ExecutionResult execute(String code, NodeDraft draft) {
     ExecutionResult execution;
+    Path workspace;
     phases.entered(draft.id, SearchEvent.Phase.RUNNING);
     try {
-      Path workspace = workspaces.prepare(draft.id);
+      workspace = workspaces.prepare(draft.id);
       execution =
           config
               .executor()
@@ -267,6 +271,7 @@ final class NodeRunner {
     }
     execution = config.redactor().redact(execution);
     draft.execution = execution;
+    draft.workingDir = workspace.resolve("working");
     if (streaks.execution.failedTheSameWay(execution)) throw executionFailing(execution);
     return execution;
   }
@@ -276,12 +281,13 @@ final class NodeRunner {
   /** Returns the review, or null with the reason recorded in {@code draft}. */
   private @Nullable Review review(String code, ExecutionResult execution, NodeDraft draft) {
     String lastProblem = "";
+    Map<String, Long> sizes = fileSizes(draft.workingDir, execution.files());
     for (int attempt = 0; attempt < 2; attempt++) {
       boolean withTool = !reviewToolsUnsupported.get();
       ChatRequest.Builder request =
           ChatRequest.builder()
               .model(config.reviewerModel())
-              .messages(prompts.review(code, execution, withTool));
+              .messages(prompts.review(code, execution, sizes, withTool));
       if (withTool) {
         request.tools(List.of(Review.tool())).toolChoice(ToolChoice.tool(Review.TOOL_NAME));
       }
@@ -319,12 +325,47 @@ final class NodeRunner {
     return null;
   }
 
+  /**
+   * The sizes in bytes of the first {@link Prompts#MAX_LISTED_FILES} of {@code files} in {@code
+   * workingDir}; a file that cannot be read is left out.
+   */
+  private static Map<String, Long> fileSizes(@Nullable Path workingDir, List<String> files) {
+    Map<String, Long> sizes = new HashMap<>();
+    if (workingDir == null) return sizes;
+    for (String file : files.subList(0, Math.min(files.size(), Prompts.MAX_LISTED_FILES))) {
+      try {
+        sizes.put(file, Files.size(workingDir.resolve(file)));
+      } catch (IOException | RuntimeException e) {
+        // the listing stays without this file's size
+      }
+    }
+    return sizes;
+  }
+
   // Stage 5: the score.
+
+  /**
+   * Why a run that exited cleanly is buggy all the same because it did not write the file the task
+   * expects; null when the task expects none, the run failed anyway or the file is there.
+   */
+  private @Nullable String missingExpectedOutput(ExecutionResult execution) {
+    String expected = task.expectedOutput();
+    if (expected == null || execution.failed() || execution.files().contains(expected)) {
+      return null;
+    }
+    return "the run exited cleanly but did not write ./working/"
+        + expected
+        + ", the output the task expects"
+        + (execution.files().isEmpty()
+            ? " (it wrote no files in ./working)"
+            : " (it wrote " + Text.abbreviate(String.join(", ", execution.files()), 200) + ")");
+  }
 
   /**
    * Finishes a reviewed node: the metric is the task's {@link MetricReader}'s where it has one (a
    * run whose output holds none is buggy; a reviewer who disagrees leaves a warning), else the
-   * reviewer's; the node is buggy when the review says so, the run failed or no metric came back.
+   * reviewer's; the node is buggy when the review says so, the run failed, no metric came back or
+   * the run did not write the task's expected output (whatever the reviewer says).
    */
   private Node score(Review review, ExecutionResult execution, NodeDraft draft) {
     draft.analysis = review.summary();
@@ -353,6 +394,11 @@ final class NodeRunner {
         metric = read.getAsDouble();
       }
     }
+    String missing = missingExpectedOutput(execution);
+    if (missing != null) {
+      draft.failure = missing;
+      metric = null;
+    }
     boolean buggy = review.isBug() || execution.failed() || metric == null;
     if (!buggy) draft.metric = Metric.of(metric, direction);
     Boolean lowerIsBetter = review.lowerIsBetter();
@@ -374,9 +420,15 @@ final class NodeRunner {
   /**
    * Finishes a node whose review failed: good by the task's {@link MetricReader} when the run
    * succeeded, the reader found a metric and the metric's direction is already known (with the
-   * review's failure as a warning); else buggy with the review's failure.
+   * review's failure as a warning) and the run wrote the task's expected output; else buggy with
+   * the review's failure, or the missing output.
    */
   private Node scoreWithoutReview(ExecutionResult execution, NodeDraft draft) {
+    String missing = missingExpectedOutput(execution);
+    if (missing != null) {
+      draft.failure = missing + "; and there is no review (" + draft.failure + ")";
+      return draft.finish();
+    }
     MetricReader reader = task.metricReader();
     Direction known = knownDirection();
     if (reader == null || execution.failed() || known == null) return draft.finish();
@@ -512,6 +564,7 @@ final class NodeRunner {
     String plan = "";
     String code = "";
     @Nullable ExecutionResult execution;
+    @Nullable Path workingDir;
     String analysis = "";
     @Nullable Metric metric;
     @Nullable Direction direction;

@@ -28,6 +28,7 @@ import dev.aide.core.llm.TokenUsage;
 import dev.aide.core.llm.ToolCall;
 import dev.aide.core.search.Action;
 import dev.aide.core.search.SearchPolicies;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,6 +42,7 @@ import java.util.Map;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The node pipeline's rules, tested with fakes alone: a scripted coder and reviewer, an executor
@@ -116,6 +118,7 @@ class NodeRunnerTest {
   private Redactor redactor = Redactor.none();
   private Map<String, ModelPrice> prices = Map.of();
   private @Nullable Direction decided;
+  private Path workspaces = Path.of("workspaces");
 
   private NodeRunner runner() {
     SearchEngine.Config config =
@@ -142,7 +145,7 @@ class NodeRunnerTest {
         journal.readOnlyView(),
         () -> "",
         () -> decided,
-        id -> Path.of("workspaces", String.valueOf(id)),
+        id -> workspaces.resolve(String.valueOf(id)),
         (id, phase) -> phases.add(id + " " + phase),
         streaks);
   }
@@ -179,6 +182,11 @@ class NodeRunnerTest {
         output, 0, exitCode, Duration.ofMillis(5), false, null, null, List.of());
   }
 
+  private static ExecutionResult wrote(String output, int exitCode, String... files) {
+    return new ExecutionResult(
+        output, 0, exitCode, Duration.ofMillis(5), false, null, null, List.of(files));
+  }
+
   private static ExecutionResult ranForLong(String output, int exitCode) {
     return new ExecutionResult(
         output, 0, exitCode, Duration.ofSeconds(30), false, null, null, List.of());
@@ -213,6 +221,96 @@ class NodeRunnerTest {
     assertThat(phases).containsExactly("0 CODING", "0 RUNNING", "0 REVIEWING");
     assertThat(executor.requests.get(0).code()).isEqualTo(CODE);
     assertThat(executor.requests.get(0).workingDir().toString()).contains("workspaces");
+  }
+
+  @Test
+  void cleanRunWithoutTheExpectedOutputIsBuggyWithTheReasonWhateverTheReviewerSays() {
+    task = Task.builder().goal("Predict y").expectedOutput("submission.csv").build();
+    coder.thenAnswer(codeAnswer(CODE));
+    executor.then(wrote("metric: 0.7\n", 0, "model.pkl", "preds.csv"));
+    reviewer.thenAnswer(review(false, 0.7, false));
+
+    Node node = draft();
+
+    assertThat(node.isBuggy()).isTrue();
+    assertThat(node.failure())
+        .isEqualTo(
+            "the run exited cleanly but did not write ./working/submission.csv, the output the"
+                + " task expects (it wrote model.pkl, preds.csv)");
+    assertThat(node.analysis()).isEqualTo("The run shows it.");
+    assertThat(reviewer.requests.get(0).messages().get(1).content())
+        .contains("The task expects ./working/submission.csv: it is missing");
+  }
+
+  @Test
+  void runThatWritesTheExpectedOutputIsScoredAsBefore() {
+    task =
+        Task.builder()
+            .goal("Predict y")
+            .expectedOutput("submission.csv")
+            .metricReader(MetricReader.line("metric"))
+            .build();
+    coder.thenAnswer(codeAnswer(CODE));
+    executor.then(wrote("metric: 0.7\n", 0, "submission.csv"));
+    reviewer.thenAnswer(review(false, 0.7, false));
+
+    Node node = draft();
+
+    assertThat(node.isBuggy()).isFalse();
+    assertThat(node.metric().value()).isEqualTo(0.7);
+    assertThat(node.failure()).isNull();
+    assertThat(coder.requests.get(0).messages().get(1).content())
+        .contains("- The program must write ./working/submission.csv; a run that does not write");
+  }
+
+  @Test
+  void aFailedRunKeepsItsOwnCauseAndIsNotBlamedForTheMissingOutput() {
+    task = Task.builder().goal("Predict y").expectedOutput("submission.csv").build();
+    coder.thenAnswer(codeAnswer(CODE));
+    executor.then(ran("Traceback", 1));
+    reviewer.thenAnswer(review(true, null, false));
+
+    Node node = draft();
+
+    assertThat(node.isBuggy()).isTrue();
+    assertThat(node.failure()).isNull();
+  }
+
+  @Test
+  void withoutAReviewAMissingExpectedOutputStillMakesTheNodeBuggy() {
+    task =
+        Task.builder()
+            .goal("Predict y")
+            .direction(Direction.MAXIMIZE)
+            .expectedOutput("submission.csv")
+            .metricReader(MetricReader.line("metric"))
+            .build();
+    coder.thenAnswer(codeAnswer(CODE));
+    executor.then(ran("metric: 0.7\n", 0));
+    reviewer.thenFail(persistent(LlmException.Kind.CONTEXT_TOO_LONG));
+
+    Node node = draft();
+
+    assertThat(node.isBuggy()).isTrue();
+    assertThat(node.failure())
+        .startsWith("the run exited cleanly but did not write ./working/submission.csv")
+        .contains("(it wrote no files in ./working)")
+        .endsWith("; and there is no review (the review call failed: refused: CONTEXT_TOO_LONG)");
+  }
+
+  @Test
+  void theReviewPromptListsTheFilesTheRunWroteWithTheirSizes(@TempDir Path tmp) throws Exception {
+    workspaces = tmp;
+    Path working = Files.createDirectories(tmp.resolve("0/working/preds"));
+    Files.writeString(working.resolve("test.csv"), "id,y\n1,0\n");
+    coder.thenAnswer(codeAnswer(CODE));
+    executor.then(wrote("metric: 0.7\n", 0, "preds/test.csv", "gone.txt"));
+    reviewer.thenAnswer(review(false, 0.7, false));
+
+    draft();
+
+    assertThat(reviewer.requests.get(0).messages().get(1).content())
+        .contains("# Files the run wrote in ./working\n\n- preds/test.csv (9 B)\n- gone.txt\n");
   }
 
   @Test
