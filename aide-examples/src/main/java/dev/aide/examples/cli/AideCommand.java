@@ -138,6 +138,14 @@ public final class AideCommand implements Callable<Integer> {
   @Nullable String metricLine;
 
   @Option(
+      names = "--expect",
+      paramLabel = "FILE",
+      description =
+          "The file each run must write in its working folder, e.g. submission.csv; a run that"
+              + " exits cleanly without it is buggy (on --resume the one the run recorded).")
+  @Nullable String expect;
+
+  @Option(
       names = "--steps",
       paramLabel = "N",
       description = "Nodes in the journal when the search ends (default: 20).")
@@ -555,6 +563,7 @@ public final class AideCommand implements Callable<Integer> {
     if (evaluation != null) b.evaluation(evaluation);
     if (direction != null) b.direction(direction(direction));
     if (metricLine != null) b.metricReader(MetricReader.line(metricLine));
+    if (expect != null) b.expectedOutput(expect);
     if (timeout != null) b.timeout(duration(timeout));
     try {
       return b.build();

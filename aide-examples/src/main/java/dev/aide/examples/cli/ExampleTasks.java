@@ -41,6 +41,7 @@ final class ExampleTasks {
             .dataDir(unpack(name, List.of("train.csv", "test.csv", "README.md"), dataDir))
             .direction(Direction.MAXIMIZE)
             .metricReader(MetricReader.line("metric"))
+            .expectedOutput("submission.csv")
             .timeout(Duration.ofMinutes(10))
             .build();
       case SPEEDUP:

@@ -153,6 +153,51 @@ class AideCommandTest {
   }
 
   @Test
+  void expectMakesACleanRunWithoutTheFileBuggyAndRunJsonKeepsItForResume() throws Exception {
+    Path dir = tmp.resolve("expect");
+    ScriptedLlm script = BreastCancerScript.script();
+    Map<String, String> env = scriptedLlm();
+    llm = script;
+
+    int exit =
+        run(
+            env,
+            "--example",
+            "speedup",
+            "--expect",
+            "timings.txt",
+            "--steps",
+            "1",
+            "--out",
+            dir.toString(),
+            "--python",
+            runnablePython());
+
+    // the starting solution exits cleanly and prints its metric, but writes no timings.txt
+    assertThat(exit).as("stderr: %s", err).isEqualTo(AideCommand.EXIT_NO_SOLUTION);
+    assertThat(Files.readAllLines(dir.resolve("journal.jsonl")).get(0))
+        .contains("\"buggy\":true")
+        .contains("did not write ./working/timings.txt");
+    assertThat(Files.readString(dir.resolve("run.json")))
+        .contains("\"expectedOutput\": \"timings.txt\"");
+
+    int resumed = run(env, "--resume", dir.toString(), "--steps", "2");
+
+    assertThat(resumed).as("stderr: %s", err).isEqualTo(AideCommand.EXIT_NO_SOLUTION);
+    assertThat(script.requests(ScriptedLlm::isCoder)).hasSize(1);
+    assertThat(ScriptedLlm.lastMessage(script.requests(ScriptedLlm::isCoder).get(0)))
+        .contains("The program must write ./working/timings.txt");
+  }
+
+  @Test
+  void theBreastCancerExampleExpectsItsSubmission() {
+    assertThat(ExampleTasks.task(ExampleTasks.BREAST_CANCER, tmp.resolve("data")).expectedOutput())
+        .isEqualTo("submission.csv");
+    assertThat(ExampleTasks.task(ExampleTasks.SPEEDUP, tmp.resolve("data")).expectedOutput())
+        .isNull();
+  }
+
+  @Test
   void resumeContinuesARunFromItsDirectory() throws Exception {
     String python = scientificPython();
     Path dir = tmp.resolve("run");
@@ -317,6 +362,7 @@ class AideCommandTest {
             "--eval",
             "--direction",
             "--metric-line",
+            "--expect",
             "--steps",
             "--workers",
             "--policy",
