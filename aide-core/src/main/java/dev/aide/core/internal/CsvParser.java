@@ -17,7 +17,7 @@ final class CsvParser {
 
   private final Reader in;
   private final char delimiter;
-  private final int maxFields;
+  private int maxFields;
   private final char[] buffer = new char[1 << 16];
   private int pos;
   private int len;
@@ -29,6 +29,11 @@ final class CsvParser {
   CsvParser(Reader in, char delimiter, int maxFields) {
     this.in = in;
     this.delimiter = delimiter;
+    this.maxFields = maxFields;
+  }
+
+  /** Keeps the first {@code maxFields} fields of the records read from now on. */
+  void keep(int maxFields) {
     this.maxFields = maxFields;
   }
 

@@ -30,13 +30,14 @@ import java.util.Objects;
  *             for each of the first {@value CsvSummary#MAX_COLUMNS} columns, its type ({@code int},
  *             {@code float}, {@code bool} or {@code text}), the range of a numeric column or the
  *             number of unique values and the most common ones of another column, and the number of
- *             missing values (empty, or one of {@code NA N/A NaN nan null NULL None}). Files are
- *             read as UTF-8 and streamed, never loaded whole; column statistics come from the first
- *             {@value CsvSummary#STATS_ROWS} rows (the text says so when there are more), while
- *             rows are counted to the end of the file, or up to {@value
- *             CsvSummary#MAX_COUNTED_CHARS} characters, after which the count is given as "at
- *             least". Quoted fields may hold delimiters, doubled quotes and line breaks; blank
- *             lines are not rows.
+ *             missing values (empty, or one of {@code NA N/A NaN nan null NULL None}); when there
+ *             are more columns, first the names of all of them (up to {@value
+ *             CsvSummary#MAX_NAMES}, then a count) in one list, wrapped. Files are read as UTF-8
+ *             and streamed, never loaded whole; column statistics come from the first {@value
+ *             CsvSummary#STATS_ROWS} rows (the text says so when there are more), while rows are
+ *             counted to the end of the file, or up to {@value CsvSummary#MAX_COUNTED_CHARS}
+ *             characters, after which the count is given as "at least". Quoted fields may hold
+ *             delimiters, doubled quotes and line breaks; blank lines are not rows.
  *         <li>Text files ({@code .txt .md .json .jsonl .yaml .yml}): the whole content when it is
  *             at most {@value TextPreview#INLINE_CHARS} characters, otherwise the first lines (at
  *             most {@value TextPreview#HEAD_LINES} lines and {@value TextPreview#INLINE_CHARS}

@@ -19,6 +19,12 @@ import java.util.Map;
  * <p>The full form is the tree then one section per preview; the short form is the tree alone, with
  * the shape of each previewed CSV file. Sizes are in SI units (1 kB = 1000 B); names and values
  * have control characters replaced, so each stays on one line.
+ *
+ * <p>A CSV file whose statistics are cut lists every column name (up to {@value
+ * CsvSummary#MAX_NAMES}) in one wrapped list. Of a {@link TrainTestPair}, the training file names
+ * its likely targets (its columns that the test file lacks) and describes them first; a test file
+ * with no column of its own is described as "same columns as train.csv, without ..." and its shape,
+ * instead of its statistics.
  */
 final class OverviewRenderer {
   /** Example values shown per column. */
@@ -26,6 +32,9 @@ final class OverviewRenderer {
 
   /** Characters of a column name shown. */
   static final int MAX_COLUMN_NAME_CHARS = 40;
+
+  /** Lines of column names are wrapped at this many characters, where a name allows. */
+  static final int WRAP_CHARS = 100;
 
   private static final String INDENT = "  ";
 
@@ -129,15 +138,7 @@ final class OverviewRenderer {
     sb.append(shape(csv));
     if (csv.statsRows() == 0) {
       sb.append(", columns: ");
-      List<String> names = new ArrayList<>();
-      for (String column : csv.header()) {
-        names.add(columnName(column));
-      }
-      sb.append(String.join(", ", names));
-      if (csv.columnCount() > csv.header().size()) {
-        sb.append(", ... and ").append(csv.columnCount() - csv.header().size()).append(" more");
-      }
-      sb.append('\n');
+      appendNames(sb, csv);
       return;
     }
     sb.append(
@@ -151,6 +152,10 @@ final class OverviewRenderer {
           .append(plural(csv.raggedRows(), "row"))
           .append(csv.raggedRows() == 1 ? " has" : " have")
           .append(" a different number of fields than the header)\n");
+    }
+    if (csv.columnCount() > csv.columns().size()) {
+      sb.append(INDENT).append("All columns: ");
+      appendNames(sb, csv);
     }
     for (int i = 0; i < csv.columns().size(); i++) {
       sb.append(INDENT)
@@ -166,6 +171,36 @@ final class OverviewRenderer {
           .append(plural(csv.columnCount() - csv.columns().size(), "more column"))
           .append('\n');
     }
+  }
+
+  /**
+   * Appends the names of {@code csv}'s columns, comma-separated and wrapped at about {@value
+   * #WRAP_CHARS} characters, then a line break.
+   */
+  private static void appendNames(StringBuilder sb, CsvSummary csv) {
+    List<String> items = new ArrayList<>();
+    for (String column : csv.names()) {
+      items.add(columnName(column));
+    }
+    if (csv.columnCount() > csv.names().size()) {
+      items.add("... and " + (csv.columnCount() - csv.names().size()) + " more");
+    }
+    int lineStart = sb.lastIndexOf("\n") + 1;
+    for (int i = 0; i < items.size(); i++) {
+      String item = items.get(i);
+      if (i > 0) {
+        sb.append(',');
+        if (sb.length() - lineStart + 1 + item.length() > WRAP_CHARS) {
+          sb.append('\n');
+          lineStart = sb.length();
+          sb.append(INDENT).append(INDENT);
+        } else {
+          sb.append(' ');
+        }
+      }
+      sb.append(item);
+    }
+    sb.append('\n');
   }
 
   /**

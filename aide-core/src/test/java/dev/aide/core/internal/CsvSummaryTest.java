@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CsvSummaryTest {
   private static CsvSummary read(String csv, char delimiter) throws IOException {
@@ -115,5 +119,51 @@ class CsvSummaryTest {
     assertThat(csv.columns().get(0).maxText()).isEqualTo(String.valueOf(CsvSummary.STATS_ROWS));
     assertThat(List.of(csv.columns().get(0).moreDistinct(), csv.columns().get(1).moreDistinct()))
         .containsExactly(true, false);
+  }
+
+  @Test
+  void keepsTheNamesOfColumnsPastTheDescribedOnesUpToALimit() throws IOException {
+    StringBuilder header = new StringBuilder();
+    for (int i = 0; i < CsvSummary.MAX_NAMES + 50; i++) {
+      header.append(i == 0 ? "\uFEFF" : ",").append('c').append(i);
+    }
+    CsvSummary csv = read(header + "\n", ',');
+
+    assertThat(csv.columnCount()).isEqualTo(CsvSummary.MAX_NAMES + 50);
+    assertThat(csv.names()).hasSize(CsvSummary.MAX_NAMES).startsWith("c0", "c1").endsWith("c299");
+  }
+
+  @Test
+  void describesTheColumnsNamedFirstAheadOfTheOthers() throws IOException {
+    StringBuilder header = new StringBuilder();
+    StringBuilder row = new StringBuilder();
+    for (int i = 0; i < 80; i++) {
+      header.append(i == 0 ? "" : ",").append('c').append(i);
+      row.append(i == 0 ? "" : ",").append(i);
+    }
+    header.append(",SalePrice");
+    row.append(",208500");
+
+    CsvSummary csv =
+        CsvSummary.read(
+            new StringReader(header + "\n" + row + "\n"), ',', List.of("SalePrice", "missing"));
+
+    assertThat(csv.names()).hasSize(81).startsWith("SalePrice", "c0", "c1").endsWith("c79");
+    assertThat(csv.header()).hasSize(CsvSummary.MAX_COLUMNS).startsWith("SalePrice", "c0");
+    assertThat(OverviewRenderer.describe(csv.columns().get(0)))
+        .isEqualTo("int, 208500 to 208500, 1 unique");
+    assertThat(OverviewRenderer.describe(csv.columns().get(1))).isEqualTo("int, 0 to 0, 1 unique");
+  }
+
+  @Test
+  void readsTheWholeHeaderWithoutTheByteOrderMark(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("wide.csv");
+    Files.writeString(file, "\uFEFF" + "a,".repeat(99) + "target\n1,2\n", StandardCharsets.UTF_8);
+
+    CsvSummary.Header header = CsvSummary.readHeader(file, ',');
+
+    assertThat(header.columnCount()).isEqualTo(100);
+    assertThat(header.names()).hasSize(100).startsWith("a").endsWith("target");
+    assertThat(header.complete()).isTrue();
   }
 }

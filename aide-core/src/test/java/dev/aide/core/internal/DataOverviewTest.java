@@ -361,6 +361,49 @@ class DataOverviewTest {
     assertThat(DataOverview.of(dir, 100)).isEqualTo("Files:\n(empty)\n");
   }
 
+  /** A house-prices-like CSV: Id, 79 features f1..f79, then SalePrice if {@code target}. */
+  private static String houses(int rows, boolean target) {
+    StringBuilder sb = new StringBuilder("Id");
+    for (int c = 1; c <= 79; c++) {
+      sb.append(",f").append(c);
+    }
+    sb.append(target ? ",SalePrice\n" : "\n");
+    for (int r = 1; r <= rows; r++) {
+      sb.append(r);
+      for (int c = 1; c <= 79; c++) {
+        sb.append(',').append((r * c) % 10);
+      }
+      sb.append(target ? "," + (100_000 + r * 1_000) + "\n" : "\n");
+    }
+    return sb.toString();
+  }
+
+  @Test
+  void listsEveryColumnNameOfAWideFileWrappedAndCutWithACountOnlyPastThreeHundred()
+      throws IOException {
+    write(dir.resolve("houses.csv"), houses(3, true));
+    StringBuilder huge = new StringBuilder();
+    for (int c = 0; c < CsvSummary.MAX_NAMES + 50; c++) {
+      huge.append(c == 0 ? "" : ",").append('h').append(c);
+    }
+    write(dir.resolve("huge.csv"), huge + "\n" + "1,".repeat(CsvSummary.MAX_NAMES + 49) + "1\n");
+
+    String overview = DataOverview.of(dir, 100_000);
+
+    assertThat(overview)
+        .contains(
+            """
+            houses.csv: 3 rows x 81 columns
+              All columns: Id, f1, f2, f3,""")
+        .contains(" f78, f79, SalePrice\n  - Id: int, 1 to 3, 3 unique\n")
+        .contains("\n  ... and 51 more columns\n")
+        .contains(" h298, h299, ... and 50 more\n  - h0: int");
+    assertThat(overview.lines())
+        .filteredOn(line -> line.startsWith("    ") || line.startsWith("  All columns: "))
+        .hasSizeGreaterThan(10)
+        .allMatch(line -> line.length() <= OverviewRenderer.WRAP_CHARS);
+  }
+
   private static String columns(int n) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < n; i++) {
