@@ -52,11 +52,6 @@ record CsvSummary(
   /** Column names read by {@link #readHeader}, and the furthest column that can come first. */
   static final int MAX_HEADER_NAMES = 2_000;
 
-  /** Reads the file at {@code path}, whose fields are separated by {@code delimiter}. */
-  static CsvSummary read(Path path, char delimiter) throws IOException {
-    return read(path, delimiter, List.of());
-  }
-
   /**
    * Reads the file at {@code path}, whose fields are separated by {@code delimiter}, putting the
    * columns named {@code first} ahead.

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,12 @@ import java.util.Objects;
  *       </ul>
  *       Other files appear in the tree only.
  * </ol>
+ *
+ * <p>In each directory, a training file and a test file are paired (see {@link TrainTestPair}): the
+ * columns of the training file that the test file lacks are named as its likely targets and
+ * described first, and a test file with no column of its own is described as "same columns as
+ * train.csv, without SalePrice" and its shape, instead of its statistics. The short form keeps both
+ * notes.
  *
  * <p>The result is at most {@code maxChars} characters long. When the full overview is longer, a
  * short form is returned instead: the tree alone, with the shape ({@code rows x columns}) of each
@@ -115,19 +122,38 @@ final class DataOverview {
       }
     }
     int notPreviewed = Math.max(0, previewable.size() - MAX_PREVIEWED_FILES);
+    List<FileNode> previewed = previewable.subList(0, previewable.size() - notPreviewed);
+    List<TrainTestPair> pairs = TrainTestPair.find(headers(previewed));
+    Map<FileNode, List<String>> first = new HashMap<>();
+    for (TrainTestPair pair : pairs) {
+      first.put(pair.train(), pair.trainOnly());
+    }
     Map<FileNode, FilePreview> previews = new LinkedHashMap<>();
-    for (FileNode file : previewable.subList(0, previewable.size() - notPreviewed)) {
-      previews.put(file, FilePreview.read(file.name(), file.path()));
+    for (FileNode file : previewed) {
+      previews.put(
+          file, FilePreview.read(file.name(), file.path(), first.getOrDefault(file, List.of())));
     }
 
-    String full = OverviewRenderer.full(tree, previews, notPreviewed);
+    String full = OverviewRenderer.full(tree, previews, notPreviewed, pairs);
     if (full.length() <= maxChars) {
       return full;
     }
-    String shortForm = OverviewRenderer.shortForm(tree, previews);
+    String shortForm = OverviewRenderer.shortForm(tree, previews, pairs);
     if (shortForm.length() <= maxChars) {
       return shortForm;
     }
     return Text.cutAtLine(shortForm, maxChars);
+  }
+
+  /** The headers of the CSV and TSV files among {@code files} that could be read. */
+  private static Map<FileNode, CsvSummary.Header> headers(List<FileNode> files) {
+    Map<FileNode, CsvSummary.Header> headers = new LinkedHashMap<>();
+    for (FileNode file : files) {
+      CsvSummary.Header header = FilePreview.readHeader(file.name(), file.path());
+      if (header != null) {
+        headers.put(file, header);
+      }
+    }
+    return headers;
   }
 }

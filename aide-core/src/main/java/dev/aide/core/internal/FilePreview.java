@@ -7,7 +7,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link DataOverview} read of one file: a {@link CsvSummary}, a {@link TextPreview}, or a
@@ -43,16 +45,35 @@ sealed interface FilePreview permits CsvSummary, TextPreview, FilePreview.Failur
     return Type.OTHER;
   }
 
-  /** Reads the file at {@code path} named {@code name}; never throws on an I/O error. */
-  static FilePreview read(String name, Path path) {
+  /**
+   * Reads the file at {@code path} named {@code name}, a CSV file with the columns named {@code
+   * first} ahead of the others; never throws on an I/O error.
+   */
+  static FilePreview read(String name, Path path, List<String> first) {
     try {
       return switch (typeOf(name)) {
-        case CSV -> CsvSummary.read(path, ',');
-        case TSV -> CsvSummary.read(path, '\t');
+        case CSV -> CsvSummary.read(path, ',', first);
+        case TSV -> CsvSummary.read(path, '\t', first);
         case TEXT, OTHER -> TextPreview.read(path);
       };
     } catch (IOException | UncheckedIOException | SecurityException e) {
       return new Failure(DataTree.describe(e));
+    }
+  }
+
+  /**
+   * The header of the CSV or TSV file at {@code path} named {@code name}; null for another type of
+   * file or when it cannot be read (reading it for its preview then says why).
+   */
+  static CsvSummary.@Nullable Header readHeader(String name, Path path) {
+    try {
+      return switch (typeOf(name)) {
+        case CSV -> CsvSummary.readHeader(path, ',');
+        case TSV -> CsvSummary.readHeader(path, '\t');
+        case TEXT, OTHER -> null;
+      };
+    } catch (IOException | UncheckedIOException | SecurityException e) {
+      return null;
     }
   }
 

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes the text of {@link DataOverview} from the tree and the previews: the one place that
@@ -36,17 +37,24 @@ final class OverviewRenderer {
   /** Lines of column names are wrapped at this many characters, where a name allows. */
   static final int WRAP_CHARS = 100;
 
+  /** Likely target columns named in one line. */
+  static final int MAX_TARGETS_SHOWN = 10;
+
   private static final String INDENT = "  ";
 
   private OverviewRenderer() {}
 
   /** The tree, each preview, and how many previewable files were not previewed. */
-  static String full(DirNode tree, Map<FileNode, FilePreview> previews, int notPreviewed) {
+  static String full(
+      DirNode tree,
+      Map<FileNode, FilePreview> previews,
+      int notPreviewed,
+      List<TrainTestPair> pairs) {
     StringBuilder sb = new StringBuilder("Files:\n");
     renderTree(sb, tree, "", Map.of());
     for (Map.Entry<FileNode, FilePreview> e : previews.entrySet()) {
       sb.append('\n');
-      renderPreview(sb, e.getKey(), e.getValue());
+      renderPreview(sb, e.getKey(), e.getValue(), pairs);
     }
     if (notPreviewed > 0) {
       sb.append('\n')
@@ -58,11 +66,20 @@ final class OverviewRenderer {
   }
 
   /** The tree alone, with the shape of each CSV file and why a file could not be read. */
-  static String shortForm(DirNode tree, Map<FileNode, FilePreview> previews) {
+  static String shortForm(
+      DirNode tree, Map<FileNode, FilePreview> previews, List<TrainTestPair> pairs) {
     Map<FileNode, String> notes = new HashMap<>();
     for (Map.Entry<FileNode, FilePreview> e : previews.entrySet()) {
       if (e.getValue() instanceof CsvSummary csv) {
-        notes.put(e.getKey(), shape(csv));
+        TrainTestPair asTrain = pairOf(pairs, e.getKey(), true);
+        TrainTestPair asTest = pairOf(pairs, e.getKey(), false);
+        String note = shape(csv);
+        if (asTrain != null) {
+          note += ", " + shortTargets(asTrain);
+        } else if (asTest != null && asTest.sameColumns()) {
+          note += ", " + sameColumnsAs(asTest);
+        }
+        notes.put(e.getKey(), note);
       } else if (e.getValue() instanceof FilePreview.Failure failure) {
         notes.put(e.getKey(), "could not be read: " + failure.reason());
       }
@@ -118,27 +135,40 @@ final class OverviewRenderer {
     }
   }
 
-  private static void renderPreview(StringBuilder sb, FileNode file, FilePreview preview) {
+  private static void renderPreview(
+      StringBuilder sb, FileNode file, FilePreview preview, List<TrainTestPair> pairs) {
     String name = shownName(file.rel());
     if (preview instanceof FilePreview.Failure failure) {
       sb.append(name).append(": could not be read (").append(failure.reason()).append(")\n");
     } else if (preview instanceof CsvSummary csv) {
-      renderCsv(sb, name, csv);
+      renderCsv(sb, name, csv, pairOf(pairs, file, true), pairOf(pairs, file, false));
     } else if (preview instanceof TextPreview text) {
       renderText(sb, name, file.size(), text);
     }
   }
 
-  private static void renderCsv(StringBuilder sb, String name, CsvSummary csv) {
+  private static void renderCsv(
+      StringBuilder sb,
+      String name,
+      CsvSummary csv,
+      @Nullable TrainTestPair asTrain,
+      @Nullable TrainTestPair asTest) {
     sb.append(name).append(": ");
     if (csv.columnCount() == 0) {
       sb.append("empty\n");
       return;
     }
     sb.append(shape(csv));
+    if (asTest != null && asTest.sameColumns()) {
+      sb.append(", ").append(sameColumnsAs(asTest)).append('\n');
+      return;
+    }
     if (csv.statsRows() == 0) {
       sb.append(", columns: ");
       appendNames(sb, csv);
+      if (asTrain != null) {
+        sb.append(INDENT).append(targets(asTrain)).append('\n');
+      }
       return;
     }
     sb.append(
@@ -152,6 +182,9 @@ final class OverviewRenderer {
           .append(plural(csv.raggedRows(), "row"))
           .append(csv.raggedRows() == 1 ? " has" : " have")
           .append(" a different number of fields than the header)\n");
+    }
+    if (asTrain != null) {
+      sb.append(INDENT).append(targets(asTrain)).append('\n');
     }
     if (csv.columnCount() > csv.columns().size()) {
       sb.append(INDENT).append("All columns: ");
@@ -201,6 +234,59 @@ final class OverviewRenderer {
       sb.append(item);
     }
     sb.append('\n');
+  }
+
+  /** "Likely target (in train.csv, not in test.csv): SalePrice". */
+  private static String targets(TrainTestPair pair) {
+    List<String> names = pair.trainOnly();
+    StringBuilder sb =
+        new StringBuilder(names.size() == 1 ? "Likely target" : "Likely targets")
+            .append(" (in ")
+            .append(shownName(pair.train().name()))
+            .append(", not in ")
+            .append(shownName(pair.test().name()))
+            .append("): ");
+    appendList(sb, names);
+    return sb.toString();
+  }
+
+  /** "likely target: SalePrice (not in test.csv)". */
+  private static String shortTargets(TrainTestPair pair) {
+    StringBuilder sb =
+        new StringBuilder(pair.trainOnly().size() == 1 ? "likely target: " : "likely targets: ");
+    appendList(sb, pair.trainOnly());
+    return sb.append(" (not in ").append(shownName(pair.test().name())).append(")").toString();
+  }
+
+  /** "same columns as train.csv, without SalePrice". */
+  private static String sameColumnsAs(TrainTestPair pair) {
+    StringBuilder sb =
+        new StringBuilder("same columns as ")
+            .append(shownName(pair.train().name()))
+            .append(", without ");
+    appendList(sb, pair.trainOnly());
+    return sb.toString();
+  }
+
+  private static void appendList(StringBuilder sb, List<String> names) {
+    List<String> shown = new ArrayList<>();
+    for (String name : names.subList(0, Math.min(MAX_TARGETS_SHOWN, names.size()))) {
+      shown.add(columnName(name));
+    }
+    sb.append(String.join(", ", shown));
+    if (names.size() > shown.size()) {
+      sb.append(" and ").append(names.size() - shown.size()).append(" more");
+    }
+  }
+
+  private static @Nullable TrainTestPair pairOf(
+      List<TrainTestPair> pairs, FileNode file, boolean asTrain) {
+    for (TrainTestPair pair : pairs) {
+      if ((asTrain ? pair.train() : pair.test()).equals(file)) {
+        return pair;
+      }
+    }
+    return null;
   }
 
   /**

@@ -404,6 +404,98 @@ class DataOverviewTest {
         .allMatch(line -> line.length() <= OverviewRenderer.WRAP_CHARS);
   }
 
+  @Test
+  void namesTheTargetOfAWideTrainingFileAndDescribesTheTestFileAsItsColumnsWithoutIt()
+      throws IOException {
+    write(dir.resolve("train.csv"), houses(6, true));
+    write(dir.resolve("test.csv"), houses(4, false));
+    write(dir.resolve("sample_submission.csv"), "Id,SalePrice\n7,1\n8,2\n");
+
+    String overview = overview();
+
+    assertThat(overview).hasSizeLessThanOrEqualTo(DataOverview.DEFAULT_MAX_CHARS);
+    assertThat(overview)
+        .contains(
+            """
+            train.csv: 6 rows x 81 columns
+              Likely target (in train.csv, not in test.csv): SalePrice
+              All columns: SalePrice, Id, f1, f2,""")
+        .contains(
+            """
+              - SalePrice: int, 101000 to 106000, 6 unique
+              - Id: int, 1 to 6, 6 unique
+            """)
+        .contains("\ntest.csv: 4 rows x 80 columns, same columns as train.csv, without SalePrice\n")
+        .contains(
+            """
+            sample_submission.csv: 2 rows x 2 columns
+              - Id: int, 7 to 8, 2 unique
+              - SalePrice: int, 1 to 2, 2 unique
+            """);
+    int start = overview.indexOf("All columns: ");
+    String names = overview.substring(start, overview.indexOf("  - ", start));
+    for (int c = 1; c <= 79; c++) {
+      assertThat(names).contains(" f" + c + (c == 79 ? "\n" : ","));
+    }
+    assertThat(names.lines()).allMatch(line -> line.length() <= OverviewRenderer.WRAP_CHARS);
+    assertThat(overview).doesNotContain("test.csv: 4 rows x 80 columns\n");
+  }
+
+  @Test
+  void theShortFormStillNamesTheLikelyTargetAndTheTestFilesColumns() throws IOException {
+    write(dir.resolve("train.csv"), houses(6, true));
+    write(dir.resolve("test.csv"), houses(4, false));
+
+    assertThat(DataOverview.of(dir, 400))
+        .isEqualTo(
+            """
+            Files (column details and file contents left out for length):
+            test.csv (950 B, 4 rows x 80 columns, same columns as train.csv, without SalePrice)
+            train.csv (1.3 kB, 6 rows x 81 columns, likely target: SalePrice (not in test.csv))
+            """);
+  }
+
+  @Test
+  void aTestFileWithAColumnOfItsOwnKeepsItsStatisticsWhileTheTargetIsStillNamed()
+      throws IOException {
+    write(dir.resolve("train.csv"), "id,x,y,label\n1,2,3,yes\n");
+    write(dir.resolve("test.csv"), "id,x,y,row_key\n1,2,3,k\n");
+
+    assertThat(overview())
+        .contains(
+            """
+            test.csv: 1 row x 4 columns
+              - id: int, 1 to 1, 1 unique
+            """)
+        .contains(
+            """
+            train.csv: 1 row x 4 columns
+              Likely target (in train.csv, not in test.csv): label
+              - label: text, 1 unique: "yes" (1)
+              - id: int, 1 to 1, 1 unique
+            """);
+  }
+
+  @Test
+  void pairsFilesWithoutTrainAndTestInTheirNamesByTheirColumns() throws IOException {
+    write(dir.resolve("houses.csv"), "a,b,c,price\n1,2,3,4\n");
+    write(dir.resolve("to_predict.csv"), "a,b,c\n1,2,3\n");
+    write(dir.resolve("other/unrelated.csv"), "a,b\n1,2\n");
+
+    assertThat(overview())
+        .contains("Likely target (in houses.csv, not in to_predict.csv): price\n")
+        .contains("to_predict.csv: 1 row x 3 columns, same columns as houses.csv, without price\n")
+        .contains("other/unrelated.csv: 1 row x 2 columns\n  - a:");
+  }
+
+  @Test
+  void aSubmissionFileWithTheIdAndTheTargetIsNotTakenForTheTestFile() throws IOException {
+    write(dir.resolve("train.csv"), houses(3, true));
+    write(dir.resolve("sample_submission.csv"), "Id,SalePrice\n7,1\n");
+
+    assertThat(overview()).doesNotContain("Likely target").doesNotContain("same columns as");
+  }
+
   private static String columns(int n) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < n; i++) {
