@@ -148,12 +148,36 @@ final class FakeWorld {
 
   Executor executor() {
     return request -> {
+      if (isProbe(request)) return run(request);
       executions.incrementAndGet();
       return run(request);
     };
   }
 
+  /** The packages the fake interpreter reports to the probe a search runs before its first node. */
+  static final String PROBE_OUTPUT =
+      "aide-probe python 3.11.2\n"
+          + "aide-probe installed numpy 1.26.4\n"
+          + "aide-probe installed pandas 2.1.4\n"
+          + "aide-probe installed scikit-learn 1.4.2\n"
+          + "aide-probe missing xgboost\n"
+          + "aide-probe missing torch\n";
+
+  /** Whether {@code request} is the probe of the interpreter's packages, not a node's run. */
+  static boolean isProbe(ExecutionRequest request) {
+    return request.fileName().equals("aide_probe.py");
+  }
+
+  /** Wraps {@code executor} so that the interpreter probe gets {@link #PROBE_OUTPUT}. */
+  static Executor answeringProbe(Executor executor) {
+    return request ->
+        isProbe(request)
+            ? ExecutionResult.of(PROBE_OUTPUT, 0, Duration.ofMillis(5))
+            : executor.execute(request);
+  }
+
   static ExecutionResult run(ExecutionRequest request) {
+    if (isProbe(request)) return ExecutionResult.of(PROBE_OUTPUT, 0, Duration.ofMillis(5));
     String code = request.code();
     if (code.contains("raise ValueError")) {
       return new ExecutionResult(

@@ -51,7 +51,7 @@ class StoppingTest {
     return Aide.builder()
         .coder(world.coder(), "m")
         .reviewer(world.reviewer(), "m")
-        .executor(executor)
+        .executor(FakeWorld.answeringProbe(executor))
         .steps(20)
         .seed(2)
         .outputDir(tmp.resolve("run"));

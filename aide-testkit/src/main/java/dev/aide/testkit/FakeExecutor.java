@@ -25,10 +25,17 @@ import org.jspecify.annotations.Nullable;
  *         : FakeExecutor.success("metric: 0.81\n"));
  * }</pre>
  *
+ * <p>A search of a Python task first probes its interpreter for the installed packages (a request
+ * to run {@value #PROBE_FILE}); this executor answers that probe with a failure itself, so the
+ * prompts say the packages are unknown, and neither records it nor spends a scripted result on it.
+ *
  * <p>Thread-safe: the engine's workers may call it at once. The function is called from their
  * threads, outside any lock, so it must be thread-safe itself.
  */
 public final class FakeExecutor implements Executor {
+  /** The file name of the search's interpreter probe, which this executor does not run. */
+  static final String PROBE_FILE = "aide_probe.py";
+
   private final @Nullable Function<ExecutionRequest, ExecutionResult> answer;
   private final Deque<ExecutionResult> queue;
   private final int queued;
@@ -84,6 +91,9 @@ public final class FakeExecutor implements Executor {
   @Override
   public ExecutionResult execute(ExecutionRequest request) {
     Objects.requireNonNull(request, "request");
+    if (request.fileName().equals(PROBE_FILE)) {
+      return failure("FakeExecutor runs no interpreter probe", 1);
+    }
     ExecutionResult next;
     int number;
     synchronized (this) {

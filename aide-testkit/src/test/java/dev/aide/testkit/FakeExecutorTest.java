@@ -53,4 +53,21 @@ class FakeExecutorTest {
     assertThat(FakeExecutor.printing("metric: 2").execute(request("x")).output())
         .isEqualTo("metric: 2");
   }
+
+  @Test
+  void answersTheSearchsInterpreterProbeItselfWithoutSpendingAScriptedResult() {
+    FakeExecutor executor = FakeExecutor.returning(FakeExecutor.success("metric: 1\n"));
+    ExecutionRequest probe =
+        new ExecutionRequest(
+            "print('aide-probe python 3.11.2')",
+            "aide_probe.py",
+            List.of("python3", "aide_probe.py"),
+            Path.of("/tmp/ws"),
+            Duration.ofMinutes(1),
+            Map.of());
+
+    assertThat(executor.execute(probe).exitCode()).isEqualTo(1);
+    assertThat(executor.execute(request("a")).output()).isEqualTo("metric: 1\n");
+    assertThat(executor.requests()).extracting(ExecutionRequest::code).containsExactly("a");
+  }
 }

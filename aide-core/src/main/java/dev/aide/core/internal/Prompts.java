@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,14 +30,27 @@ final class Prompts {
 
   private final Task task;
   private final String dataOverview;
+  private final Supplier<InterpreterProbe.@Nullable Packages> packages;
 
   /**
    * @param task the task
    * @param dataOverview the preview of the data directory, or empty when there is none
    */
   public Prompts(Task task, String dataOverview) {
+    this(task, dataOverview, () -> null);
+  }
+
+  /**
+   * @param task the task
+   * @param dataOverview the preview of the data directory, or empty when there is none
+   * @param packages what the run's Python interpreter has, as {@link InterpreterProbe} found; null
+   *     while unknown (not probed, or the probe failed)
+   */
+  public Prompts(
+      Task task, String dataOverview, Supplier<InterpreterProbe.@Nullable Packages> packages) {
     this.task = task;
     this.dataOverview = dataOverview;
+    this.packages = packages;
   }
 
   public List<ChatMessage> draft(String memory) {
@@ -312,6 +327,7 @@ final class Prompts {
   }
 
   private String environment() {
+    if (language().equals(Language.PYTHON)) return pythonEnvironment(packages.get());
     String name = language().name().toLowerCase(Locale.ROOT);
     if (name.equals("python")) {
       return "Python 3. Packages such as numpy, pandas, scikit-learn, scipy, xgboost, lightgbm"
@@ -322,6 +338,36 @@ final class Prompts {
           + " The public class must be named Main.";
     }
     return "The program is run as `" + String.join(" ", language().command()) + "`.";
+  }
+
+  /** The environment of the built-in Python: only the packages the probe saw import. */
+  private static String pythonEnvironment(InterpreterProbe.@Nullable Packages packages) {
+    if (packages == null) {
+      return "Python 3. Which packages are installed is unknown: prefer the standard library, say"
+          + " in the plan which packages the solution needs, and do not install packages.";
+    }
+    return "Python "
+        + packages.python()
+        + ". "
+        + describePackages(packages)
+        + ". Use only the installed packages and the standard library; do not install packages.";
+  }
+
+  /**
+   * Names the installed packages with their versions and the missing ones, e.g. {@code Installed:
+   * numpy 1.26.4, pandas 2.1.4; not installed: xgboost, torch}.
+   */
+  static String describePackages(InterpreterProbe.Packages packages) {
+    String installed =
+        packages.installed().isEmpty()
+            ? "Installed: none of the common packages"
+            : "Installed: "
+                + packages.installed().stream()
+                    .map(p -> p.version().isEmpty() ? p.name() : p.name() + " " + p.version())
+                    .collect(Collectors.joining(", "));
+    return packages.missing().isEmpty()
+        ? installed
+        : installed + "; not installed: " + String.join(", ", packages.missing());
   }
 
   private String responseFormat() {

@@ -3,6 +3,7 @@ package dev.aide.core.internal;
 import dev.aide.core.AideException;
 import dev.aide.core.Direction;
 import dev.aide.core.Journal;
+import dev.aide.core.Language;
 import dev.aide.core.Metric;
 import dev.aide.core.Node;
 import dev.aide.core.Result;
@@ -112,6 +113,7 @@ public final class SearchEngine {
   private final long seed;
   private Instant runStartedAt = Instant.EPOCH;
   private volatile @Nullable Direction runDirection;
+  private volatile InterpreterProbe.@Nullable Packages packages;
 
   // Guarded by lock.
   private int nextId;
@@ -119,6 +121,7 @@ public final class SearchEngine {
   private boolean storeFailed;
   private @Nullable StopReason stopReason;
   private boolean cancelled;
+  private @Nullable Thread probing;
   private long tokensSpent;
   private double costSpent;
   private int failuresInARow;
@@ -159,7 +162,8 @@ public final class SearchEngine {
       this.prompts =
           new Prompts(
               task,
-              dataDir == null ? "" : DataOverview.of(dataDir, DataOverview.DEFAULT_MAX_CHARS));
+              dataDir == null ? "" : DataOverview.of(dataDir, DataOverview.DEFAULT_MAX_CHARS),
+              () -> packages);
       this.runner =
           new NodeRunner(
               config,
@@ -199,6 +203,7 @@ public final class SearchEngine {
       cancelled = true;
       if (stopReason == null) stopReason = reason;
       for (Thread worker : workers) worker.interrupt();
+      if (probing != null) probing.interrupt();
       lock.notifyAll();
     }
   }
@@ -231,6 +236,7 @@ public final class SearchEngine {
           fatal = e.getCause();
         }
       }
+      if (task.language().equals(Language.PYTHON) && !hasFailed()) probeInterpreter();
       if (journal.isEmpty() && task.startingSolution() != null && !hasFailed()) {
         runOnWorkers(1, true);
       }
@@ -356,6 +362,25 @@ public final class SearchEngine {
         "Could not ask the reviewer which way the metric is better ({}); the first good node's"
             + " review will decide it",
         problem);
+  }
+
+  /**
+   * Finds out, once per run, which Python packages the nodes' interpreter has (read back from the
+   * run directory when resuming), for the coder's prompts; {@link #cancel} interrupts it.
+   */
+  private void probeInterpreter() {
+    synchronized (lock) {
+      if (cancelled) return;
+      probing = Thread.currentThread();
+    }
+    try {
+      packages = InterpreterProbe.load(config.outputDir(), config.executor(), config.redactor());
+    } finally {
+      synchronized (lock) {
+        probing = null;
+        if (cancelled) Thread.interrupted(); // cancel's interrupt was for the probe only
+      }
+    }
   }
 
   private Map<String, Object> settings(long seed) {

@@ -260,4 +260,58 @@ class PromptsTest {
         .contains("e.g. `metric: 0.8123`");
     assertThat(prompts.draft("").get(1).content()).contains("e.g. `metric: 0.8123`");
   }
+
+  private static String environment(Prompts prompts) {
+    String user = prompts.draft("").get(1).content();
+    int start = user.indexOf("# Environment\n\n") + "# Environment\n\n".length();
+    int end = user.indexOf("\n\n#", start);
+    return end < 0 ? user.substring(start).strip() : user.substring(start, end);
+  }
+
+  @Test
+  void pythonEnvironmentListsExactlyThePackagesTheProbeSawImport() {
+    InterpreterProbe.Packages packages =
+        new InterpreterProbe.Packages(
+            "3.11.2",
+            List.of(
+                new InterpreterProbe.Installed("numpy", "1.26.4"),
+                new InterpreterProbe.Installed("pandas", "2.1.4"),
+                new InterpreterProbe.Installed("scikit-learn", "1.4.2")),
+            List.of("xgboost", "lightgbm", "torch"));
+    Prompts probed = new Prompts(task, "", () -> packages);
+
+    assertThat(environment(probed))
+        .isEqualTo(
+            "Python 3.11.2. Installed: numpy 1.26.4, pandas 2.1.4, scikit-learn 1.4.2; not"
+                + " installed: xgboost, lightgbm, torch. Use only the installed packages and the"
+                + " standard library; do not install packages.");
+    for (Node parent : List.of(good, buggy)) {
+      assertThat(probed.improve(parent, "").get(1).content()).contains("not installed: xgboost");
+      assertThat(probed.debug(parent).get(1).content()).contains("not installed: xgboost");
+    }
+  }
+
+  @Test
+  void pythonEnvironmentPromisesNoPackageWhenTheyAreUnknown() {
+    assertThat(environment(prompts))
+        .startsWith("Python 3. Which packages are installed is unknown")
+        .contains("say in the plan which packages the solution needs")
+        .doesNotContain("xgboost", "torch", "may be installed");
+    InterpreterProbe.Packages bare =
+        new InterpreterProbe.Packages("3.12.1", List.of(), List.of("numpy"));
+    assertThat(environment(new Prompts(task, "", () -> bare)))
+        .startsWith("Python 3.12.1. Installed: none of the common packages; not installed: numpy.");
+  }
+
+  @Test
+  void otherLanguagesKeepTheirEnvironmentText() {
+    InterpreterProbe.Packages packages =
+        new InterpreterProbe.Packages("3.11.2", List.of(), List.of("numpy"));
+    Task java = task.newBuilder().language(Language.JAVA).build();
+    assertThat(environment(new Prompts(java, "", () -> packages)))
+        .startsWith("A JDK runs the single source file directly");
+    Task bash = task.newBuilder().language(Language.BASH).build();
+    assertThat(environment(new Prompts(bash, "", () -> packages)))
+        .isEqualTo("The program is run as `bash solution.sh`.");
+  }
 }
