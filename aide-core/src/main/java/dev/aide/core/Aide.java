@@ -56,6 +56,12 @@ public final class Aide {
   /** The most workers a search may have; each is a thread with its own LLM calls and runs. */
   public static final int MAX_WORKERS = 256;
 
+  /** The temperature of the coder's and the reviewer's requests unless told otherwise. */
+  public static final double DEFAULT_TEMPERATURE = 0.5;
+
+  /** The highest temperature a role may have (OpenAI's limit; Anthropic's is 1). */
+  public static final double MAX_TEMPERATURE = 2.0;
+
   private final LlmClient coder;
   private final String coderModel;
   private final LlmClient reviewer;
@@ -72,6 +78,7 @@ public final class Aide {
   private final Clock clock;
   private final RunStore.JournalOpener journalOpener;
   private final Redactor redactor;
+  private final SearchEngine.Sampling sampling;
   private final @Nullable Task resumedTask;
 
   private Aide(Builder b, LlmClient coder, String coderModel, Executor executor) {
@@ -98,6 +105,8 @@ public final class Aide {
     this.clock = b.clock;
     this.journalOpener = b.journalOpener;
     this.redactor = Redactor.ofEnvironment(b.environment).with(b.secrets);
+    this.sampling =
+        new SearchEngine.Sampling(b.coderTemperature, b.reviewerTemperature, b.maxOutputTokens);
     this.resumedTask = b.resumedTask;
   }
 
@@ -119,9 +128,9 @@ public final class Aide {
 
   /**
    * Returns a builder preset to resume the run in {@code dir} with everything its {@code run.json}
-   * records (task, models, limits, steps, workers, seed, prices, properties, a built-in policy);
-   * give it an LLM client and an executor (else they are found through {@link ServiceLoader}),
-   * change what you like, and call {@link #run()}. The same as {@code
+   * records (task, models, limits, steps, workers, seed, prices, properties, sampling settings, a
+   * built-in policy); give it an LLM client and an executor (else they are found through {@link
+   * ServiceLoader}), change what you like, and call {@link #run()}. The same as {@code
    * RunDirectory.open(dir).resume()}; see {@link RunDirectory#resume()}.
    *
    * <pre>{@code
@@ -208,7 +217,8 @@ public final class Aide {
                 listeners,
                 clock,
                 properties,
-                redactor),
+                redactor,
+                sampling),
             journalOpener));
   }
 
@@ -231,6 +241,9 @@ public final class Aide {
     private @Nullable Duration timeLimit;
     private @Nullable Double targetMetric;
     private @Nullable Integer maxConsecutiveFailures;
+    private double coderTemperature = DEFAULT_TEMPERATURE;
+    private double reviewerTemperature = DEFAULT_TEMPERATURE;
+    private @Nullable Integer maxOutputTokens;
     private final Map<String, ModelPrice> prices = new HashMap<>();
     private int workers = 1;
     private @Nullable Long seed;
@@ -357,6 +370,51 @@ public final class Aide {
       return this;
     }
 
+    /**
+     * Sets the sampling temperature of the coder's requests, from 0 to {@value #MAX_TEMPERATURE}:
+     * lower gives more predictable code, higher more varied drafts. Default {@value
+     * #DEFAULT_TEMPERATURE}, as the reference agent uses. Recorded in {@code run.json} as {@code
+     * coderTemperature}. A reasoning model (o1, o3, o4, gpt-5) takes no temperature: its client
+     * leaves it out of the request.
+     *
+     * @throws IllegalArgumentException if {@code temperature} is not from 0 to {@value
+     *     #MAX_TEMPERATURE}
+     */
+    public Builder coderTemperature(double temperature) {
+      this.coderTemperature = requireTemperature("coderTemperature", temperature);
+      return this;
+    }
+
+    /**
+     * Sets the sampling temperature of the reviewer's requests (the reviews and the question of the
+     * metric's direction), from 0 to {@value #MAX_TEMPERATURE}. Default {@value
+     * #DEFAULT_TEMPERATURE}, as the reference agent uses. Recorded in {@code run.json} as {@code
+     * reviewerTemperature}. A reasoning model takes no temperature: its client leaves it out.
+     *
+     * @throws IllegalArgumentException if {@code temperature} is not from 0 to {@value
+     *     #MAX_TEMPERATURE}
+     */
+    public Builder reviewerTemperature(double temperature) {
+      this.reviewerTemperature = requireTemperature("reviewerTemperature", temperature);
+      return this;
+    }
+
+    /**
+     * Limits every answer of the coder and the reviewer to {@code tokens} output tokens (a
+     * reasoning model's hidden reasoning included); a coder's answer cut off at the limit is asked
+     * for again. Recorded in {@code run.json} as {@code maxOutputTokens}. Unset: the provider's
+     * default (the Anthropic client's {@code defaultMaxTokens}).
+     *
+     * @throws IllegalArgumentException if {@code tokens} is less than 1
+     */
+    public Builder maxOutputTokens(int tokens) {
+      if (tokens < 1) {
+        throw new IllegalArgumentException("maxOutputTokens must be >= 1, was " + tokens);
+      }
+      this.maxOutputTokens = tokens;
+      return this;
+    }
+
     /** Sets what {@code model}'s tokens cost, for {@link Node#cost()} and {@link #costBudget}. */
     public Builder price(String model, ModelPrice price) {
       this.prices.put(requireModel(model), Objects.requireNonNull(price, "price"));
@@ -480,6 +538,14 @@ public final class Aide {
         }
       }
       return new Aide(this, client, model, exec);
+    }
+
+    private static double requireTemperature(String name, double temperature) {
+      if (!(temperature >= 0 && temperature <= MAX_TEMPERATURE)) {
+        throw new IllegalArgumentException(
+            name + " must be from 0 to " + MAX_TEMPERATURE + ", was " + temperature);
+      }
+      return temperature;
     }
 
     private static String requireModel(String model) {

@@ -90,6 +90,11 @@ public final class RunDirectory {
    * @param seed the seed of the search's random choices
    * @param prices the models' prices (empty when none was given)
    * @param properties what the caller recorded with {@link Aide.Builder#property}
+   * @param coderTemperature the temperature of the coder's requests, or null when run.json does not
+   *     record one (written before it was recorded)
+   * @param reviewerTemperature the temperature of the reviewer's requests, or null when run.json
+   *     does not record one
+   * @param maxOutputTokens the output-token limit of every request, or null for none
    */
   public record Settings(
       String coderModel,
@@ -104,13 +109,50 @@ public final class RunDirectory {
       int workers,
       long seed,
       Map<String, ModelPrice> prices,
-      Map<String, String> properties) {
+      Map<String, String> properties,
+      @Nullable Double coderTemperature,
+      @Nullable Double reviewerTemperature,
+      @Nullable Integer maxOutputTokens) {
     public Settings {
       Objects.requireNonNull(coderModel, "coderModel");
       Objects.requireNonNull(reviewerModel, "reviewerModel");
       Objects.requireNonNull(policy, "policy");
       prices = Map.copyOf(prices);
       properties = Map.copyOf(properties);
+    }
+
+    /** Settings without sampling settings, as run.json recorded them before it had them. */
+    public Settings(
+        String coderModel,
+        String reviewerModel,
+        String policy,
+        int steps,
+        @Nullable Long tokenBudget,
+        @Nullable Double costBudget,
+        @Nullable Duration timeLimit,
+        @Nullable Double targetMetric,
+        @Nullable Integer maxConsecutiveFailures,
+        int workers,
+        long seed,
+        Map<String, ModelPrice> prices,
+        Map<String, String> properties) {
+      this(
+          coderModel,
+          reviewerModel,
+          policy,
+          steps,
+          tokenBudget,
+          costBudget,
+          timeLimit,
+          targetMetric,
+          maxConsecutiveFailures,
+          workers,
+          seed,
+          prices,
+          properties,
+          null,
+          null,
+          null);
     }
   }
 
@@ -182,7 +224,10 @@ public final class RunDirectory {
             s.required(s.integer("workers"), "workers"),
             s.required(s.whole("seed"), "seed"),
             prices(s),
-            properties(s));
+            properties(s),
+            s.decimal("coderTemperature"),
+            s.decimal("reviewerTemperature"),
+            s.integer("maxOutputTokens"));
     String version = top.text("libraryVersion");
     Instant startedAt = top.instant("startedAt");
     DirectionDecision decision = null;
@@ -268,11 +313,15 @@ public final class RunDirectory {
 
   /**
    * Returns a builder preset to resume this run: its output directory, task, models, limits, steps,
-   * workers, seed, prices, properties, and its policy when it is a built-in one, with all its
-   * settings ({@link SearchPolicies#parse}; a policy of your own is recorded only by its {@code
-   * toString()}: pass it again with {@link Aide.Builder#policy}). The caller gives an LLM client
-   * and an executor (else they are found through {@link java.util.ServiceLoader}, with the recorded
-   * models), may change any setting, and runs with {@link Aide#run()}.
+   * workers, seed, prices, properties, sampling settings (a run.json without them leaves the
+   * builder's defaults), and its policy when it is a built-in one, with all its settings ({@link
+   * SearchPolicies#parse}; a policy of your own is recorded only by its {@code toString()}: pass it
+   * again with {@link Aide.Builder#policy}). The caller gives an LLM client and an executor (else
+   * they are found through {@link java.util.ServiceLoader}, with the recorded models), may change
+   * any setting, and runs with {@link Aide#run()}.
+   *
+   * @throws AideException if a recorded sampling setting is out of its range (the message names
+   *     run.json and the setting)
    */
   public Aide.Builder resume() {
     Aide.Builder b = Aide.builder().resuming(task, settings.coderModel(), settings.reviewerModel());
@@ -286,6 +335,15 @@ public final class RunDirectory {
     }
     settings.prices().forEach(b::price);
     settings.properties().forEach(b::property);
+    try {
+      if (settings.coderTemperature() != null) b.coderTemperature(settings.coderTemperature());
+      if (settings.reviewerTemperature() != null) {
+        b.reviewerTemperature(settings.reviewerTemperature());
+      }
+      if (settings.maxOutputTokens() != null) b.maxOutputTokens(settings.maxOutputTokens());
+    } catch (IllegalArgumentException e) {
+      throw new AideException(dir.resolve(RunFiles.RUN_FILE) + ": " + e.getMessage(), e);
+    }
     SearchPolicy policy = builtInPolicy(settings.policy());
     if (policy != null) {
       b.policy(policy);

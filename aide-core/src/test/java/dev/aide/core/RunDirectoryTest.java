@@ -59,6 +59,9 @@ class RunDirectoryTest {
         .maxConsecutiveFailures(7)
         .workers(2)
         .seed(-1234567890123L)
+        .coderTemperature(0.25)
+        .reviewerTemperature(0.0)
+        .maxOutputTokens(4096)
         .property("python", "/opt/py/bin/python3")
         .outputDir(dir);
   }
@@ -105,7 +108,10 @@ class RunDirectoryTest {
                     new ModelPrice(2.0, 8.0, 0.5),
                     "reviewer-y",
                     ModelPrice.of(0.1, 0.4)),
-                Map.of("python", "/opt/py/bin/python3")));
+                Map.of("python", "/opt/py/bin/python3"),
+                0.25,
+                0.0,
+                4096));
     assertThat(run.libraryVersion()).isEqualTo(dev.aide.core.internal.RunStore.libraryVersion());
     assertThat(run.startedAt()).isNotNull().isAfterOrEqualTo(before.minusSeconds(1));
     assertThat(run.directionDecision()).isNull();

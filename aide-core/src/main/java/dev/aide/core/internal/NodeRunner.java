@@ -205,11 +205,7 @@ final class NodeRunner {
         response =
             config
                 .coder()
-                .chat(
-                    ChatRequest.builder()
-                        .model(config.coderModel())
-                        .messages(conversation)
-                        .build());
+                .chat(config.sampling().coder(config.coderModel()).messages(conversation).build());
       } catch (LlmException e) {
         if (e.endsRun()) throw new FatalException(e);
         if (streaks.coder.failed(e)) throw llmFailing("coder", config.coderModel(), e);
@@ -285,8 +281,9 @@ final class NodeRunner {
     for (int attempt = 0; attempt < 2; attempt++) {
       boolean withTool = !reviewToolsUnsupported.get();
       ChatRequest.Builder request =
-          ChatRequest.builder()
-              .model(config.reviewerModel())
+          config
+              .sampling()
+              .reviewer(config.reviewerModel())
               .messages(prompts.review(code, execution, sizes, withTool));
       if (withTool) {
         request.tools(List.of(Review.tool())).toolChoice(ToolChoice.tool(Review.TOOL_NAME));

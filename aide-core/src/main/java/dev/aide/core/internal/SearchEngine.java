@@ -1,5 +1,6 @@
 package dev.aide.core.internal;
 
+import dev.aide.core.Aide;
 import dev.aide.core.AideException;
 import dev.aide.core.Direction;
 import dev.aide.core.Journal;
@@ -98,7 +99,41 @@ public final class SearchEngine {
       List<SearchListener> listeners,
       Clock clock,
       Map<String, String> properties,
-      Redactor redactor) {}
+      Redactor redactor,
+      Sampling sampling) {}
+
+  /**
+   * The sampling settings of each role's requests, recorded in run.json as {@code
+   * coderTemperature}, {@code reviewerTemperature} and {@code maxOutputTokens}.
+   *
+   * @param coderTemperature the temperature of the coder's requests
+   * @param reviewerTemperature the temperature of the reviewer's requests (reviews and the metric
+   *     direction)
+   * @param maxOutputTokens the output-token limit of every request, or null for the provider's
+   *     default
+   */
+  public record Sampling(
+      double coderTemperature, double reviewerTemperature, @Nullable Integer maxOutputTokens) {
+    /** {@link dev.aide.core.Aide.Builder}'s defaults: 0.5 for both roles, no output limit. */
+    public static final Sampling DEFAULT =
+        new Sampling(Aide.DEFAULT_TEMPERATURE, Aide.DEFAULT_TEMPERATURE, null);
+
+    /** A request of the coder's with these settings. */
+    public ChatRequest.Builder coder(String model) {
+      return ChatRequest.builder()
+          .model(model)
+          .temperature(coderTemperature)
+          .maxOutputTokens(maxOutputTokens);
+    }
+
+    /** A request of the reviewer's with these settings. */
+    public ChatRequest.Builder reviewer(String model) {
+      return ChatRequest.builder()
+          .model(model)
+          .temperature(reviewerTemperature)
+          .maxOutputTokens(maxOutputTokens);
+    }
+  }
 
   private final Config config;
   private final Task task;
@@ -323,7 +358,7 @@ public final class SearchEngine {
     for (int attempt = 0; attempt < 2; attempt++) {
       boolean withTool = !runner.reviewToolsUnsupported();
       ChatRequest.Builder request =
-          ChatRequest.builder().model(config.reviewerModel()).messages(prompts.direction(withTool));
+          config.sampling().reviewer(config.reviewerModel()).messages(prompts.direction(withTool));
       if (withTool) {
         request
             .tools(List.of(DirectionAnswer.tool()))
@@ -399,6 +434,12 @@ public final class SearchEngine {
     }
     settings.put("workers", config.workers());
     settings.put("seed", seed);
+    Sampling sampling = config.sampling();
+    settings.put("coderTemperature", sampling.coderTemperature());
+    settings.put("reviewerTemperature", sampling.reviewerTemperature());
+    if (sampling.maxOutputTokens() != null) {
+      settings.put("maxOutputTokens", sampling.maxOutputTokens());
+    }
     if (!config.prices().isEmpty()) settings.put("prices", RunFiles.prices(config.prices()));
     if (!config.properties().isEmpty()) settings.put("properties", config.properties());
     return settings;

@@ -138,7 +138,8 @@ class NodeRunnerTest {
             List.of(),
             Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC),
             Map.of(),
-            redactor);
+            redactor,
+            SearchEngine.Sampling.DEFAULT);
     return new NodeRunner(
         config,
         new Prompts(task, ""),
