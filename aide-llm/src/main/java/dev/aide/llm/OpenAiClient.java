@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.DoubleSupplier;
 import java.util.function.Predicate;
 import okhttp3.HttpUrl;
@@ -39,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * besides: {@code temperature}, the output limit, {@code tools} and {@code tool_choice} (a named
  * tool becomes {@code {"type": "function", "function": {"name": ...}}}). Reasoning models (o1, o3,
  * o4 and gpt-5 families; see {@link #isReasoningModel}) take the output limit as {@code
- * max_completion_tokens} and reject {@code temperature}, so a temperature is not sent to them;
- * other models, and every compatible server, get {@code max_tokens}. {@link
+ * max_completion_tokens} and reject {@code temperature}, so a temperature is not sent to them (as
+ * logged once per model); other models, and every compatible server, get {@code max_tokens}. {@link
  * Builder#reasoningModels} changes which models count as reasoning models.
  *
  * <p><b>The answer</b>: the first choice's text and tool calls, with each call's {@code arguments}
@@ -66,6 +68,7 @@ public final class OpenAiClient implements LlmClient {
   private final HttpTransport transport;
   private final HttpUrl endpoint;
   private final Predicate<String> reasoningModels;
+  private final Set<String> temperatureDropped = ConcurrentHashMap.newKeySet();
 
   private OpenAiClient(Builder builder) {
     HttpUrl base = builder.settings.parsedBaseUrl();
@@ -126,8 +129,13 @@ public final class OpenAiClient implements LlmClient {
     body.put("messages", messages);
     if (request.temperature() != null) {
       if (reasoning) {
-        log.debug(
-            "Not sending temperature to {}, a reasoning model, which rejects it", request.model());
+        if (temperatureDropped.add(request.model())) {
+          log.info(
+              "Not sending the temperature ({}) to {}, a reasoning model, which rejects it (logged"
+                  + " once per model)",
+              request.temperature(),
+              request.model());
+        }
       } else {
         body.put("temperature", request.temperature());
       }

@@ -13,12 +13,16 @@ import dev.aide.core.llm.LlmException;
 import dev.aide.core.llm.TokenUsage;
 import dev.aide.core.llm.ToolCall;
 import dev.aide.core.llm.ToolChoice;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The contract, and what is particular to OpenAI's Chat Completions API. */
@@ -444,6 +448,31 @@ class OpenAiClientTest extends LlmClientContract {
                   "max_completion_tokens": 256
                 }
                 """));
+  }
+
+  @Test
+  void dropsTheTemperatureOfEveryRequestToAReasoningModelAndLogsItOncePerModel() throws Exception {
+    LlmClient client = client(options());
+    // a model name of this test's own, so that the shared log file holds no other line of it
+    String model = "o3-sampling-test-" + System.nanoTime();
+    for (int i = 0; i < 3; i++) {
+      server.enqueue(ok(textAnswer("x")));
+      client.chat(
+          fullRequest().newBuilder().model(model).tools(List.of()).toolChoice(null).build());
+      assertThat(Json.object(received())).doesNotContainKey("temperature");
+    }
+
+    String logFile = System.getProperty("org.slf4j.simpleLogger.logFile");
+    Assumptions.assumeTrue(
+        logFile != null, "needs slf4j-simple writing to a file, as the Maven build sets it up");
+    List<String> lines =
+        Files.readAllLines(Path.of(logFile), StandardCharsets.UTF_8).stream()
+            .filter(line -> line.contains(model))
+            .toList();
+    assertThat(lines)
+        .singleElement()
+        .asString()
+        .contains("Not sending the temperature (0.3) to " + model + ", a reasoning model");
   }
 
   @Test
