@@ -181,6 +181,30 @@ public final class AideCommand implements Callable<Integer> {
   @Nullable String reviewerModel;
 
   @Option(
+      names = "--coder-temperature",
+      paramLabel = "T",
+      description =
+          "The coder's sampling temperature, 0 to 2 (default: 0.5; on --resume the one the run"
+              + " recorded). Reasoning models get none.")
+  @Nullable Double coderTemperature;
+
+  @Option(
+      names = "--reviewer-temperature",
+      paramLabel = "T",
+      description =
+          "The reviewer's sampling temperature, 0 to 2 (default: 0.5; on --resume the one the run"
+              + " recorded). Reasoning models get none.")
+  @Nullable Double reviewerTemperature;
+
+  @Option(
+      names = "--max-output-tokens",
+      paramLabel = "N",
+      description =
+          "The most tokens one answer of the coder or reviewer may have (default: the backend's;"
+              + " on --resume the limit the run recorded).")
+  @Nullable Integer maxOutputTokens;
+
+  @Option(
       names = "--timeout",
       paramLabel = "DURATION",
       description = "Longest one execution may run, e.g. 90s, 10m, 1h, at most 30d (default: 1h).")
@@ -338,6 +362,7 @@ public final class AideCommand implements Callable<Integer> {
               .steps(plan.steps)
               .workers(workers)
               .outputDir(plan.outputDir);
+      sampling(builder, plan.sampling);
       Long chosenSeed = seed != null ? seed : plan.seed;
       if (chosenSeed != null) builder.seed(chosenSeed);
       if (plan.python != null) builder.property(PYTHON_PROPERTY, plan.python);
@@ -472,6 +497,36 @@ public final class AideCommand implements Callable<Integer> {
     return command.toString();
   }
 
+  /**
+   * Sets the temperatures and the output-token limit: an option given now wins, else what the
+   * resumed run recorded, else the library's defaults.
+   */
+  private void sampling(Aide.Builder builder, RunDirectory.@Nullable Settings recorded) {
+    Double coder = coderTemperature;
+    Double reviewer = reviewerTemperature;
+    Integer tokens = maxOutputTokens;
+    if (recorded != null) {
+      if (coder == null) coder = recorded.coderTemperature();
+      if (reviewer == null) reviewer = recorded.reviewerTemperature();
+      if (tokens == null) tokens = recorded.maxOutputTokens();
+    }
+    try {
+      if (coder != null) builder.coderTemperature(coder);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--coder-temperature must be from 0 to 2, was " + coder);
+    }
+    try {
+      if (reviewer != null) builder.reviewerTemperature(reviewer);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--reviewer-temperature must be from 0 to 2, was " + reviewer);
+    }
+    try {
+      if (tokens != null) builder.maxOutputTokens(tokens);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--max-output-tokens must be at least 1, was " + tokens);
+    }
+  }
+
   /** What to run: the task, where, and with which settings. */
   private record RunPlan(
       Task task,
@@ -482,7 +537,8 @@ public final class AideCommand implements Callable<Integer> {
       @Nullable String coderModel,
       @Nullable String reviewerModel,
       int workers,
-      SearchPolicy policy) {}
+      SearchPolicy policy,
+      RunDirectory.@Nullable Settings sampling) {}
 
   private RunPlan plan() {
     if (resume != null) {
@@ -510,7 +566,8 @@ public final class AideCommand implements Callable<Integer> {
           recorded.coderModel(),
           recorded.reviewerModel(),
           recorded.workers(),
-          policy != null ? policy(policy) : recordedPolicy(recorded.policy()));
+          policy != null ? policy(policy) : recordedPolicy(recorded.policy()),
+          recorded);
     }
     Task task;
     Path dir = outputDir != null ? outputDir : defaultOutputDir();
@@ -544,7 +601,8 @@ public final class AideCommand implements Callable<Integer> {
         null,
         null,
         1,
-        policy != null ? policy(policy) : SearchPolicies.greedy());
+        policy != null ? policy(policy) : SearchPolicies.greedy(),
+        null);
   }
 
   /**

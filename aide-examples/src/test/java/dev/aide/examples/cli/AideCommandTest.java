@@ -198,6 +198,88 @@ class AideCommandTest {
   }
 
   @Test
+  void samplingOptionsReachEveryRequestOfTheirRoleAndResumeKeepsThemUnlessGivenAgain()
+      throws Exception {
+    Path dir = tmp.resolve("speedup");
+    Map<String, String> env = scriptedLlm();
+    ScriptedLlm script = BreastCancerScript.script();
+    llm = script;
+
+    String[] first = {
+      "--example",
+      "speedup",
+      "--steps",
+      "2",
+      "--out",
+      dir.toString(),
+      "--python",
+      runnablePython(),
+      "--coder-temperature",
+      "0.2",
+      "--reviewer-temperature",
+      "0",
+      "--max-output-tokens",
+      "3000"
+    };
+    assertThat(run(env, first)).as("stderr: %s", err).isZero();
+    assertSampling(script, 0.2, 0.0, 3000);
+    RunDirectory.Settings recorded = RunDirectory.open(dir).settings();
+    assertThat(recorded.coderTemperature()).isEqualTo(0.2);
+    assertThat(recorded.reviewerTemperature()).isEqualTo(0.0);
+    assertThat(recorded.maxOutputTokens()).isEqualTo(3000);
+
+    script = BreastCancerScript.script();
+    llm = script;
+    String[] resumed = {
+      "--resume", dir.toString(), "--steps", "3", "--reviewer-temperature", "1.5"
+    };
+    assertThat(run(env, resumed)).as("stderr: %s", err).isZero();
+    assertSampling(script, 0.2, 1.5, 3000);
+  }
+
+  private static void assertSampling(
+      ScriptedLlm script, double coder, double reviewer, int maxOutputTokens) {
+    assertThat(script.requests(ScriptedLlm::isCoder))
+        .isNotEmpty()
+        .allSatisfy(
+            r -> {
+              assertThat(r.temperature()).isEqualTo(coder);
+              assertThat(r.maxOutputTokens()).isEqualTo(maxOutputTokens);
+            });
+    assertThat(script.requests(r -> !ScriptedLlm.isCoder(r)))
+        .isNotEmpty()
+        .allSatisfy(
+            r -> {
+              assertThat(r.temperature()).isEqualTo(reviewer);
+              assertThat(r.maxOutputTokens()).isEqualTo(maxOutputTokens);
+            });
+  }
+
+  @Test
+  void samplingOptionsOutOfRangeAreBadOptionsThatNameTheOption() {
+    Map<String, String> env = scriptedLlm();
+    for (String[] args :
+        List.of(
+            new String[] {
+              "--coder-temperature", "2.5", "aide: --coder-temperature must be from 0 to 2, was 2.5"
+            },
+            new String[] {
+              "--reviewer-temperature",
+              "-1",
+              "aide: --reviewer-temperature must be from 0 to 2, was -1.0"
+            },
+            new String[] {
+              "--max-output-tokens", "0", "aide: --max-output-tokens must be at least 1, was 0"
+            })) {
+      err.reset();
+      assertThat(run(env, "--goal", "x", args[0], args[1]))
+          .as(args[0])
+          .isEqualTo(AideCommand.EXIT_USAGE);
+      assertThat(err.toString(UTF_8)).as(args[0]).startsWith(args[2]);
+    }
+  }
+
+  @Test
   void resumeContinuesARunFromItsDirectory() throws Exception {
     String python = scientificPython();
     Path dir = tmp.resolve("run");
@@ -369,6 +451,9 @@ class AideCommandTest {
             "--model",
             "--coder-model",
             "--reviewer-model",
+            "--coder-temperature",
+            "--reviewer-temperature",
+            "--max-output-tokens",
             "--timeout",
             "--out",
             "--seed",
