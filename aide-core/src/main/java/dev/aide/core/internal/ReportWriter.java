@@ -166,6 +166,7 @@ final class ReportWriter {
   private void loop(List<Node> existing) {
     try {
       synchronized (this) {
+        report.earlierSessions(RunReport.busyTime(existing));
         takeIn(existing);
         summary(null, null, elapsed.get());
       }

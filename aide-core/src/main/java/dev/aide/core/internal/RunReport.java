@@ -11,6 +11,7 @@ import dev.aide.core.llm.TokenUsage;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,6 +25,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -88,6 +91,7 @@ final class RunReport {
   private double cost;
   private Duration nodeTime = Duration.ZERO;
   private Duration runTime = Duration.ZERO;
+  private Duration earlierSessions = Duration.ZERO;
 
   /** A report of {@code task} with no node yet. */
   public RunReport(Task task) {
@@ -125,6 +129,45 @@ final class RunReport {
     RunReport report = new RunReport(task);
     for (Node node : nodes) report.add(node);
     return report.markdown(stopReason, failure, elapsed);
+  }
+
+  /**
+   * Sets the wall time of the sessions before this one of a resumed run, which the report adds to
+   * the elapsed time it is given; see {@link #busyTime}.
+   */
+  public void earlierSessions(Duration time) {
+    Objects.requireNonNull(time, "time");
+    if (time.isNegative()) throw new IllegalArgumentException("time < 0: " + time);
+    earlierSessions = time;
+  }
+
+  /**
+   * Returns the wall time the sessions that made {@code nodes} spent on them: the time during which
+   * at least one of them was running (the union of their start-to-finish intervals).
+   *
+   * <p>A resumed run's earlier sessions are counted this way, since run.json records only when the
+   * first began: time between sessions, when the run was stopped, does not count, and neither does
+   * a session's time outside its finished nodes (deciding the direction, a node cut off by the
+   * stop), so the sum is a little short of the sessions' wall time, never over it.
+   */
+  public static Duration busyTime(List<Node> nodes) {
+    List<Node> byStart = new ArrayList<>(nodes);
+    byStart.sort(Comparator.comparing(Node::startedAt));
+    Duration total = Duration.ZERO;
+    @Nullable Instant from = null;
+    @Nullable Instant to = null;
+    for (Node node : byStart) {
+      if (node.finishedAt().isBefore(node.startedAt())) continue;
+      if (to == null || node.startedAt().isAfter(to)) {
+        if (to != null) total = total.plus(Duration.between(from, to));
+        from = node.startedAt();
+        to = node.finishedAt();
+      } else if (node.finishedAt().isAfter(to)) {
+        to = node.finishedAt();
+      }
+    }
+    if (to != null) total = total.plus(Duration.between(from, to));
+    return total;
   }
 
   /** The number of nodes added. */
@@ -204,7 +247,8 @@ final class RunReport {
    * @param stopReason why the search stopped; null while it is still running
    * @param failure what ended the search when an error that no later step could avoid stopped it
    *     (it then wins over {@code stopReason}); null otherwise
-   * @param elapsed the wall time the search has run so far
+   * @param elapsed the wall time this session of the search has run so far (the {@linkplain
+   *     #earlierSessions earlier sessions'} is added to it)
    */
   public String markdown(
       @Nullable StopReason stopReason, @Nullable String failure, Duration elapsed) {
@@ -226,10 +270,16 @@ final class RunReport {
     out.append("## Task\n\n");
     out.append(quote(task.goal())).append('\n');
     String evaluation = task.evaluation();
-    out.append("- **Evaluation:** ")
-        .append(
-            evaluation == null ? "not stated; the reviewer judged the metric" : line(evaluation))
-        .append('\n');
+    if (evaluation == null) {
+      out.append("- **Evaluation:** not stated; the reviewer judged the metric\n");
+    } else if (evaluation.strip().indexOf('\n') < 0) {
+      out.append("- **Evaluation:** ").append(line(evaluation)).append('\n');
+    } else {
+      // Quoted within the list item, so that its code blocks and line breaks stay as written.
+      out.append("- **Evaluation:**\n\n");
+      quote(evaluation).lines().forEach(l -> out.append("  ").append(l).append('\n'));
+      out.append('\n');
+    }
     out.append("- **Language:** ").append(line(task.language().name())).append('\n');
     Direction direction = task.direction();
     if (direction != null) {
@@ -277,7 +327,7 @@ final class RunReport {
         .append(" good, ")
         .append(nodes - good)
         .append(" buggy\n");
-    out.append("- **Wall time:** ").append(Text.duration(elapsed)).append('\n');
+    out.append("- **Wall time:** ").append(wallTime(elapsed)).append('\n');
     if (failure != null) {
       out.append("- **Stopped:** on an error that no later step could avoid; fix its cause and run")
           .append(" again with the same output directory to resume:\n\n")
@@ -423,16 +473,35 @@ final class RunReport {
     out.append('\n');
   }
 
-  private static String bugReason(Node node) {
+  /**
+   * Why a node was buggy, on one line of at most {@value #REASON_CHARS} characters: the exception
+   * with its message, the exit code or the time-out, with the node's failure where it says more.
+   */
+  static String bugReason(Node node) {
     ExecutionResult e = node.execution();
-    if (e != null && e.timedOut()) return "timed out";
-    if (e != null && e.errorType() != null) return "raised " + e.errorType();
-    if (e != null && e.exitCode() != 0) return "exited with code " + e.exitCode();
-    String failure = node.failure();
-    if (failure != null && !failure.isBlank()) {
-      return Text.cut(oneLine(failure.lines().findFirst().orElse(failure)), 120);
+    String failure = firstLine(node.failure());
+    String reason;
+    if (e != null && e.timedOut()) {
+      reason = "timed out";
+    } else if (e != null && e.errorType() != null) {
+      String message = firstLine(e.errorMessage());
+      reason = "raised " + e.errorType() + (message.isEmpty() ? "" : ": " + message);
+      failure = "";
+    } else if (e != null && e.exitCode() != 0) {
+      reason = "exited with code " + e.exitCode();
+    } else {
+      return failure.isEmpty() ? "the reviewer judged it buggy" : Text.cut(failure, REASON_CHARS);
     }
-    return "the reviewer judged it buggy";
+    return Text.cut(failure.isEmpty() ? reason : reason + ": " + failure, REASON_CHARS);
+  }
+
+  /** How many characters a reason for a buggy node keeps. */
+  static final int REASON_CHARS = 160;
+
+  /** The first non-blank line of {@code text} on one line, or "" when there is none. */
+  private static String firstLine(@Nullable String text) {
+    if (text == null) return "";
+    return text.lines().filter(l -> !l.isBlank()).findFirst().map(RunReport::oneLine).orElse("");
   }
 
   private void tokens(StringBuilder out) {
@@ -455,7 +524,7 @@ final class RunReport {
     out.append("## Time\n\n");
     out.append("| | Time |\n");
     out.append("|---|---:|\n");
-    out.append("| Wall time of the search | ").append(Text.duration(elapsed)).append(" |\n");
+    out.append("| Wall time of the search | ").append(wallTime(elapsed)).append(" |\n");
     out.append("| Nodes, summed (LLM calls and runs) | ")
         .append(Text.duration(nodeTime))
         .append(" |\n");
@@ -466,6 +535,17 @@ final class RunReport {
           .append(" |\n");
     }
     out.append('\n');
+  }
+
+  /** The wall time of all sessions, and of each part when there were earlier sessions. */
+  private String wallTime(Duration elapsed) {
+    if (earlierSessions.isZero()) return Text.duration(elapsed);
+    return Text.duration(earlierSessions.plus(elapsed))
+        + " (this session "
+        + Text.duration(elapsed)
+        + ", earlier sessions "
+        + Text.duration(earlierSessions)
+        + ")";
   }
 
   private static String stopText(@Nullable StopReason reason) {
@@ -497,25 +577,167 @@ final class RunReport {
     return String.format(Locale.ROOT, "%,d", n);
   }
 
-  /** Text on one line, whitespace runs made single spaces, HTML tags made harmless. */
+  /** Text on one line, whitespace runs made single spaces. */
   private static String oneLine(String text) {
     return String.join(" ", text.strip().split("\\s+"));
   }
 
+  /** Text on one line with HTML made harmless ({@code <} outside code spans as {@code &lt;}). */
   private static String line(String text) {
-    return oneLine(text).replace("<", "&lt;");
+    return inline(oneLine(text));
   }
 
   private static String cell(String text) {
     return line(text).replace("|", "\\|");
   }
 
-  /** Text as a Markdown block quote, one {@code >} line per line of text. */
+  /**
+   * Text as a Markdown block quote, one {@code >} line per line of text, with HTML made harmless:
+   * {@code <} is written as {@code &lt;} except in code (fenced or indented blocks, and code
+   * spans), where Markdown shows it as it is and an entity would show literally.
+   */
   private static String quote(String text) {
     StringBuilder out = new StringBuilder();
-    for (String l : text.strip().replace("<", "&lt;").split("\n", -1)) {
-      out.append(l.isBlank() ? ">" : "> " + l.stripTrailing()).append('\n');
+    for (String l : safe(text)) out.append(l.isBlank() ? ">" : "> " + l).append('\n');
+    return out.toString();
+  }
+
+  /** The opening line of a fenced code block: its fence and what follows it. */
+  private static final Pattern FENCE = Pattern.compile("^ {0,3}(`{3,}|~{3,})(.*)$");
+
+  /** The first line of a list item, which may make a later indented line a paragraph. */
+  private static final Pattern LIST_ITEM =
+      Pattern.compile("^ {0,3}([-+*]|\\d{1,9}[.)])([ \t].*)?$");
+
+  /**
+   * The lines of {@code text} (leading and trailing blank lines and trailing whitespace removed)
+   * with {@code <} written as {@code &lt;} outside code. Code is what CommonMark takes for it:
+   * fenced blocks (up to the closing fence, or the end when there is none), indented blocks (four
+   * columns, after a blank line, and not in a list, where such a line may be a paragraph) and code
+   * spans on one line.
+   */
+  private static List<String> safe(String text) {
+    List<String> lines = new ArrayList<>();
+    for (String l : text.replace("\r\n", "\n").replace('\r', '\n').split("\n", -1)) {
+      lines.add(l.stripTrailing());
+    }
+    while (!lines.isEmpty() && lines.get(0).isEmpty()) lines.remove(0);
+    while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+      lines.remove(lines.size() - 1);
+    }
+    List<String> out = new ArrayList<>();
+    String fence = null;
+    boolean previousBlank = true;
+    boolean previousCode = false;
+    boolean inList = false;
+    for (String l : lines) {
+      if (fence != null) {
+        out.add(l);
+        if (closes(l, fence)) fence = null;
+        continue;
+      }
+      if (l.isEmpty()) {
+        out.add(l);
+        previousBlank = true;
+        continue;
+      }
+      Matcher opening = FENCE.matcher(l);
+      boolean code = false;
+      if (opening.matches()
+          && !(opening.group(1).charAt(0) == '`' && opening.group(2).contains("`"))) {
+        fence = opening.group(1);
+        int at = opening.start(2);
+        out.add(l.substring(0, at) + l.substring(at).replace("<", "&lt;"));
+      } else if (indent(l) >= 4 && (previousBlank || previousCode) && !inList) {
+        out.add(l);
+        code = true;
+      } else {
+        if (LIST_ITEM.matcher(l).matches()) {
+          inList = true;
+        } else if (previousBlank && indent(l) == 0) {
+          inList = false;
+        }
+        out.add(inline(l));
+      }
+      previousBlank = false;
+      previousCode = code;
+    }
+    return out;
+  }
+
+  /** Whether {@code line} closes a fenced block opened with {@code fence}. */
+  private static boolean closes(String line, String fence) {
+    String t = line.strip();
+    if (indent(line) > 3 || t.length() < fence.length()) return false;
+    for (int i = 0; i < t.length(); i++) {
+      if (t.charAt(i) != fence.charAt(0)) return false;
+    }
+    return true;
+  }
+
+  /** The columns of whitespace {@code line} starts with, a tab reaching the next multiple of 4. */
+  private static int indent(String line) {
+    int columns = 0;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (c == ' ') {
+        columns++;
+      } else if (c == '\t') {
+        columns += 4 - columns % 4;
+      } else {
+        break;
+      }
+    }
+    return columns;
+  }
+
+  /**
+   * One line of Markdown with {@code <} written as {@code &lt;} outside code spans: a run of
+   * backticks up to the next run of the same length keeps its text as it is; a backslash escape is
+   * kept whole.
+   */
+  private static String inline(String line) {
+    StringBuilder out = new StringBuilder(line.length() + 16);
+    int n = line.length();
+    int i = 0;
+    while (i < n) {
+      char c = line.charAt(i);
+      if (c == '\\' && i + 1 < n) {
+        out.append(c).append(line.charAt(i + 1));
+        i += 2;
+      } else if (c == '`') {
+        int run = run(line, i);
+        int close = closingRun(line, i + run, run);
+        int end = close < 0 ? i + run : close + run;
+        out.append(line, i, end);
+        i = end;
+      } else {
+        out.append(c == '<' ? "&lt;" : String.valueOf(c));
+        i++;
+      }
     }
     return out.toString();
+  }
+
+  /** The length of the run of backticks at {@code from}. */
+  private static int run(String line, int from) {
+    int end = from;
+    while (end < line.length() && line.charAt(end) == '`') end++;
+    return end - from;
+  }
+
+  /** Where the next run of exactly {@code length} backticks from {@code from} starts, or -1. */
+  private static int closingRun(String line, int from, int length) {
+    int i = from;
+    while (i < line.length()) {
+      if (line.charAt(i) == '`') {
+        int run = run(line, i);
+        if (run == length) return i;
+        i += run;
+      } else {
+        i++;
+      }
+    }
+    return -1;
   }
 }

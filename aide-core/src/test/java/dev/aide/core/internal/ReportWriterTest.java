@@ -76,6 +76,19 @@ class ReportWriterTest {
   }
 
   @Test
+  void aResumedRunsWallTimeSumsItsSessions() throws IOException {
+    // The first session's six nodes ran for 30 s each, a minute apart: 3 min of busy time.
+    ReportWriter second = writer();
+    second.start(nodes.subList(0, 6));
+    for (Node node : nodes.subList(6, 9)) second.recorded(node);
+    second.finish(StopReason.STEPS_DONE, null, Duration.ofMinutes(2));
+
+    assertThat(Files.readString(dir.resolve("report.md")))
+        .contains(
+            "- **Wall time:** 5 min 0 s (this session 2 min 0 s, earlier sessions 3 min 0 s)\n");
+  }
+
+  @Test
   void aLineCutOffByACrashIsRemovedAndWrittenAgainWhole() throws IOException {
     ReportWriter first = writer();
     first.start(nodes.subList(0, 7));

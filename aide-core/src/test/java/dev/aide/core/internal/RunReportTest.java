@@ -88,7 +88,7 @@ class RunReportTest {
             """
             | Reason | Nodes |
             |---|---:|
-            | raised ValueError | 1 |
+            | raised ValueError: bad input | 1 |
             | timed out | 1 |
             | the coder returned no code \\| twice | 1 |
             """);
@@ -131,6 +131,176 @@ class RunReportTest {
 
     assertThat(top).contains("> Tune it | &lt;b>bold&lt;/b> & &lt;/script> more\n");
     assertThat(report).doesNotContain("<b>", "</script>");
+  }
+
+  @Test
+  void keepsCodeInTheTaskAsCodeWithItsLessThanSigns() {
+    Task task =
+        Task.builder()
+            .goal(
+                """
+                    indented code first: if a < b: pass
+
+                Predict `y` where `x<3` holds; never <script>.
+
+                ```python
+                if a < b:
+
+                    print("<b>")
+                ```
+
+                After the block <i>.
+
+                    for i in range(3): print(i < 2)
+                """)
+            .evaluation(
+                """
+                RMSE, computed as
+
+                ~~~
+                rmse = sqrt(mean((y - p) ** 2))  # p < 0 clipped
+                ~~~
+                """)
+            .build();
+
+    String md = RunReport.markdown(task, List.of(), StopReason.CANCELLED, Duration.ZERO);
+
+    assertThat(md)
+        .contains(
+            """
+            ## Task
+
+            >     indented code first: if a < b: pass
+            >
+            > Predict `y` where `x<3` holds; never &lt;script>.
+            >
+            > ```python
+            > if a < b:
+            >
+            >     print("<b>")
+            > ```
+            >
+            > After the block &lt;i>.
+            >
+            >     for i in range(3): print(i < 2)
+
+            - **Evaluation:**
+
+              > RMSE, computed as
+              >
+              > ~~~
+              > rmse = sqrt(mean((y - p) ** 2))  # p < 0 clipped
+              > ~~~
+
+            - **Language:** Python
+            """)
+        .doesNotContain("<script>", "<i>");
+  }
+
+  @Test
+  void escapesWhatOnlyLooksLikeCode() {
+    Task task =
+        Task.builder()
+            .goal(
+                """
+                - a list item
+                  continued
+
+                    <b>a paragraph of the item, not code</b>
+                An ``unclosed span <u> and `one` <s>, and \\`not a span <q>`.
+                ```
+                unclosed fence <kept>
+                """)
+            .evaluation("Lines in a `<cell>` and <em> | piped")
+            .build();
+
+    String md = RunReport.markdown(task, List.of(), StopReason.CANCELLED, Duration.ZERO);
+
+    assertThat(md)
+        .contains(">     &lt;b>a paragraph of the item, not code&lt;/b>\n")
+        .contains("> An ``unclosed span &lt;u> and `one` &lt;s>, and \\`not a span &lt;q>`.\n")
+        .contains("> unclosed fence <kept>\n")
+        .contains("- **Evaluation:** Lines in a `<cell>` and &lt;em> | piped\n");
+  }
+
+  @Test
+  void bugReasonsGiveTheExceptionsMessageOrTheFailure() {
+    Node raised =
+        ReportFixtures.buggy(
+            0,
+            Stage.DRAFT,
+            List.of(),
+            "p",
+            new dev.aide.core.exec.ExecutionResult(
+                "out",
+                0,
+                1,
+                Duration.ofSeconds(1),
+                false,
+                "KeyError",
+                "'SalePrice'\nsecond line",
+                List.of()));
+    Node exited =
+        ReportFixtures.buggy(1, Stage.DRAFT, List.of(), "p", ReportFixtures.run("oops", 2, null))
+            .newBuilder()
+            .failure("\nthe output holds no metric for accuracy to read")
+            .build();
+    Node bare =
+        ReportFixtures.buggy(2, Stage.DRAFT, List.of(), "p", ReportFixtures.run("", 3, null));
+    Node judged = ReportFixtures.buggy(3, Stage.DRAFT, List.of(), "p", null);
+    Node long_ =
+        judged.newBuilder().id(4).failure("the review call failed: " + "x".repeat(300)).build();
+
+    assertThat(RunReport.bugReason(raised)).isEqualTo("raised KeyError: 'SalePrice'");
+    assertThat(RunReport.bugReason(exited))
+        .isEqualTo("exited with code 2: the output holds no metric for accuracy to read");
+    assertThat(RunReport.bugReason(bare)).isEqualTo("exited with code 3");
+    assertThat(RunReport.bugReason(judged)).isEqualTo("the reviewer judged it buggy");
+    assertThat(RunReport.bugReason(long_))
+        .hasSizeLessThanOrEqualTo(RunReport.REASON_CHARS)
+        .startsWith("the review call failed: xxx")
+        .endsWith("(cut)");
+  }
+
+  @Test
+  void wallTimeAddsTheEarlierSessionsToThisOne() {
+    RunReport resumed = new RunReport(ReportFixtures.TASK);
+    for (Node node : journal.nodes()) resumed.add(node);
+    resumed.earlierSessions(Duration.ofMinutes(4));
+
+    String md = resumed.markdown(StopReason.STEPS_DONE, null, Duration.ofSeconds(90));
+
+    assertThat(md)
+        .contains(
+            "- **Wall time:** 5 min 30 s (this session 1 min 30 s, earlier sessions 4 min 0 s)\n")
+        .contains(
+            "| Wall time of the search | 5 min 30 s (this session 1 min 30 s, earlier sessions"
+                + " 4 min 0 s) |\n");
+  }
+
+  @Test
+  void busyTimeIsTheUnionOfTheNodesRunningTimes() {
+    // 0-30 s, 10-40 s (overlapping), 40-50 s (touching), then a gap and 100-130 s; 5 s out of
+    // order.
+    List<Node> nodes =
+        List.of(
+            timed(0, 0, 30),
+            timed(1, 100, 130),
+            timed(2, 10, 40),
+            timed(3, 40, 50),
+            timed(4, 20, 25));
+
+    assertThat(RunReport.busyTime(nodes)).isEqualTo(Duration.ofSeconds(80));
+    assertThat(RunReport.busyTime(List.of())).isEqualTo(Duration.ZERO);
+    assertThat(RunReport.busyTime(journal.nodes())).isEqualTo(Duration.ofSeconds(9 * 30));
+  }
+
+  private static Node timed(int id, long fromSecond, long toSecond) {
+    return ReportFixtures.good(id, Stage.DRAFT, List.of(), 1, "p")
+        .newBuilder()
+        .startedAt(ReportFixtures.START.plusSeconds(fromSecond))
+        .finishedAt(ReportFixtures.START.plusSeconds(toSecond))
+        .build();
   }
 
   @Test
