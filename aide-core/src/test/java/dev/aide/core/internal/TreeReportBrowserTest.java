@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -70,6 +71,32 @@ class TreeReportBrowserTest {
         .contains("Ran cleanly; accuracy 0.78.")
         .contains("data-details=\"3\"");
     assertThat(dom).contains("<path id=\"best-line\"").contains("class=\"new-best\" data-id=\"6\"");
+  }
+
+  @Test
+  void opensTheBestNodeWithReadableTimesWhenTheAddressNamesNone() throws Exception {
+    List<Node> nodes = new ArrayList<>(ReportFixtures.journal().nodes());
+    Node best = nodes.get(6);
+    Instant started = Instant.parse("2026-12-02T03:19:08.123456789Z");
+    nodes.set(
+        6,
+        best.newBuilder()
+            .startedAt(started)
+            .finishedAt(started.plusMillis(30_300).plusNanos(5))
+            .build());
+    Path page = write(nodes);
+
+    String dom = dumpDom(page, "");
+
+    assertThat(dom).contains("data-ready=\"1\"").doesNotContain("data-error");
+    assertThat(dom)
+        .contains("<aside id=\"details\" data-node=\"6\">")
+        .contains("<h2 id=\"detail-title\">Node 6</h2>")
+        .contains("data-details=\"6\"")
+        .containsPattern(
+            "<g class=\"node good stage-CROSSOVER on-best-path best selected\" data-id=\"6\"")
+        .contains("<dt>Took</dt><dd>30.3 s (2026-12-02 03:19:08 to 03:19:38 UTC)</dd>")
+        .doesNotContain("03:19:08.123456789");
   }
 
   @Test
