@@ -633,7 +633,11 @@ final class RunReport {
     for (String l : lines) {
       if (fence != null) {
         out.add(l);
-        if (closes(l, fence)) fence = null;
+        if (closes(l, fence)) {
+          fence = null;
+          previousBlank = true; // what follows cannot continue a paragraph
+          previousCode = false;
+        }
         continue;
       }
       if (l.isEmpty()) {
@@ -649,7 +653,9 @@ final class RunReport {
         int at = opening.start(2);
         out.add(l.substring(0, at) + l.substring(at).replace("<", "&lt;"));
       } else if (indent(l) >= 4 && (previousBlank || previousCode) && !inList) {
-        out.add(l);
+        // Its indent as spaces: after "> " a tab would reach only the next tab stop.
+        String rest = l.stripLeading();
+        out.add(" ".repeat(indent(l)) + rest);
         code = true;
       } else {
         if (LIST_ITEM.matcher(l).matches()) {

@@ -152,6 +152,11 @@ class RunReportTest {
                 After the block <i>.
 
                     for i in range(3): print(i < 2)
+
+                \tprint(a < b)  # a tab
+                ```
+                ```
+                    after a fence: x < y
                 """)
             .evaluation(
                 """
@@ -183,6 +188,11 @@ class RunReportTest {
             > After the block &lt;i>.
             >
             >     for i in range(3): print(i < 2)
+            >
+            >     print(a < b)  # a tab
+            > ```
+            > ```
+            >     after a fence: x < y
 
             - **Evaluation:**
 
