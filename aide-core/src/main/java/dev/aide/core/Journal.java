@@ -21,9 +21,9 @@ import org.jspecify.annotations.Nullable;
  * and the good nodes, the best node, and a node's children. Each answer is a snapshot that later
  * additions do not change, and every query costs at most time proportional to its answer: the
  * counts ({@link #goodCount()}, {@link #buggyCount()}, ...) cost the same at any length, and so do
- * {@link #best(int)}, {@link #lastGood(int)} and {@link #randomBuggyLeaf}, which a policy or a
- * prompt that shows a few nodes should prefer to copying a whole list. Adding a node costs time
- * proportional to the logarithm of the journal's size (amortised).
+ * {@link #best(int)}, {@link #lastGood(int)}, {@link #lastBuggy(int)} and {@link #randomBuggyLeaf},
+ * which a policy or a prompt that shows a few nodes should prefer to copying a whole list. Adding a
+ * node costs time proportional to the logarithm of the journal's size (amortised).
  *
  * <p>The journal a search hands out, through {@link Search#journal()}, {@link Result#journal()} and
  * a policy's {@link dev.aide.core.search.SearchState#journal()}, is a {@linkplain #readOnlyView()
@@ -208,6 +208,20 @@ public final class Journal {
     synchronized (tree) {
       List<Node> good = tree.good;
       return List.copyOf(good.subList(Math.max(0, good.size() - k), good.size()));
+    }
+  }
+
+  /**
+   * The {@code k} buggy nodes that finished last, in the order they finished; fewer when there are
+   * fewer buggy nodes. Costs time proportional to {@code k}, not to the journal's length.
+   *
+   * @throws IllegalArgumentException if {@code k} is negative
+   */
+  public List<Node> lastBuggy(int k) {
+    if (k < 0) throw new IllegalArgumentException("k must be >= 0, was " + k);
+    synchronized (tree) {
+      List<Node> buggy = tree.buggy;
+      return List.copyOf(buggy.subList(Math.max(0, buggy.size() - k), buggy.size()));
     }
   }
 

@@ -423,4 +423,19 @@ class JournalTest {
     assertThatThrownBy(() -> journal.best(-1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> journal.lastGood(-1)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void lastBuggyAgreesWithTheListOfBuggyNodes() {
+    java.util.Random random = new java.util.Random(12);
+    Journal journal = new Journal();
+    for (int id = 0; id < 200; id++) {
+      journal.add(random.nextInt(3) == 0 ? goodDraft(id, random.nextInt(6)) : buggyDraft(id));
+      List<Node> buggy = journal.buggyNodes();
+      for (int k : new int[] {0, 1, 5, 10, 500}) {
+        assertThat(journal.lastBuggy(k))
+            .containsExactlyElementsOf(buggy.subList(Math.max(0, buggy.size() - k), buggy.size()));
+      }
+    }
+    assertThatThrownBy(() -> journal.lastBuggy(-1)).isInstanceOf(IllegalArgumentException.class);
+  }
 }
