@@ -2,69 +2,135 @@ package dev.aide.core.internal;
 
 import dev.aide.core.Journal;
 import dev.aide.core.Node;
+import dev.aide.core.exec.ExecutionResult;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * The summary of earlier good attempts that prompts show the coder, so that it does not repeat
- * them.
+ * The summary of earlier attempts that prompts show the coder, so that it neither repeats a working
+ * design nor makes the same mistake again.
  *
  * <p>The summary stays bounded as the journal grows: it shows the best {@code keepBest} and the
- * {@code keepRecent} most recent good nodes, each with its plan and analysis cut to a length, and
- * counts the rest.
+ * {@code keepRecent} most recent good nodes, each with its plan and analysis cut to a length, then
+ * the {@code keepFailed} most recent buggy nodes, each with its plan and a one-line cause, and
+ * counts the rest. It is empty only while the journal is.
  */
 public final class Memory {
   public static final int DEFAULT_KEEP_BEST = 5;
   public static final int DEFAULT_KEEP_RECENT = 5;
+  public static final int DEFAULT_KEEP_FAILED = 5;
   static final int MAX_TEXT = 800;
+
+  /** The most characters of a failed attempt's plan, and of its cause. */
+  static final int MAX_FAILED_TEXT = 300;
+
+  static final String SEPARATOR = "-------------------------------\n";
+
+  /** A leading "Plan:" label, as coders write it, possibly in Markdown bold or as a heading. */
+  private static final Pattern PLAN_LABEL =
+      Pattern.compile(
+          "^(?:#+\\s*)?(?:\\*\\*)?plan(?:\\*\\*)?\\s*:(?:\\*\\*)?\\s*", Pattern.CASE_INSENSITIVE);
 
   private Memory() {}
 
-  /** Returns the summary with the default bounds, or an empty string when there is no good node. */
+  /** Returns the summary with the default bounds, or an empty string when the journal is empty. */
   public static String summarize(Journal journal) {
-    return summarize(journal, DEFAULT_KEEP_BEST, DEFAULT_KEEP_RECENT);
+    return summarize(journal, DEFAULT_KEEP_BEST, DEFAULT_KEEP_RECENT, DEFAULT_KEEP_FAILED);
   }
 
   /**
    * Returns the summary showing the {@code keepBest} best and the {@code keepRecent} most recent
-   * good nodes, or an empty string when there is no good node. Costs time proportional to the nodes
-   * shown, not to the journal's length.
+   * good nodes and the {@code keepFailed} most recent buggy ones, or an empty string when there is
+   * nothing to show. Costs time proportional to the nodes shown, not to the journal's length.
    */
-  public static String summarize(Journal journal, int keepBest, int keepRecent) {
+  public static String summarize(Journal journal, int keepBest, int keepRecent, int keepFailed) {
     int goodCount = journal.goodCount();
-    if (goodCount == 0) return "";
+    int buggyCount = journal.buggyCount();
+    if (goodCount == 0 && buggyCount == 0) return "";
 
     Set<Node> shown = new LinkedHashSet<>(journal.best(Math.max(0, keepBest)));
     shown.addAll(journal.lastGood(Math.max(0, keepRecent)));
-    List<Node> ordered = new ArrayList<>(shown);
-    ordered.sort(Comparator.comparingInt(Node::step));
+    List<Node> working = new ArrayList<>(shown);
+    working.sort(Comparator.comparingInt(Node::step));
+    List<Node> failed = new ArrayList<>(journal.lastBuggy(Math.max(0, keepFailed)));
+    failed.sort(Comparator.comparingInt(Node::step));
 
     StringBuilder out = new StringBuilder();
-    for (Node node : ordered) {
+    if (!working.isEmpty()) out.append("Working attempts:\n\n");
+    for (Node node : working) {
       out.append("Attempt ").append(node.id()).append(" (").append(stageName(node)).append(")\n");
-      out.append("Design: ").append(Text.cut(node.plan(), MAX_TEXT)).append('\n');
-      if (!node.analysis().isEmpty()) {
-        out.append("Results: ").append(Text.cut(node.analysis(), MAX_TEXT)).append('\n');
+      out.append("Design: ").append(Text.cutAtWord(plan(node), MAX_TEXT)).append('\n');
+      if (!node.analysis().isBlank()) {
+        out.append("Results: ").append(Text.cutAtWord(node.analysis(), MAX_TEXT)).append('\n');
       }
       out.append("Validation metric: ").append(Text.number(node.metric().value())).append('\n');
-      out.append("-------------------------------\n");
+      out.append(SEPARATOR);
     }
-    int hiddenGood = Math.max(0, goodCount - ordered.size());
-    int buggy = journal.buggyCount();
-    if (hiddenGood > 0 || buggy > 0) {
+    if (!failed.isEmpty()) {
+      if (!working.isEmpty()) out.append('\n');
+      out.append(
+          failed.size() == buggyCount
+              ? "Failed attempts (avoid repeating their mistakes):\n\n"
+              : "The most recent failed attempts (avoid repeating their mistakes):\n\n");
+    }
+    for (Node node : failed) {
+      out.append("Attempt ").append(node.id()).append(" (").append(stageName(node)).append(")\n");
+      out.append("Design: ")
+          .append(Text.cutAtWord(oneLine(plan(node)), MAX_FAILED_TEXT))
+          .append('\n');
+      out.append("Failed: ").append(Text.cutAtWord(cause(node), MAX_FAILED_TEXT)).append('\n');
+      out.append(SEPARATOR);
+    }
+    int hiddenGood = Math.max(0, goodCount - working.size());
+    int hiddenBuggy = Math.max(0, buggyCount - failed.size());
+    if (hiddenGood > 0 || hiddenBuggy > 0) {
       out.append("Not shown: ")
           .append(hiddenGood)
           .append(" other working attempt(s) and ")
-          .append(buggy)
-          .append(" failed attempt(s).\n");
+          .append(hiddenBuggy)
+          .append(" other failed attempt(s).\n");
     }
     return out.toString();
   }
 
+  /** The node's plan without a leading "Plan:" label, or "(no plan)". */
+  static String plan(Node node) {
+    String plan = PLAN_LABEL.matcher(node.plan().strip()).replaceFirst("").strip();
+    return plan.isEmpty() ? "(no plan)" : plan;
+  }
+
+  /**
+   * Why a buggy node failed, on one line: the reviewer's summary, else the node's failure, else the
+   * error its run raised, its time-out or its exit code.
+   */
+  static String cause(Node node) {
+    if (!node.analysis().isBlank()) return oneLine(node.analysis());
+    String failure = node.failure();
+    if (failure != null && !failure.isBlank()) return oneLine(failure);
+    ExecutionResult execution = node.execution();
+    if (execution == null) return "no cause was recorded";
+    if (execution.errorType() != null) {
+      String message = execution.errorMessage();
+      return oneLine(
+          "it raised "
+              + execution.errorType()
+              + (message == null || message.isBlank() ? "" : ": " + message));
+    }
+    if (execution.timedOut()) return "the run was stopped at its time limit";
+    if (execution.exitCode() != 0) return "the run exited with code " + execution.exitCode();
+    return "the review found a bug without saying which";
+  }
+
+  private static String oneLine(String text) {
+    return text.strip().replaceAll("\\s+", " ");
+  }
+
   private static String stageName(Node node) {
-    return node.stage().name().toLowerCase(java.util.Locale.ROOT);
+    return node.stage().name().toLowerCase(Locale.ROOT);
   }
 }

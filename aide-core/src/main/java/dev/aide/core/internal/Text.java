@@ -44,6 +44,21 @@ public final class Text {
     return (kept.endsWith("\n") ? kept : kept + "\n") + marker;
   }
 
+  /**
+   * Returns text cut to at most max characters like {@link #cut}, but at the last space in the room
+   * when one falls in its second half, so that no word is split; mid-word otherwise.
+   */
+  static String cutAtWord(String text, int max) {
+    String t = text.strip();
+    if (t.length() <= max) return t;
+    String marker = " ... (cut)";
+    int room = Math.max(0, max - marker.length());
+    int end = room;
+    while (end > 0 && !Character.isWhitespace(t.charAt(end))) end--;
+    if (end < room / 2) end = safeEnd(t, room);
+    return t.substring(0, end).stripTrailing() + marker;
+  }
+
   /** An end index at most {@code end} that does not split a surrogate pair. */
   static int safeEnd(String s, int end) {
     if (end <= 0) {

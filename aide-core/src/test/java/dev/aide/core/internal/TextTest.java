@@ -36,4 +36,13 @@ class TextTest {
     assertThat(Text.cut("  fits  ", 10)).isEqualTo("fits");
     assertThat(Text.cut("x".repeat(40), 20)).isEqualTo("xxxxx ... (cut)");
   }
+
+  @Test
+  void cutAtWordDoesNotSplitAWord() {
+    assertThat(Text.cutAtWord("  fits  ", 10)).isEqualTo("fits");
+    assertThat(Text.cutAtWord("alpha beta gamma delta epsilon", 24))
+        .isEqualTo("alpha beta ... (cut)")
+        .hasSizeLessThanOrEqualTo(24);
+    assertThat(Text.cutAtWord("x".repeat(40), 20)).isEqualTo("xxxxxxxxxx ... (cut)");
+  }
 }
