@@ -186,7 +186,7 @@ final class NodeRunner {
   private List<ChatMessage> prompt(Action action) {
     List<Node> parents = action.parents();
     return switch (action.stage()) {
-      case DRAFT -> prompts.draft(memory.get());
+      case DRAFT -> prompts.draft(memory.get(), journal.draftCount());
       case IMPROVE -> prompts.improve(parents.get(0), memory.get());
       case DEBUG -> prompts.debug(parents.get(0));
       case CROSSOVER -> prompts.crossover(parents.get(0), parents.get(1), memory.get());

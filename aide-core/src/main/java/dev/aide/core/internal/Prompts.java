@@ -53,48 +53,83 @@ final class Prompts {
     this.packages = packages;
   }
 
+  /** Returns the messages asking for the first draft: {@code draft(memory, 0)}. */
   public List<ChatMessage> draft(String memory) {
+    return draft(memory, 0);
+  }
+
+  /**
+   * Returns the messages asking for a draft, a solution written from the task alone.
+   *
+   * @param memory the memory of earlier attempts, or empty when there is none
+   * @param earlierDrafts how many drafts have finished before this one: only the first is called a
+   *     first solution; a later one is asked for another independent draft
+   */
+  public List<ChatMessage> draft(String memory, int earlierDrafts) {
+    boolean first = earlierDrafts == 0;
+    boolean remembers = !memory.isBlank();
     Sections s = new Sections();
     taskSections(s);
     s.add("Memory of earlier attempts", memory);
     s.add("Response format", responseFormat());
     s.add(
         "Solution guidelines",
-        """
-        - Write a simple, sound first solution: it will be improved in later steps.
-        - Do not spend the run on ensembles or long hyperparameter searches yet.
-        - The solution should differ from the earlier attempts listed in the memory.
-        - Score the solution with the evaluation the task names. Where there is no separate \
-        validation set, hold out part of the training data or use cross-validation.
-        - Do not plan exploratory data analysis.""");
+        (first
+                ? "- Write a simple, sound first solution: it will be improved in later steps.\n"
+                : "- This is draft "
+                    + (earlierDrafts + 1)
+                    + ": write another independent, simple and sound solution; the best drafts"
+                    + " will be improved in later steps.\n")
+            + (remembers
+                ? "- Take a different approach from the earlier attempts listed in the memory,"
+                    + " and do not repeat the mistakes that made the failed ones fail.\n"
+                : "")
+            + """
+            - Do not spend the run on ensembles or long hyperparameter searches yet.
+            - Score the solution with the evaluation the task names. Where there is no separate \
+            validation set, hold out part of the training data or use cross-validation.
+            - Do not plan exploratory data analysis.""");
     implementationSections(s);
     return messages(
         "You are an expert engineer who solves tasks whose results can be measured, such as"
-            + " machine-learning competitions or making code faster. Plan a solution to the task"
-            + " below and implement it in "
+            + " machine-learning competitions or making code faster. "
+            + (first
+                ? "Plan a solution to the task below"
+                : "Plan another independent solution to the task below"
+                    + (remembers ? ", unlike the earlier attempts in the memory," : ""))
+            + " and implement it in "
             + language().name()
             + ".",
         s);
   }
 
+  /**
+   * Returns the messages asking for one improvement of {@code parent}, a good node, which they name
+   * with its id and metric.
+   */
   public List<ChatMessage> improve(Node parent, String memory) {
+    String named = "attempt " + parent.id() + ", metric " + metric(parent);
     Sections s = new Sections();
     taskSections(s);
     s.add("Memory of earlier attempts", memory);
-    s.add("Previous solution", codeBlock(parent.code()));
+    s.add("Previous solution (" + named + ")", codeBlock(parent.code()));
     s.add("Response format", responseFormat());
     s.add(
         "Improvement guidelines",
         """
         - Propose exactly one change, small enough that its effect can be measured on its own.
         - Say in the plan why the change should raise the score.
-        - The change should differ from those already tried in the memory.
-        - Write the whole improved program, not only the changed part.""");
+        """
+            + (memory.isBlank()
+                ? ""
+                : "- The change should differ from those already tried in the memory.\n")
+            + "- Write the whole improved program, not only the changed part.");
     implementationSections(s);
     return messages(
-        "You are an expert engineer improving a working solution to the task below. Make one"
-            + " specific change that should raise its score, and implement the complete improved"
-            + " solution in "
+        "You are an expert engineer improving a working solution ("
+            + named
+            + ") to the task below. Make one specific change that should raise its score, and"
+            + " implement the complete improved solution in "
             + language().name()
             + ".",
         s);

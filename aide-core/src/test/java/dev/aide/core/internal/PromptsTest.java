@@ -88,14 +88,60 @@ class PromptsTest {
   }
 
   @Test
-  void improveShowsThePreviousCodeAndMemory() {
-    String user = prompts.improve(good, "memory text").get(1).content();
+  void firstDraftIsAFirstSolutionWithoutMemoryOrAskingToDiffer() {
+    List<ChatMessage> messages = prompts.draft("", 0);
+    String all = messages.get(0).content() + messages.get(1).content();
 
+    assertThat(all).contains("first solution");
+    assertThat(all.toLowerCase(java.util.Locale.ROOT))
+        .doesNotContain("# memory", "differ", "earlier attempt", "another", "unlike");
+    assertThat(prompts.draft("")).isEqualTo(messages);
+  }
+
+  @Test
+  void laterDraftIsAnotherIndependentDraftThatSeesTheMemory() {
+    List<ChatMessage> messages = prompts.draft("Attempt 0 (draft)\nFailed: it raised KeyError", 2);
+    String user = messages.get(1).content();
+
+    assertThat(messages.get(0).content())
+        .contains("another independent solution", "unlike the earlier attempts in the memory")
+        .doesNotContain("first");
+    assertThat(user)
+        .containsSubsequence(
+            "# Memory of earlier attempts\n\nAttempt 0 (draft)\nFailed: it raised KeyError",
+            "# Solution guidelines",
+            "This is draft 3: write another independent",
+            "different approach from the earlier attempts listed in the memory",
+            "mistakes that made the failed ones fail")
+        .doesNotContain("first solution");
+  }
+
+  @Test
+  void laterDraftWithNothingInTheMemoryIsNotAskedToDiffer() {
+    // e.g. a second worker's draft, started before any node finished
+    List<ChatMessage> messages = prompts.draft("", 1);
+    String all = messages.get(0).content() + messages.get(1).content();
+
+    assertThat(all).contains("This is draft 2").doesNotContain("first solution");
+    assertThat(all.toLowerCase(java.util.Locale.ROOT))
+        .doesNotContain("# memory", "differ", "earlier attempt", "unlike");
+  }
+
+  @Test
+  void improveNamesTheAttemptItImprovesAndShowsItsCodeAndTheMemory() {
+    List<ChatMessage> messages = prompts.improve(good, "memory text");
+    String user = messages.get(1).content();
+
+    assertThat(messages.get(0).content())
+        .contains("improving a working solution (attempt 3, metric 0.9) to the task below");
     assertThat(user)
         .containsSubsequence(
             "# Memory of earlier attempts\n\nmemory text",
-            "# Previous solution\n\n```python\nprint('metric: 0.9')\n```",
-            "# Improvement guidelines");
+            "# Previous solution (attempt 3, metric 0.9)\n\n```python\nprint('metric: 0.9')\n```",
+            "# Improvement guidelines",
+            "differ from those already tried in the memory");
+    assertThat(prompts.improve(good, "").get(1).content())
+        .doesNotContain("# Memory", "differ", "in the memory");
   }
 
   @Test
