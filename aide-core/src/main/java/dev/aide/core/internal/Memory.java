@@ -36,6 +36,8 @@ public final class Memory {
       Pattern.compile(
           "^(?:#+\\s*)?(?:\\*\\*)?plan(?:\\*\\*)?\\s*:(?:\\*\\*)?\\s*", Pattern.CASE_INSENSITIVE);
 
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
   private Memory() {}
 
   /** Returns the summary with the default bounds, or an empty string when the journal is empty. */
@@ -126,8 +128,11 @@ public final class Memory {
     return "the review found a bug without saying which";
   }
 
+  /** The text on one line; only its head, enough for a cut to {@link #MAX_FAILED_TEXT}. */
   private static String oneLine(String text) {
-    return text.strip().replaceAll("\\s+", " ");
+    String head = text.strip();
+    head = head.substring(0, Text.safeEnd(head, 2 * MAX_FAILED_TEXT));
+    return WHITESPACE.matcher(head).replaceAll(" ");
   }
 
   private static String stageName(Node node) {
