@@ -44,7 +44,7 @@ class MemoryOfFailuresTest {
             "# Memory of earlier attempts",
             "Attempt 0 (draft)\nDesign: Draft number 0.\nFailed: It raised ValueError.",
             "Attempt 1 (draft)\nDesign: Draft number 1.\nFailed: It raised ValueError.",
-            "This is draft 3: write another independent",
+            "2 drafts came before this one: write another independent",
             "different approach from the earlier attempts")
         .doesNotContain("first solution");
   }

@@ -26,6 +26,9 @@ public final class Memory {
   public static final int DEFAULT_KEEP_FAILED = 5;
   static final int MAX_TEXT = 800;
 
+  /** What the heading of the failed attempts says; {@link #showsFailures} looks for it. */
+  static final String FAILURES_NOTE = "(avoid repeating their mistakes)";
+
   /** The most characters of a failed attempt's plan, and of its cause. */
   static final int MAX_FAILED_TEXT = 300;
 
@@ -76,9 +79,9 @@ public final class Memory {
     if (!failed.isEmpty()) {
       if (!working.isEmpty()) out.append('\n');
       out.append(
-          failed.size() == buggyCount
-              ? "Failed attempts (avoid repeating their mistakes):\n\n"
-              : "The most recent failed attempts (avoid repeating their mistakes):\n\n");
+          (failed.size() == buggyCount ? "Failed attempts " : "The most recent failed attempts ")
+              + FAILURES_NOTE
+              + ":\n\n");
     }
     for (Node node : failed) {
       out.append("Attempt ").append(node.id()).append(" (").append(stageName(node)).append(")\n");
@@ -137,5 +140,10 @@ public final class Memory {
 
   private static String stageName(Node node) {
     return node.stage().name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Whether {@code summary}, as {@link #summarize} wrote it, lists failed attempts. */
+  static boolean showsFailures(String summary) {
+    return summary.contains(FAILURES_NOTE);
   }
 }

@@ -200,8 +200,9 @@ final class OverviewRenderer {
     }
     if (csv.columnCount() > csv.columns().size()) {
       sb.append(INDENT)
-          .append("... and ")
+          .append("... the statistics of ")
           .append(plural(csv.columnCount() - csv.columns().size(), "more column"))
+          .append(" are not shown")
           .append('\n');
     }
   }

@@ -76,13 +76,15 @@ final class Prompts {
         "Solution guidelines",
         (first
                 ? "- Write a simple, sound first solution: it will be improved in later steps.\n"
-                : "- This is draft "
-                    + (earlierDrafts + 1)
-                    + ": write another independent, simple and sound solution; the best drafts"
-                    + " will be improved in later steps.\n")
+                : "- "
+                    + (earlierDrafts == 1 ? "1 draft" : earlierDrafts + " drafts")
+                    + " came before this one: write another independent, simple and sound"
+                    + " solution; the best drafts will be improved in later steps.\n")
             + (remembers
-                ? "- Take a different approach from the earlier attempts listed in the memory,"
-                    + " and do not repeat the mistakes that made the failed ones fail.\n"
+                ? "- Take a different approach from the earlier attempts listed in the memory"
+                    + (Memory.showsFailures(memory)
+                        ? ", and do not repeat the mistakes that made the failed ones fail.\n"
+                        : ".\n")
                 : "")
             + """
             - Do not spend the run on ensembles or long hyperparameter searches yet.

@@ -125,7 +125,7 @@ class DataOverviewTest {
 
     assertThat(text).contains("wide.csv: 1 row x 45 columns\n", "  - c29: int", "45 columns");
     assertThat(text).doesNotContain("- c30:");
-    assertThat(text).contains("  ... and 15 more columns\n");
+    assertThat(text).contains("  ... the statistics of 15 more columns are not shown\n");
   }
 
   @Test
@@ -396,7 +396,7 @@ class DataOverviewTest {
             houses.csv: 3 rows x 81 columns
               All columns: Id, f1, f2, f3,""")
         .contains(" f78, f79, SalePrice\n  - Id: int, 1 to 3, 3 unique\n")
-        .contains("\n  ... and 51 more columns\n")
+        .contains("\n  ... the statistics of 51 more columns are not shown\n")
         .contains(" h298, h299, ... and 50 more\n  - h0: int");
     assertThat(overview.lines())
         .filteredOn(line -> line.startsWith("    ") || line.startsWith("  All columns: "))

@@ -100,7 +100,10 @@ class PromptsTest {
 
   @Test
   void laterDraftIsAnotherIndependentDraftThatSeesTheMemory() {
-    List<ChatMessage> messages = prompts.draft("Attempt 0 (draft)\nFailed: it raised KeyError", 2);
+    String memory =
+        "Failed attempts (avoid repeating their mistakes):\n\n"
+            + "Attempt 0 (draft)\nFailed: it raised KeyError";
+    List<ChatMessage> messages = prompts.draft(memory, 2);
     String user = messages.get(1).content();
 
     assertThat(messages.get(0).content())
@@ -108,12 +111,23 @@ class PromptsTest {
         .doesNotContain("first");
     assertThat(user)
         .containsSubsequence(
-            "# Memory of earlier attempts\n\nAttempt 0 (draft)\nFailed: it raised KeyError",
+            "# Memory of earlier attempts\n\nFailed attempts",
+            "Attempt 0 (draft)\nFailed: it raised KeyError",
             "# Solution guidelines",
-            "This is draft 3: write another independent",
+            "2 drafts came before this one: write another independent",
             "different approach from the earlier attempts listed in the memory",
             "mistakes that made the failed ones fail")
         .doesNotContain("first solution");
+  }
+
+  @Test
+  void aDraftIsToldOfFailedOnesOnlyWhenTheMemoryShowsSome() {
+    String working = "Working attempts:\n\nAttempt 0 (draft)\nValidation metric: 0.9\n";
+    String user = prompts.draft(working, 1).get(1).content();
+
+    assertThat(user)
+        .contains("different approach from the earlier attempts listed in the memory.")
+        .doesNotContain("mistakes", "failed");
   }
 
   @Test
@@ -122,7 +136,7 @@ class PromptsTest {
     List<ChatMessage> messages = prompts.draft("", 1);
     String all = messages.get(0).content() + messages.get(1).content();
 
-    assertThat(all).contains("This is draft 2").doesNotContain("first solution");
+    assertThat(all).contains("1 draft came before this one").doesNotContain("first solution");
     assertThat(all.toLowerCase(java.util.Locale.ROOT))
         .doesNotContain("# memory", "differ", "earlier attempt", "unlike");
   }
