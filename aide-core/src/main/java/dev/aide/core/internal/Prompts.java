@@ -221,15 +221,22 @@ final class Prompts {
     s.add("Solution", codeBlock(code));
     s.add("Execution output", executionReport(execution, null));
     s.add("Files the run wrote in ./working", producedFiles(execution.files(), sizes));
+    String example = task.metricReader() == null ? null : task.metricReader().example();
     String fields =
         """
         - is_bug: true if the run failed, raised an error, or the output shows a bug;
         - summary: 2 to 3 sentences on what the output shows (the result, or the error and its \
         likely cause), without suggestions;
-        - metric: the validation metric the program printed, as a number, or null if it printed \
-        none;
-        - lower_is_better: true if a lower metric is better (an error, a loss, a run time), \
-        false if higher is better (accuracy, AUC).""";
+        """
+            + (example == null
+                ? "- metric: the validation metric the program printed, as a number, or null if it"
+                    + " printed none;\n"
+                : "- metric: the validation metric the program printed on a line like `"
+                    + example
+                    + "` (the last such line counts), as a number, or null if it printed none;\n")
+            + """
+            - lower_is_better: true if a lower metric is better (an error, a loss, a run time), \
+            false if higher is better (accuracy, AUC).""";
     s.add(
         "Instructions",
         withTool

@@ -293,6 +293,25 @@ class PromptsTest {
   }
 
   @Test
+  void theReviewerIsToldWhichPrintedLineIsTheMetricWhenTheTaskReadsOne() {
+    Task byLine =
+        task.newBuilder().metricReader(dev.aide.core.MetricReader.line("accuracy")).build();
+    ExecutionResult run =
+        new ExecutionResult(
+            "accuracy: 0.9\n", 0, 0, java.time.Duration.ofSeconds(1), false, null, null, List.of());
+
+    String withReader = new Prompts(byLine, "").review("print(1)", run, true).get(1).content();
+    String without = prompts.review("print(1)", run, true).get(1).content();
+
+    assertThat(withReader)
+        .contains("- metric: the validation metric the program printed on a line like `accuracy:")
+        .contains("(the last such line counts)");
+    assertThat(without)
+        .contains("- metric: the validation metric the program printed, as a number")
+        .doesNotContain("last such line");
+  }
+
+  @Test
   void theCoderIsToldToPrintTheLineTheTasksMetricReaderReads() {
     Task byLine =
         task.newBuilder().metricReader(dev.aide.core.MetricReader.line("accuracy")).build();
