@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -205,10 +204,8 @@ final class InterpreterProbe {
   }
 
   private static void write(Path file, Packages packages) {
-    Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
     try {
-      Files.writeString(temp, packages.lines(), StandardCharsets.UTF_8);
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      RunStore.writeAtomically(file, packages.lines());
     } catch (IOException e) {
       log.warn("Could not write {}; a resumed run will probe again", file, e);
     }

@@ -3,6 +3,7 @@ package dev.aide.core.search;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -121,27 +122,27 @@ public final class SearchPolicies {
     }
 
     void integer(String key, Consumer<Integer> setter) {
-      String value = values.remove(key);
-      if (value == null) return; // the builder's default
-      try {
-        setter.accept(Integer.parseInt(value));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
-            "cannot read the policy " + description + ": " + key + " should be a whole number");
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "cannot read the policy " + description + ": " + e.getMessage(), e);
-      }
+      set(key, Integer::parseInt, setter, "a whole number");
     }
 
     void decimal(String key, Consumer<Double> setter) {
+      set(key, Double::parseDouble, setter, "a number");
+    }
+
+    /** Sets {@code key}'s value, if the description has one, read by {@code parse}. */
+    private <T> void set(
+        String key, Function<String, T> parse, Consumer<T> setter, String expected) {
       String value = values.remove(key);
-      if (value == null) return;
+      if (value == null) return; // the builder's default
+      T parsed;
       try {
-        setter.accept(Double.parseDouble(value));
+        parsed = parse.apply(value);
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(
-            "cannot read the policy " + description + ": " + key + " should be a number");
+            "cannot read the policy " + description + ": " + key + " should be " + expected);
+      }
+      try {
+        setter.accept(parsed);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             "cannot read the policy " + description + ": " + e.getMessage(), e);
