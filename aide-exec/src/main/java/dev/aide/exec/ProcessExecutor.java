@@ -512,6 +512,7 @@ public final class ProcessExecutor implements Executor {
     private Map<String, String> hostEnvironment = System.getenv();
     private Sandbox sandbox = Sandbox.BEST_EFFORT;
     private final List<Path> sandboxReadable = new ArrayList<>();
+    private final List<Path> sandboxHidden = new ArrayList<>();
     private boolean gpus;
     private Path deviceDirectory = Path.of("/dev");
     private int maxOutputChars = 50_000;
@@ -553,6 +554,18 @@ public final class ProcessExecutor implements Executor {
      */
     public Builder sandboxReadable(Path... paths) {
       for (Path path : paths) sandboxReadable.add(Objects.requireNonNull(path, "path"));
+      return this;
+    }
+
+    /**
+     * Hides {@code paths} (directories) from sandboxed programs, as the homes are: each is covered
+     * by an empty directory. For files on the host the programs must not read, such as the original
+     * data of a task with a {@link dev.aide.core.Task#holdout() holdout}, whose programs read the
+     * harness's view of it instead. Each call adds to the list; a path that does not exist when
+     * {@link #build()} is called is ignored. Without the sandbox it has no effect.
+     */
+    public Builder sandboxHidden(Path... paths) {
+      for (Path path : paths) sandboxHidden.add(Objects.requireNonNull(path, "path"));
       return this;
     }
 
@@ -793,7 +806,9 @@ public final class ProcessExecutor implements Executor {
       if (bwrap == null) {
         problem = "bubblewrap (bwrap) is not installed";
       } else {
-        sandboxed = new Bubblewrap(bwrap, userHomes(), socketDirectories(), readable, devices);
+        List<Path> hide = new ArrayList<>(socketDirectories());
+        for (Path dir : sandboxHidden) hide.add(dir.toAbsolutePath().normalize());
+        sandboxed = new Bubblewrap(bwrap, userHomes(), hide, readable, devices);
         problem = sandboxed.probe(switchUser);
       }
       if (problem == null) return sandboxed;

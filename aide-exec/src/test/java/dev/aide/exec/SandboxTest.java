@@ -178,6 +178,40 @@ class SandboxTest {
     }
   }
 
+  @Test
+  void hidesTheDirectoriesItIsToldToHide() throws IOException {
+    // A directory outside the homes and /tmp (both hidden anyway), where the root a CI runs as may
+    // write; the control run shows that the sandbox alone would show it.
+    Path base = Path.of("/opt");
+    assumeTrue(Files.isWritable(base), "this test needs a writable /opt");
+    Path dir = Files.createTempDirectory(base, "aide-hidden-");
+    try {
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Path labels = Files.writeString(dir.resolve("labels.csv"), "id,y\n1,0\n");
+      Files.setPosixFilePermissions(labels, PosixFilePermissions.fromString("rw-r--r--"));
+      Path ws = workspace(root);
+      String code =
+          "try:\n"
+              + "    print(open('"
+              + labels
+              + "').read().splitlines()[1])\n"
+              + "except OSError:\n"
+              + "    print('hidden')\n";
+
+      assertThat(sandboxed.execute(python(code, ws)).output())
+          .as("the control run")
+          .isEqualTo("1,0\n");
+      ProcessExecutor hiding =
+          TestSupport.builder()
+              .sandbox(ProcessExecutor.Sandbox.REQUIRED)
+              .sandboxHidden(dir, root.resolve("missing"))
+              .build();
+      assertThat(hiding.execute(python(code, workspace(root))).output()).isEqualTo("hidden\n");
+    } finally {
+      TestSupport.deleteRecursively(dir);
+    }
+  }
+
   /**
    * Runs a sandboxed program in a workspace under {@code dir} with data under it, and checks that
    * it reads the data and writes working/ but cannot see {@code hidden}, a file beside them.
