@@ -9,7 +9,8 @@ import java.util.List;
  * A streaming CSV parser: RFC 4180 quoting ({@code "a, ""b"""}), line breaks inside quotes, LF,
  * CRLF or CR line ends; lenient about stray quotes. Blank lines are skipped. It keeps the first
  * {@code maxFields} fields of a record, each cut to {@value #MAX_FIELD_CHARS} characters, and
- * counts all of them. Not safe for use by several threads at once.
+ * counts all of them; {@link #whole} makes a parser that keeps every field whole, for code that
+ * writes the records back. Not safe for use by several threads at once.
  */
 final class CsvParser {
   /** Characters of a field kept. */
@@ -18,6 +19,7 @@ final class CsvParser {
   private final Reader in;
   private final char delimiter;
   private int maxFields;
+  private final int maxFieldChars;
   private final char[] buffer = new char[1 << 16];
   private int pos;
   private int len;
@@ -27,9 +29,19 @@ final class CsvParser {
   private final StringBuilder field = new StringBuilder();
 
   CsvParser(Reader in, char delimiter, int maxFields) {
+    this(in, delimiter, maxFields, MAX_FIELD_CHARS);
+  }
+
+  private CsvParser(Reader in, char delimiter, int maxFields, int maxFieldChars) {
     this.in = in;
     this.delimiter = delimiter;
     this.maxFields = maxFields;
+    this.maxFieldChars = maxFieldChars;
+  }
+
+  /** A parser that keeps every field of a record, each whole, however long. */
+  static CsvParser whole(Reader in, char delimiter) {
+    return new CsvParser(in, delimiter, Integer.MAX_VALUE, Integer.MAX_VALUE);
   }
 
   /** Keeps the first {@code maxFields} fields of the records read from now on. */
@@ -141,7 +153,7 @@ final class CsvParser {
   }
 
   private void append(boolean keep, char c) {
-    if (keep && field.length() < MAX_FIELD_CHARS && fieldCount < maxFields) {
+    if (keep && field.length() < maxFieldChars && fieldCount < maxFields) {
       field.append(c);
     }
   }

@@ -56,6 +56,16 @@ class CsvSummaryTest {
   }
 
   @Test
+  void wholeParserKeepsEveryFieldUncut() throws IOException {
+    String longField = "y".repeat(5_000);
+    CsvParser parser = CsvParser.whole(new StringReader("a,\"" + longField + "\",c,d,e\n"), ',');
+
+    assertThat(parser.next(true)).isTrue();
+    assertThat(parser.fields()).containsExactly("a", longField, "c", "d", "e");
+    assertThat(parser.fieldCount()).isEqualTo(5);
+  }
+
+  @Test
   void readsTabSeparatedFiles() throws IOException {
     CsvSummary tsv = read("a\tb, with comma\n1\tx,y\n2\tz\n", '\t');
 
