@@ -590,6 +590,44 @@ class HoldoutSplitTest {
   }
 
   @Test
+  void aPredictionTheMetricRejectsIsAnErrorNamingTheId() throws IOException {
+    tinyPair();
+    HoldoutSplit split = prepare(spec(ScoreMetrics.logLoss()).build());
+    List<String> kept = keptIds();
+    StringBuilder csv = new StringBuilder("id,malignant\n");
+    for (String id : column(records(view().resolve("test.csv")), 0)) {
+      csv.append(id).append(id.equals(kept.get(0)) ? ",1.5\n" : ",0.5\n");
+    }
+    submission(csv.toString());
+
+    assertThatThrownBy(() -> split.score(working()))
+        .hasMessageStartingWith(
+            "submission.csv: the prediction for id '"
+                + kept.get(0)
+                + "' cannot be scored with log_loss: ")
+        .hasMessageContaining("not a probability between 0 and 1");
+  }
+
+  @Test
+  void readsTabSeparatedFilesWithAByteOrderMark() throws IOException {
+    Path data = data();
+    StringBuilder tsv = new StringBuilder("\uFEFFid\tnote\tmalignant\n");
+    for (int i = 1; i <= 10; i++) tsv.append(i).append("\ta, b\t").append(i % 2).append('\n');
+    write(data.resolve("train.tsv"), tsv.toString());
+    write(data.resolve("test.tsv"), "\uFEFFid\tnote\n101\tc\n");
+
+    HoldoutSplit split = prepare(spec(ScoreMetrics.accuracy()).build());
+
+    assertThat(split.testRows()).isEqualTo(3);
+    String train = Files.readString(view().resolve("train.tsv"));
+    assertThat(train).startsWith("\uFEFFid\tnote\tmalignant\n").contains("\ta, b\t");
+    List<List<String>> test =
+        records(new StringReader(Files.readString(view().resolve("test.tsv"))), '\t');
+    assertThat(test.get(0)).containsExactly("\uFEFFid", "note");
+    assertThat(test).hasSize(4).allSatisfy(r -> assertThat(r).hasSize(2));
+  }
+
+  @Test
   void replacesAnExistingView() throws IOException {
     tinyPair();
     write(view().resolve("stale.txt"), "old");
