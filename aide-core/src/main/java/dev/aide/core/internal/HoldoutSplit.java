@@ -701,6 +701,16 @@ final class HoldoutSplit {
             testOwnRows++;
             if (testIdColumn >= 0) {
               String testId = field(parser.fields(), testIdColumn).strip();
+              if (testId.isEmpty()) {
+                throw new IllegalArgumentException(
+                    "data row "
+                        + testOwnRows
+                        + " of "
+                        + testRel
+                        + " has a blank id in column '"
+                        + id
+                        + "'; every row needs an id");
+              }
               Integer before = testRowOfId.putIfAbsent(testId, testOwnRows);
               if (before != null) {
                 throw new IllegalArgumentException(

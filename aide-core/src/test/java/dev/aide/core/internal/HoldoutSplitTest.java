@@ -274,6 +274,9 @@ class HoldoutSplitTest {
 
     assertThatThrownBy(() -> prepare(spec(ScoreMetrics.accuracy()).build()))
         .hasMessageContaining("of test.csv repeats the id '101' (data rows 1 and 3)");
+    write(data.resolve("test.csv"), "id,x\n101,1\n,2\n");
+    assertThatThrownBy(() -> prepare(spec(ScoreMetrics.accuracy()).build()))
+        .hasMessageContaining("data row 2 of test.csv has a blank id in column 'id'");
 
     Files.writeString(
         data.resolve("train.csv"),
@@ -334,6 +337,10 @@ class HoldoutSplitTest {
 
     assertThatThrownBy(() -> prepare(spec(ScoreMetrics.accuracy()).build()))
         .hasMessageContaining("data row 3 (id '3') of train.csv has no value in the target column");
+
+    write(data.resolve("train.csv"), "id,x,malignant\n1,1,0\n,2,1\n3,3,0\n4,4,1\n");
+    assertThatThrownBy(() -> prepare(spec(ScoreMetrics.accuracy()).build()))
+        .hasMessageContaining("data row 2 of train.csv has a blank id in column 'id'");
   }
 
   @Test
