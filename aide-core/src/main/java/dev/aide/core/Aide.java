@@ -78,6 +78,7 @@ public final class Aide {
   private final Clock clock;
   private final RunStore.JournalOpener journalOpener;
   private final Redactor redactor;
+  private final @Nullable Double reproduceTolerance;
   private final SearchEngine.Sampling sampling;
   private final @Nullable Task resumedTask;
 
@@ -108,6 +109,7 @@ public final class Aide {
     this.sampling =
         new SearchEngine.Sampling(b.coderTemperature, b.reviewerTemperature, b.maxOutputTokens);
     this.resumedTask = b.resumedTask;
+    this.reproduceTolerance = b.reproduceTolerance;
   }
 
   /**
@@ -218,7 +220,8 @@ public final class Aide {
                 clock,
                 properties,
                 redactor,
-                sampling),
+                sampling,
+                reproduceTolerance),
             journalOpener));
   }
 
@@ -244,6 +247,7 @@ public final class Aide {
     private double coderTemperature = DEFAULT_TEMPERATURE;
     private double reviewerTemperature = DEFAULT_TEMPERATURE;
     private @Nullable Integer maxOutputTokens;
+    private @Nullable Double reproduceTolerance;
     private final Map<String, ModelPrice> prices = new HashMap<>();
     private int workers = 1;
     private @Nullable Long seed;
@@ -412,6 +416,26 @@ public final class Aide {
         throw new IllegalArgumentException("maxOutputTokens must be >= 1, was " + tokens);
       }
       this.maxOutputTokens = tokens;
+      return this;
+    }
+
+    /**
+     * Runs the best node once more when the search ends, in a fresh workspace, and checks that its
+     * metric comes back within {@code tolerance} (an absolute difference, e.g. 0.01 for an AUC).
+     * The outcome is in {@link Result#reproduction()}, {@code run.json} ({@code reproduction}) and
+     * report.md, reproduced or not; it does not change the best node. The new run's metric is the
+     * harness's score where the task has a {@link Task#holdout() holdout} or {@link Task#scorer()
+     * scorer}, else what the task's {@link MetricReader} reads; a task with neither is refused when
+     * the search starts.
+     *
+     * @throws IllegalArgumentException if {@code tolerance} is negative or not a number
+     */
+    public Builder reproduceBest(double tolerance) {
+      if (!(tolerance >= 0) || !Double.isFinite(tolerance)) {
+        throw new IllegalArgumentException(
+            "reproduceBest's tolerance must be a number >= 0, was " + tolerance);
+      }
+      this.reproduceTolerance = tolerance;
       return this;
     }
 

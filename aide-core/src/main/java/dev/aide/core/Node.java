@@ -54,6 +54,8 @@ public final class Node {
   private final Instant finishedAt;
   private final @Nullable String failure;
   private final List<String> warnings;
+  private final @Nullable Double printedMetric;
+  private final @Nullable Double reviewerMetric;
 
   private Node(Builder b) {
     this.id = b.id;
@@ -73,6 +75,8 @@ public final class Node {
     this.finishedAt = b.finishedAt;
     this.failure = b.failure;
     this.warnings = List.copyOf(b.warnings);
+    this.printedMetric = b.printedMetric;
+    this.reviewerMetric = b.reviewerMetric;
     this.stored = null;
   }
 
@@ -96,6 +100,8 @@ public final class Node {
     this.finishedAt = full.finishedAt;
     this.failure = full.failure;
     this.warnings = full.warnings;
+    this.printedMetric = full.printedMetric;
+    this.reviewerMetric = full.reviewerMetric;
     this.stored = Objects.requireNonNull(stored, "stored");
   }
 
@@ -214,6 +220,21 @@ public final class Node {
     return warnings;
   }
 
+  /**
+   * The metric the run printed, as the task's {@link MetricReader} read it from the output; null
+   * when the task has no reader or the output held none. When the task has a {@link Task#holdout()
+   * holdout} or a {@link Task#scorer() scorer}, {@link #metric()} is the harness's score and this
+   * is the program's own claim beside it.
+   */
+  public @Nullable Double printedMetric() {
+    return printedMetric;
+  }
+
+  /** The metric the reviewer reported; null when there was no review or it gave none. */
+  public @Nullable Double reviewerMetric() {
+    return reviewerMetric;
+  }
+
   @Override
   public String toString() {
     return "Node{id="
@@ -247,6 +268,8 @@ public final class Node {
     private Instant finishedAt = Instant.EPOCH;
     private @Nullable String failure;
     private List<String> warnings = List.of();
+    private @Nullable Double printedMetric;
+    private @Nullable Double reviewerMetric;
 
     private Builder() {}
 
@@ -269,6 +292,8 @@ public final class Node {
       this.finishedAt = node.finishedAt;
       this.failure = node.failure;
       this.warnings = node.warnings;
+      this.printedMetric = node.printedMetric;
+      this.reviewerMetric = node.reviewerMetric;
     }
 
     public Builder id(int id) {
@@ -362,6 +387,18 @@ public final class Node {
 
     public Builder warnings(List<String> warnings) {
       this.warnings = List.copyOf(warnings);
+      return this;
+    }
+
+    /** Sets the metric the run printed; null when none was read. */
+    public Builder printedMetric(@Nullable Double printedMetric) {
+      this.printedMetric = printedMetric;
+      return this;
+    }
+
+    /** Sets the metric the reviewer reported; null when it gave none. */
+    public Builder reviewerMetric(@Nullable Double reviewerMetric) {
+      this.reviewerMetric = reviewerMetric;
       return this;
     }
 

@@ -17,6 +17,7 @@ public final class Result {
   private final Path outputDir;
   private final StopReason stopReason;
   private final Duration duration;
+  private final @Nullable Reproduction reproduction;
 
   /**
    * @param journal the finished nodes; {@link #journal()} returns its read-only view
@@ -25,10 +26,35 @@ public final class Result {
    * @param duration how long this search ran (a resumed run counts from its resumption)
    */
   public Result(Journal journal, Path outputDir, StopReason stopReason, Duration duration) {
+    this(journal, outputDir, stopReason, duration, null);
+  }
+
+  /**
+   * @param journal the finished nodes; {@link #journal()} returns its read-only view
+   * @param outputDir the directory the run wrote to
+   * @param stopReason why the search stopped
+   * @param duration how long this search ran (a resumed run counts from its resumption)
+   * @param reproduction the best node's run again at the end, or null when none was asked for
+   */
+  public Result(
+      Journal journal,
+      Path outputDir,
+      StopReason stopReason,
+      Duration duration,
+      @Nullable Reproduction reproduction) {
     this.journal = Objects.requireNonNull(journal, "journal").readOnlyView();
     this.outputDir = Objects.requireNonNull(outputDir, "outputDir");
     this.stopReason = Objects.requireNonNull(stopReason, "stopReason");
     this.duration = Objects.requireNonNull(duration, "duration");
+    this.reproduction = reproduction;
+  }
+
+  /**
+   * The best node run once more at the end, when {@link Aide.Builder#reproduceBest(double)} asked
+   * for it and there was a best node; else null.
+   */
+  public @Nullable Reproduction reproduction() {
+    return reproduction;
   }
 
   /** The best good node, or null when no node ran cleanly with a metric. */

@@ -2,6 +2,8 @@ package dev.aide.core;
 
 import dev.aide.core.internal.RunFiles;
 import dev.aide.core.llm.ModelPrice;
+import dev.aide.core.score.Holdout;
+import dev.aide.core.score.ScoreMetrics;
 import dev.aide.core.search.SearchPolicies;
 import dev.aide.core.search.SearchPolicy;
 import java.math.BigDecimal;
@@ -46,6 +48,7 @@ public final class RunDirectory {
   private final int format;
   private final Task task;
   private final @Nullable String customMetricReader;
+  private final @Nullable String customScorer;
   private final Settings settings;
   private final String libraryVersion;
   private final @Nullable Instant startedAt;
@@ -57,6 +60,7 @@ public final class RunDirectory {
       int format,
       Task task,
       @Nullable String customMetricReader,
+      @Nullable String customScorer,
       Settings settings,
       String libraryVersion,
       @Nullable Instant startedAt,
@@ -66,6 +70,7 @@ public final class RunDirectory {
     this.format = format;
     this.task = task;
     this.customMetricReader = customMetricReader;
+    this.customScorer = customScorer;
     this.settings = settings;
     this.libraryVersion = libraryVersion;
     this.startedAt = startedAt;
@@ -208,7 +213,30 @@ public final class RunDirectory {
         custom = spec;
       }
     }
-    Task task = task(taskFields, reader);
+    String customScorer = taskFields.text("scorer");
+    Holdout holdout = null;
+    if (taskFields.map.get("holdout") != null) {
+      Fields h = taskFields.object("holdout");
+      String target = h.required(h.text("target"), "target");
+      String metric = h.required(h.text("metric"), "metric");
+      if (Boolean.TRUE.equals(h.map.get("customMetric"))) {
+        customScorer = "a holdout of " + target + " scored with a metric of its own, " + metric;
+      } else {
+        try {
+          Holdout.Builder b = Holdout.builder(target, ScoreMetrics.named(metric)).id(h.text("id"));
+          Double fraction = h.decimal("fraction");
+          if (fraction != null) b.fraction(fraction);
+          Long seed = h.whole("seed");
+          if (seed != null) b.seed(seed);
+          String submission = h.text("submission");
+          if (submission != null) b.submission(submission);
+          holdout = b.trainFile(h.text("trainFile")).testFile(h.text("testFile")).build();
+        } catch (IllegalArgumentException e) {
+          throw h.error("metric", "is not usable: " + e.getMessage());
+        }
+      }
+    }
+    Task task = task(taskFields, reader, holdout);
     Fields s = top.object("settings");
     Settings settings =
         new Settings(
@@ -245,6 +273,7 @@ public final class RunDirectory {
         format,
         task,
         custom,
+        customScorer,
         settings,
         version == null ? "unknown" : version,
         startedAt,
@@ -281,6 +310,16 @@ public final class RunDirectory {
    */
   public @Nullable String customMetricReader() {
     return customMetricReader;
+  }
+
+  /**
+   * What the run's harness scorer was when {@link #task()} cannot have it: a {@link
+   * dev.aide.core.score.Scorer} of the user's, or a holdout scored with a metric of the user's own;
+   * null when the run had none or a holdout with a built-in metric (which the task has). Set it
+   * again with {@code task().newBuilder().scorer(...)} or {@code .holdout(...)}.
+   */
+  public @Nullable String customScorer() {
+    return customScorer;
   }
 
   /** The settings the search recorded when it started. */
@@ -373,7 +412,7 @@ public final class RunDirectory {
     }
   }
 
-  private static Task task(Fields t, @Nullable MetricReader reader) {
+  private static Task task(Fields t, @Nullable MetricReader reader, @Nullable Holdout holdout) {
     Task.Builder b =
         Task.builder()
             .goal(t.required(t.text("goal"), "goal"))
@@ -383,7 +422,8 @@ public final class RunDirectory {
             .instructions(t.text("instructions"))
             .language(language(t))
             .metricReader(reader)
-            .expectedOutput(t.text("expectedOutput"));
+            .expectedOutput(t.text("expectedOutput"))
+            .holdout(holdout);
     Duration timeout = t.duration("timeout");
     if (timeout == null) {
       Long seconds = t.whole("timeoutSeconds");

@@ -1,6 +1,8 @@
 package dev.aide.core;
 
 import dev.aide.core.internal.Text;
+import dev.aide.core.score.Holdout;
+import dev.aide.core.score.Scorer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +38,8 @@ public final class Task {
   private final Language language;
   private final @Nullable MetricReader metricReader;
   private final @Nullable String expectedOutput;
+  private final @Nullable Holdout holdout;
+  private final @Nullable Scorer scorer;
 
   private Task(
       String goal,
@@ -47,7 +51,9 @@ public final class Task {
       @Nullable String instructions,
       Language language,
       @Nullable MetricReader metricReader,
-      @Nullable String expectedOutput) {
+      @Nullable String expectedOutput,
+      @Nullable Holdout holdout,
+      @Nullable Scorer scorer) {
     this.goal = goal;
     this.evaluation = evaluation;
     this.dataDir = dataDir;
@@ -58,6 +64,8 @@ public final class Task {
     this.language = language;
     this.metricReader = metricReader;
     this.expectedOutput = expectedOutput;
+    this.holdout = holdout;
+    this.scorer = scorer;
   }
 
   public static Builder builder() {
@@ -129,6 +137,28 @@ public final class Task {
     return expectedOutput;
   }
 
+  /**
+   * The labelled rows the harness keeps out of the programs' data to score them itself; null when
+   * the task has none. With one, a node's metric is the harness's score of its predictions for
+   * those rows.
+   */
+  public @Nullable Holdout holdout() {
+    return holdout;
+  }
+
+  /**
+   * The harness's own scorer of a run's output files; null when the task has none (a holdout brings
+   * its own). With one, a node's metric is its score.
+   */
+  public @Nullable Scorer scorer() {
+    return scorer;
+  }
+
+  /** Whether the harness, not the program or the reviewer, gives each node its metric. */
+  public boolean harnessScored() {
+    return holdout != null || scorer != null;
+  }
+
   @Override
   public String toString() {
     return "Task{goal="
@@ -136,6 +166,8 @@ public final class Task {
         + ", language="
         + language.name()
         + (expectedOutput == null ? "" : ", expectedOutput=" + expectedOutput)
+        + (holdout == null ? "" : ", holdout={" + holdout + "}")
+        + (scorer == null ? "" : ", scorer=" + scorer)
         + "}";
   }
 
@@ -151,6 +183,8 @@ public final class Task {
     private Language language = Language.PYTHON;
     private @Nullable MetricReader metricReader;
     private @Nullable String expectedOutput;
+    private @Nullable Holdout holdout;
+    private @Nullable Scorer scorer;
 
     private Builder() {}
 
@@ -165,6 +199,8 @@ public final class Task {
       this.language = task.language;
       this.metricReader = task.metricReader;
       this.expectedOutput = task.expectedOutput;
+      this.holdout = task.holdout;
+      this.scorer = task.scorer;
     }
 
     /** Sets what the solution should do. Required. */
@@ -235,11 +271,33 @@ public final class Task {
     }
 
     /**
+     * Keeps part of the labelled data out of the programs' sight and scores each run's predictions
+     * for it: the node's metric is that score, and the metric fixes the direction and the expected
+     * output (the holdout's submission file). Needs a {@link #dataDir}. Null removes it.
+     */
+    public Builder holdout(@Nullable Holdout holdout) {
+      this.holdout = holdout;
+      return this;
+    }
+
+    /**
+     * Scores each run from its output files with the harness's own code: the node's metric is that
+     * score, and the program's printed metric is kept beside it. Needs a {@link #direction}. Null
+     * removes it.
+     */
+    public Builder scorer(@Nullable Scorer scorer) {
+      this.scorer = scorer;
+      return this;
+    }
+
+    /**
      * Returns the task, with the data directory made absolute. The builder is left as it was.
      *
      * @throws IllegalArgumentException if the goal is missing or blank, the data directory does not
      *     exist or is not a directory, the timeout is not positive, the starting solution is blank,
-     *     or the expected output is not a path inside {@code ./working}
+     *     the expected output is not a path inside {@code ./working}, or the holdout or scorer does
+     *     not fit the rest (both set, a holdout without data, a direction or expected output other
+     *     than the holdout's, a scorer without a direction)
      */
     public Task build() {
       String g = goal;
@@ -264,17 +322,60 @@ public final class Task {
             "startingSolution is blank: pass the code to improve, or null to draft from scratch");
       }
       String expected = relativeToWorking(blankToNull(expectedOutput));
+      Direction dir = direction;
+      if (holdout != null) {
+        if (scorer != null) {
+          throw new IllegalArgumentException(
+              "a task has a holdout or a scorer, not both: a holdout scores its rows with its"
+                  + " metric (a ScoreMetric of your own fits there)");
+        }
+        if (data == null) {
+          throw new IllegalArgumentException(
+              "a holdout needs the task's dataDir: the labelled training file is read from it");
+        }
+        Direction metricDirection = holdout.metric().direction();
+        if (dir != null && dir != metricDirection) {
+          throw new IllegalArgumentException(
+              "direction is "
+                  + dir
+                  + " but the holdout's metric "
+                  + holdout.metric().name()
+                  + " is "
+                  + metricDirection
+                  + "; leave the direction unset, it follows from the metric");
+        }
+        dir = metricDirection;
+        String submission = relativeToWorking(holdout.submission());
+        if (expected != null && !expected.equals(submission)) {
+          throw new IllegalArgumentException(
+              "expectedOutput is "
+                  + expected
+                  + " but the holdout reads its predictions from "
+                  + submission
+                  + "; set one file, e.g. Holdout.builder(...).submission(\""
+                  + expected
+                  + "\")");
+        }
+        expected = submission;
+      }
+      if (scorer != null && dir == null) {
+        throw new IllegalArgumentException(
+            "a task with a scorer needs a direction: Task.builder().direction(Direction.MAXIMIZE)"
+                + " or MINIMIZE, whichever is better for its scores");
+      }
       return new Task(
           g,
           blankToNull(evaluation),
           data,
-          direction,
+          dir,
           startingSolution,
           timeout,
           blankToNull(instructions),
           language,
           metricReader,
-          expected);
+          expected,
+          holdout,
+          scorer);
     }
 
     /** Returns {@code name} without a leading {@code ./} or {@code working/}, or throws. */

@@ -3,6 +3,8 @@ package dev.aide.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.aide.core.score.Holdout;
+import dev.aide.core.score.ScoreMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -190,5 +192,67 @@ class TaskTest {
     assertThat(changed.goal()).isEqualTo("second");
     assertThat(changed.evaluation()).isEqualTo("accuracy");
     assertThat(task.goal()).isEqualTo("first");
+  }
+
+  @Test
+  void aHoldoutFixesTheDirectionAndTheExpectedOutput() {
+    Task task =
+        Task.builder()
+            .goal("g")
+            .dataDir(tempDir)
+            .holdout(Holdout.builder("y", ScoreMetrics.rmse()).submission("preds.csv").build())
+            .build();
+
+    assertThat(task.direction()).isEqualTo(Direction.MINIMIZE);
+    assertThat(task.expectedOutput()).isEqualTo("preds.csv");
+    assertThat(task.harnessScored()).isTrue();
+    assertThat(task.newBuilder().build().holdout()).isSameAs(task.holdout());
+  }
+
+  @Test
+  void aHoldoutThatDoesNotFitTheTaskIsRefusedWithWhatToDo() {
+    Holdout auc = Holdout.builder("y", ScoreMetrics.rocAuc()).build();
+    assertThatThrownBy(() -> Task.builder().goal("g").holdout(auc).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("a holdout needs the task's dataDir");
+    assertThatThrownBy(
+            () ->
+                Task.builder()
+                    .goal("g")
+                    .dataDir(tempDir)
+                    .direction(Direction.MINIMIZE)
+                    .holdout(auc)
+                    .build())
+        .hasMessageContaining("direction is MINIMIZE but the holdout's metric roc_auc is MAXIMIZE");
+    assertThatThrownBy(
+            () ->
+                Task.builder()
+                    .goal("g")
+                    .dataDir(tempDir)
+                    .expectedOutput("out.csv")
+                    .holdout(auc)
+                    .build())
+        .hasMessageContaining(
+            "expectedOutput is out.csv but the holdout reads its predictions"
+                + " from submission.csv");
+    assertThatThrownBy(
+            () ->
+                Task.builder().goal("g").dataDir(tempDir).holdout(auc).scorer(working -> 1).build())
+        .hasMessageContaining("a holdout or a scorer, not both");
+  }
+
+  @Test
+  void aScorerNeedsADirection() {
+    assertThatThrownBy(() -> Task.builder().goal("g").scorer(working -> 1).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("a task with a scorer needs a direction");
+    assertThat(
+            Task.builder()
+                .goal("g")
+                .scorer(working -> 1)
+                .direction(Direction.MAXIMIZE)
+                .build()
+                .harnessScored())
+        .isTrue();
   }
 }

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -48,11 +49,11 @@ import org.jspecify.annotations.Nullable;
  * view: the training file without the kept rows; the test file with the kept rows, projected to its
  * columns (so without the target), inserted at seeded positions among its own rows, whose order is
  * kept; or, when the data has no test file, a new {@code test.csv} of the kept rows. Every other
- * file and directory of the data is a symbolic link (a copy where links fail) to the original. The
- * view is built in a temporary directory beside it and moved into place, so a crash leaves either
- * the old view or the new one, never half of one. Records are written back with the same fields,
- * quoted only where a field holds the delimiter, a quote or a line break, with the file's own line
- * ending.
+ * file of the data is a hard link (a copy where links fail) to the original, in directories of the
+ * view's own, never a symbolic link, whose target would name the original, labelled data. The view
+ * is built in a temporary directory beside it and moved into place, so a crash leaves either the
+ * old view or the new one, never half of one. Records are written back with the same fields, quoted
+ * only where a field holds the delimiter, a quote or a line break, with the file's own line ending.
  *
  * <p>The view hides the kept rows' labels only as far as the data does: a copy of the training rows
  * under another name stays visible through its link.
@@ -279,6 +280,7 @@ final class HoldoutSplit {
           if (!keptPositions.get(p)) Csv.write(w, submission.rows.get(p), submission.format);
         }
       }
+      readableByAll(temp, "rw-r--r--");
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(temp);
@@ -1076,6 +1078,8 @@ final class HoldoutSplit {
       Path parent = view.getParent();
       String name = view.getFileName().toString();
       Path staging = Files.createTempDirectory(parent, "." + name + ".new-");
+      // a temporary directory is rwx------: a program run as another user must read the view
+      readableByAll(staging, "rwxr-xr-x");
       Path scratch = Files.createTempFile(parent, "." + name + ".kept-", ".csv");
       boolean done = false;
       try {
@@ -1159,14 +1163,48 @@ final class HoldoutSplit {
           Files.createDirectory(out);
           mirror(entry, out, trainRel, testRel);
         } else {
-          try {
-            Files.createSymbolicLink(out, entry);
-          } catch (IOException | UnsupportedOperationException e) {
-            copyTree(entry, out);
-          }
+          linkTree(entry, out);
         }
       }
     }
+  }
+
+  /**
+   * Sets {@code path}'s POSIX permissions to {@code permissions}, where the file system has them.
+   */
+  private static void readableByAll(Path path, String permissions) throws IOException {
+    try {
+      Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: its own defaults apply
+    }
+  }
+
+  /**
+   * Makes {@code to} a copy of {@code from} whose files are hard links to the originals (copies
+   * where links fail, as across file systems), and whose symbolic links are the same links. Never a
+   * symbolic link to the data: its target would tell a program where the original, labelled files
+   * are.
+   */
+  private static void linkTree(Path from, Path to) throws IOException {
+    if (Files.isSymbolicLink(from)) {
+      Files.createSymbolicLink(to, Files.readSymbolicLink(from));
+      return;
+    }
+    if (!Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
+      try {
+        Files.createLink(to, from);
+      } catch (IOException | UnsupportedOperationException e) {
+        Files.copy(from, to, LinkOption.NOFOLLOW_LINKS);
+      }
+      return;
+    }
+    Files.createDirectory(to);
+    List<Path> entries = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(from)) {
+      stream.forEach(entries::add);
+    }
+    for (Path entry : entries) linkTree(entry, to.resolve(entry.getFileName().toString()));
   }
 
   private static void copyTree(Path from, Path to) throws IOException {

@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * {@code step}, {@code stage}, {@code plan}, {@code code}, {@code execution}, {@code analysis},
  * {@code metric} (absent for buggy nodes), {@code direction}, {@code buggy}, {@code debugDepth},
  * {@code usage}, {@code cost} (absent when 0), {@code startedAt}, {@code finishedAt}, {@code
- * failure}, {@code warnings} (absent when empty).
+ * failure}, {@code warnings} (absent when empty), {@code printedMetric} and {@code reviewerMetric}
+ * (absent when null).
  */
 public final class NodeJson {
   static final JsonAdapter<Object> JSON = new Moshi.Builder().build().adapter(Object.class);
@@ -55,7 +56,13 @@ public final class NodeJson {
     map.put("finishedAt", node.finishedAt().toString());
     map.put("failure", node.failure());
     if (!node.warnings().isEmpty()) map.put("warnings", node.warnings());
+    putFinite(map, "printedMetric", node.printedMetric());
+    putFinite(map, "reviewerMetric", node.reviewerMetric());
     return JSON.toJson(map);
+  }
+
+  private static void putFinite(Map<String, @Nullable Object> map, String key, @Nullable Double x) {
+    if (x != null && Double.isFinite(x)) map.put(key, x);
   }
 
   /** Returns an execution result as a JSON map, with {@code output} in place of its output. */
@@ -121,6 +128,8 @@ public final class NodeJson {
     }
     b.parents(parents);
     if (f.has("cost")) b.cost(f.number("cost"));
+    if (f.has("printedMetric")) b.printedMetric(f.number("printedMetric"));
+    if (f.has("reviewerMetric")) b.reviewerMetric(f.number("reviewerMetric"));
     if (f.has("warnings")) {
       List<String> texts = new ArrayList<>();
       for (Object warning : f.list("warnings")) texts.add(String.valueOf(warning));

@@ -6,6 +6,7 @@ import dev.aide.core.Journal;
 import dev.aide.core.Metric;
 import dev.aide.core.MetricReader;
 import dev.aide.core.Node;
+import dev.aide.core.Reproduction;
 import dev.aide.core.SearchEvent;
 import dev.aide.core.Stage;
 import dev.aide.core.StopReason;
@@ -21,6 +22,7 @@ import dev.aide.core.llm.LlmException;
 import dev.aide.core.llm.ModelPrice;
 import dev.aide.core.llm.TokenUsage;
 import dev.aide.core.llm.ToolChoice;
+import dev.aide.core.score.Scorer;
 import dev.aide.core.search.Action;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,9 +53,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #execute}: the code run in the node's workspace, its output redacted;
  *   <li>{@link #review}: the reviewer LLM's forced {@code submit_review} call, JSON text from the
  *       first refusal of functions on;
- *   <li>{@link #score}: the metric (the task's {@link MetricReader} over the reviewer's), its
- *       direction and the warnings where they disagree, and buggy when the task's expected output
- *       is missing; {@link #scoreWithoutReview} when the review failed.
+ *   <li>{@link #score}: the metric (the harness's score where the task has a scorer, else the
+ *       task's {@link MetricReader} over the reviewer's), its direction and the warnings where they
+ *       disagree, and buggy when the task's expected output is missing; {@link #scoreWithoutReview}
+ *       when the review failed.
  * </ol>
  *
  * <p>It holds no lock and starts no threads: the scheduler ({@link SearchEngine}) calls {@link
@@ -63,6 +66,12 @@ import org.slf4j.LoggerFactory;
  */
 final class NodeRunner {
   private static final Logger log = LoggerFactory.getLogger(NodeRunner.class);
+
+  /** A claimed metric further than this fraction from the harness's score is flagged. */
+  static final double GAP_RELATIVE = 0.05;
+
+  /** ... and further than this in absolute terms, so that tiny metrics are not flagged. */
+  static final double GAP_ABSOLUTE = 0.01;
 
   /** How often the coder is asked again when its answer holds no code. */
   static final int CODER_RETRIES = 3;
@@ -97,6 +106,7 @@ final class NodeRunner {
   private final Workspaces workspaces;
   private final Phases phases;
   private final Streaks streaks;
+  private final @Nullable Scorer harness;
   private final AtomicBoolean reviewToolsUnsupported = new AtomicBoolean();
 
   /**
@@ -108,6 +118,8 @@ final class NodeRunner {
    * @param workspaces prepares a node's workspace
    * @param phases told of each phase a node enters
    * @param streaks the failures in a row that stop the run, counted here
+   * @param harness the harness's scorer of a run's working directory, or null when the task has
+   *     none
    */
   NodeRunner(
       SearchEngine.Config config,
@@ -117,7 +129,8 @@ final class NodeRunner {
       Supplier<@Nullable Direction> decidedDirection,
       Workspaces workspaces,
       Phases phases,
-      Streaks streaks) {
+      Streaks streaks,
+      @Nullable Scorer harness) {
     this.config = config;
     this.task = config.task();
     this.prompts = prompts;
@@ -127,6 +140,7 @@ final class NodeRunner {
     this.workspaces = workspaces;
     this.phases = phases;
     this.streaks = streaks;
+    this.harness = harness;
   }
 
   /**
@@ -179,6 +193,60 @@ final class NodeRunner {
     Review review = review(code, execution, draft);
     if (review == null) return scoreWithoutReview(execution, draft);
     return score(review, execution, draft);
+  }
+
+  /**
+   * Runs {@code best}'s code again in {@code workspace} and scores it as its node was: the
+   * harness's score where the task has a scorer, else the task's {@link MetricReader}'s.
+   *
+   * @throws ExecutorException when the executor cannot run anything (interrupted, misconfigured)
+   */
+  Reproduction rerun(Node best, Path workspace, double tolerance) {
+    double metric = best.metric().value();
+    ExecutionResult execution;
+    try {
+      execution =
+          config
+              .executor()
+              .execute(
+                  new ExecutionRequest(
+                      best.code(),
+                      task.language().fileName(),
+                      task.language().command(),
+                      workspace,
+                      task.timeout(),
+                      Map.of()));
+    } catch (ExecutorException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      return new Reproduction(best.id(), metric, null, tolerance, "the execution failed: " + e);
+    }
+    execution = config.redactor().redact(execution);
+    if (execution.failed()) {
+      String output = execution.output().strip();
+      return new Reproduction(
+          best.id(),
+          metric,
+          null,
+          tolerance,
+          (execution.timedOut() ? "it timed out" : "it exited with " + execution.exitCode())
+              + (output.isEmpty() ? "" : ": " + Text.headAndTail(output, 300)));
+    }
+    String missing = missingExpectedOutput(execution);
+    if (missing != null) return new Reproduction(best.id(), metric, null, tolerance, missing);
+    if (harness != null) {
+      NodeDraft draft = new NodeDraft(best.id(), best.stage(), List.of(), config.clock().instant());
+      draft.workingDir = workspace.resolve("working");
+      Double score = harnessScore(null, draft);
+      return new Reproduction(
+          best.id(), metric, score, tolerance, score == null ? draft.failure : null);
+    }
+    MetricReader reader = java.util.Objects.requireNonNull(task.metricReader());
+    OptionalDouble read = reader.read(execution.output());
+    return read.isPresent()
+        ? new Reproduction(best.id(), metric, read.getAsDouble(), tolerance, null)
+        : new Reproduction(
+            best.id(), metric, null, tolerance, "the output holds no metric for " + reader);
   }
 
   // Stage 1: the prompt.
@@ -359,10 +427,13 @@ final class NodeRunner {
   }
 
   /**
-   * Finishes a reviewed node: the metric is the task's {@link MetricReader}'s where it has one (a
-   * run whose output holds none is buggy; a reviewer who disagrees leaves a warning), else the
-   * reviewer's; the node is buggy when the review says so, the run failed, no metric came back or
-   * the run did not write the task's expected output (whatever the reviewer says).
+   * Finishes a reviewed node. The metric is the harness's score where the task has a scorer (a run
+   * it cannot score is buggy with the reason; a program's claim far from it leaves a warning), else
+   * the task's {@link MetricReader}'s where it has one (a run whose output holds none is buggy; a
+   * reviewer who disagrees leaves a warning), else the reviewer's. The node is buggy when the
+   * review says so, the run failed, no metric came back or the run did not write the task's
+   * expected output (whatever the reviewer says). The printed and the reviewer's metrics are kept
+   * on the node either way.
    */
   private Node score(Review review, ExecutionResult execution, NodeDraft draft) {
     draft.analysis = review.summary();
@@ -372,12 +443,13 @@ final class NodeRunner {
     draft.direction = direction;
 
     Double metric = review.metric();
+    draft.reviewerMetric = metric;
     MetricReader reader = task.metricReader();
     if (reader != null) {
       OptionalDouble read = reader.read(execution.output());
       if (read.isEmpty()) {
         metric = null;
-        if (!execution.failed()) {
+        if (!execution.failed() && harness == null) {
           draft.failure = "the output holds no metric for " + reader + " to read";
         }
       } else {
@@ -389,12 +461,15 @@ final class NodeRunner {
                   + read.getAsDouble());
         }
         metric = read.getAsDouble();
+        draft.printedMetric = metric;
       }
     }
     String missing = missingExpectedOutput(execution);
     if (missing != null) {
       draft.failure = missing;
       metric = null;
+    } else if (harness != null) {
+      metric = execution.failed() ? null : harnessScore(metric, draft);
     }
     boolean buggy = review.isBug() || execution.failed() || metric == null;
     if (!buggy) draft.metric = Metric.of(metric, direction);
@@ -415,10 +490,54 @@ final class NodeRunner {
   }
 
   /**
-   * Finishes a node whose review failed: good by the task's {@link MetricReader} when the run
-   * succeeded, the reader found a metric and the metric's direction is already known (with the
-   * review's failure as a warning) and the run wrote the task's expected output; else buggy with
-   * the review's failure, or the missing output.
+   * The harness's score of the run in {@code draft}, or null with the reason recorded when it
+   * cannot be scored; warns when {@code claimed}, the program's own metric, is far from it.
+   */
+  private @Nullable Double harnessScore(@Nullable Double claimed, NodeDraft draft) {
+    Scorer scorer = java.util.Objects.requireNonNull(harness);
+    Path working = draft.workingDir;
+    if (working == null) return null;
+    double score;
+    try {
+      score = scorer.score(working);
+    } catch (IllegalArgumentException | IOException e) {
+      draft.failure = "the harness could not score the run: " + e.getMessage();
+      return null;
+    } catch (RuntimeException e) {
+      log.warn("Node {}: the scorer {} failed", draft.id, scorer, e);
+      draft.failure = "the harness's scorer failed: " + e;
+      return null;
+    }
+    if (!Double.isFinite(score)) {
+      draft.failure = "the harness's scorer gave " + score + ", not a finite number";
+      return null;
+    }
+    if (claimed != null && largeGap(claimed, score)) {
+      draft.warnings.add(
+          "the program reported "
+              + claimed
+              + " but the harness scored its predictions "
+              + score
+              + ": its own validation is off (overfitting, a leak) or the number is not what it"
+              + " claims");
+    }
+    return score;
+  }
+
+  /**
+   * Whether a program's claimed metric is far from the harness's score: more than {@link
+   * #GAP_RELATIVE} of the larger of the two in size, and more than {@link #GAP_ABSOLUTE}.
+   */
+  static boolean largeGap(double claimed, double score) {
+    double gap = Math.abs(claimed - score);
+    return gap > GAP_ABSOLUTE && gap > GAP_RELATIVE * Math.max(Math.abs(claimed), Math.abs(score));
+  }
+
+  /**
+   * Finishes a node whose review failed: good when the run succeeded, wrote the task's expected
+   * output and gets a metric without the reviewer (the harness's score where the task has a scorer,
+   * else the task's {@link MetricReader}'s when the metric's direction is already known), with the
+   * review's failure as a warning; else buggy with the review's failure, or the missing output.
    */
   private Node scoreWithoutReview(ExecutionResult execution, NodeDraft draft) {
     String missing = missingExpectedOutput(execution);
@@ -428,18 +547,29 @@ final class NodeRunner {
     }
     MetricReader reader = task.metricReader();
     Direction known = knownDirection();
-    if (reader == null || execution.failed() || known == null) return draft.finish();
-    OptionalDouble read = reader.read(execution.output());
-    if (read.isEmpty()) return draft.finish();
-    draft.warnings.add(
-        "there is no review ("
-            + draft.failure
-            + "); the metric is the one "
-            + reader
-            + " read from the output");
+    OptionalDouble read = reader == null ? OptionalDouble.empty() : reader.read(execution.output());
+    if (read.isPresent()) draft.printedMetric = read.getAsDouble();
+    if (execution.failed() || known == null) return draft.finish();
+    String reviewFailure = draft.failure;
+    Double metric;
+    String source;
+    if (harness != null) {
+      draft.failure = null;
+      metric = harnessScore(draft.printedMetric, draft);
+      if (metric == null) {
+        draft.failure = draft.failure + "; and there is no review (" + reviewFailure + ")";
+        return draft.finish();
+      }
+      source = "the harness's score";
+    } else {
+      if (read.isEmpty()) return draft.finish();
+      metric = read.getAsDouble();
+      source = "the one " + reader + " read from the output";
+    }
+    draft.warnings.add("there is no review (" + reviewFailure + "); the metric is " + source);
     draft.failure = null;
     draft.direction = known;
-    draft.metric = Metric.of(read.getAsDouble(), known);
+    draft.metric = Metric.of(metric, known);
     return draft.finish();
   }
 
@@ -568,6 +698,8 @@ final class NodeRunner {
     TokenUsage coderUsage = TokenUsage.ZERO;
     TokenUsage reviewerUsage = TokenUsage.ZERO;
     @Nullable String failure;
+    @Nullable Double printedMetric;
+    @Nullable Double reviewerMetric;
     final List<String> warnings = new ArrayList<>();
 
     NodeDraft(int id, Stage stage, List<Node> parents, Instant startedAt) {
@@ -597,6 +729,8 @@ final class NodeRunner {
           .finishedAt(config.clock().instant())
           .failure(failure)
           .warnings(warnings)
+          .printedMetric(printedMetric)
+          .reviewerMetric(reviewerMetric)
           .build();
     }
   }

@@ -6,6 +6,7 @@ import dev.aide.core.Node;
 import dev.aide.core.Task;
 import dev.aide.core.exec.ExecutionResult;
 import dev.aide.core.llm.ChatMessage;
+import dev.aide.core.score.Holdout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +32,7 @@ final class Prompts {
   private final Task task;
   private final String dataOverview;
   private final Supplier<InterpreterProbe.@Nullable Packages> packages;
+  private final @Nullable String submissionFormat;
 
   /**
    * @param task the task
@@ -48,9 +50,26 @@ final class Prompts {
    */
   public Prompts(
       Task task, String dataOverview, Supplier<InterpreterProbe.@Nullable Packages> packages) {
+    this(task, dataOverview, packages, null);
+  }
+
+  /**
+   * @param task the task
+   * @param dataOverview the preview of the data directory, or empty when there is none
+   * @param packages what the run's Python interpreter has, as {@link InterpreterProbe} found; null
+   *     while unknown (not probed, or the probe failed)
+   * @param submissionFormat what the task's holdout needs the submission to hold ({@link
+   *     HoldoutSplit#submissionFormat()}); null when the task has no holdout
+   */
+  Prompts(
+      Task task,
+      String dataOverview,
+      Supplier<InterpreterProbe.@Nullable Packages> packages,
+      @Nullable String submissionFormat) {
     this.task = task;
     this.dataOverview = dataOverview;
     this.packages = packages;
+    this.submissionFormat = submissionFormat;
   }
 
   /** Returns the messages asking for the first draft: {@code draft(memory, 0)}. */
@@ -324,6 +343,12 @@ final class Prompts {
   private String metricLine() {
     MetricReader reader = task.metricReader();
     String example = reader == null ? null : reader.example();
+    if (task.harnessScored()) {
+      return "- At the end, print your own validation metric on its own line, e.g. `"
+          + (example == null ? "metric: 0.8123" : example)
+          + "`. The harness's score ranks the solutions; a printed number far from it is"
+          + " flagged.\n";
+    }
     if (example == null) {
       return "- At the end, print the validation metric on its own line, e.g. `metric: 0.8123`.\n";
     }
@@ -345,7 +370,29 @@ final class Prompts {
   private void taskSections(Sections s) {
     s.add("Task", task.goal());
     s.add("Evaluation", task.evaluation());
+    s.add("Scoring", scoring());
     s.add("Extra instructions", task.instructions());
+  }
+
+  /** How the harness scores a run where the task has a holdout or a scorer; else null. */
+  private @Nullable String scoring() {
+    if (!task.harnessScored()) return null;
+    String better =
+        task.direction() == dev.aide.core.Direction.MINIMIZE
+            ? "lower is better"
+            : "higher is better";
+    Holdout holdout = task.holdout();
+    if (holdout != null) {
+      return (submissionFormat == null ? "" : submissionFormat + "\n")
+          + "The harness scores these predictions itself ("
+          + holdout.metric().name()
+          + ", "
+          + better
+          + "), and its score ranks the solutions.";
+    }
+    return "The harness scores the files the run writes in ./working itself ("
+        + better
+        + "), and its score ranks the solutions.";
   }
 
   private void implementationSections(Sections s) {

@@ -1,6 +1,7 @@
 package dev.aide.core.internal;
 
 import dev.aide.core.Node;
+import dev.aide.core.Reproduction;
 import dev.aide.core.StopReason;
 import dev.aide.core.Task;
 import java.io.IOException;
@@ -80,6 +81,7 @@ final class ReportWriter {
   private long lastSummaryNanos;
   private boolean summarizedOnce;
   private int failures;
+  private volatile @Nullable Reproduction reproduction;
   private volatile boolean finished;
 
   /**
@@ -151,6 +153,11 @@ final class ReportWriter {
       finished = true;
       summary(reason, failure, elapsed);
     }
+  }
+
+  /** The best node's run again at the end, for the final report.md; set before {@link #finish}. */
+  void reproduction(@Nullable Reproduction reproduction) {
+    this.reproduction = reproduction;
   }
 
   /** Stops the writer thread without a final write; a no-op once {@link #finish} returned. */
@@ -366,7 +373,8 @@ final class ReportWriter {
       RunStore.writeAtomically(
           dir.resolve(TreeReport.META_FILE), TreeReport.meta(task, Instant.now(), status));
       RunStore.writeAtomically(
-          dir.resolve(RunStore.REPORT_FILE), report.markdown(reason, failure, elapsed));
+          dir.resolve(RunStore.REPORT_FILE),
+          report.markdown(reason, failure, elapsed, reproduction));
     } catch (IOException | RuntimeException e) {
       failed("write report.md", e);
     }

@@ -9,6 +9,10 @@ import dev.aide.core.Language;
 import dev.aide.core.MetricReader;
 import dev.aide.core.Task;
 import dev.aide.core.llm.ModelPrice;
+import dev.aide.core.score.Holdout;
+import dev.aide.core.score.ScoreMetric;
+import dev.aide.core.score.ScoreMetrics;
+import dev.aide.core.score.Scorer;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -64,8 +68,16 @@ public final class RunFiles {
 
   private RunFiles() {}
 
-  /** Returns the text of a new run.json for {@code task} and {@code settings}. */
-  static String runJson(Task task, Map<String, Object> settings) {
+  /** run.json's field with {@link HoldoutSplit#fingerprint()}, the rows the run is scored on. */
+  static final String HOLDOUT_FINGERPRINT = "holdoutFingerprint";
+
+  /**
+   * Returns the text of a new run.json for {@code task} and {@code settings}.
+   *
+   * @param holdoutFingerprint the {@link HoldoutSplit#fingerprint()} of the task's holdout, or null
+   */
+  static String runJson(
+      Task task, Map<String, Object> settings, @Nullable String holdoutFingerprint) {
     Map<String, @Nullable Object> taskMap = new LinkedHashMap<>();
     taskMap.put("goal", task.goal());
     taskMap.put("evaluation", task.evaluation());
@@ -86,13 +98,48 @@ public final class RunFiles {
         taskMap.put("customMetricReader", String.valueOf(reader));
       }
     }
+    Holdout holdout = task.holdout();
+    if (holdout != null) taskMap.put("holdout", holdout(holdout));
+    Scorer scorer = task.scorer();
+    if (scorer != null) taskMap.put("scorer", String.valueOf(scorer));
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("format", FORMAT);
     run.put("task", taskMap);
+    if (holdoutFingerprint != null) run.put(HOLDOUT_FINGERPRINT, holdoutFingerprint);
     run.put("settings", settings);
     run.put("libraryVersion", RunStore.libraryVersion());
     run.put("startedAt", Instant.now().toString());
     return write(run);
+  }
+
+  /**
+   * Returns {@code holdout} as run.json records it: every setting, the metric by name ({@code
+   * customMetric} true when it is not the built-in of that name, which cannot be rebuilt).
+   */
+  static Map<String, @Nullable Object> holdout(Holdout holdout) {
+    Map<String, @Nullable Object> map = new LinkedHashMap<>();
+    map.put("target", holdout.target());
+    map.put("id", holdout.id());
+    map.put("metric", holdout.metric().name());
+    if (!isBuiltIn(holdout.metric())) map.put("customMetric", true);
+    map.put("fraction", holdout.fraction());
+    map.put("seed", holdout.seed());
+    map.put("trainFile", holdout.trainFile());
+    map.put("testFile", holdout.testFile());
+    map.put("submission", holdout.submission());
+    return map;
+  }
+
+  /** Whether {@code metric} is the one {@link ScoreMetrics#named} gives for its name. */
+  private static boolean isBuiltIn(ScoreMetric metric) {
+    try {
+      ScoreMetric named = ScoreMetrics.named(metric.name());
+      return named.getClass() == metric.getClass()
+          && named.direction() == metric.direction()
+          && named.prediction() == metric.prediction();
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** Returns {@code prices} as run.json records them: by model, sorted, each with its 3 prices. */

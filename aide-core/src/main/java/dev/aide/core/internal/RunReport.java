@@ -3,6 +3,7 @@ package dev.aide.core.internal;
 import dev.aide.core.Direction;
 import dev.aide.core.Metric;
 import dev.aide.core.Node;
+import dev.aide.core.Reproduction;
 import dev.aide.core.Stage;
 import dev.aide.core.StopReason;
 import dev.aide.core.Task;
@@ -74,6 +75,8 @@ final class RunReport {
   private record Improvement(int step, int id, Stage stage, String metric, String change) {}
 
   /** One of the top attempts. */
+  private @Nullable Reproduction reproduction; // set for the report being written
+
   private record Attempt(int id, int step, Stage stage, Metric metric, String plan) {}
 
   private final Task task;
@@ -252,6 +255,19 @@ final class RunReport {
    */
   public String markdown(
       @Nullable StopReason stopReason, @Nullable String failure, Duration elapsed) {
+    return markdown(stopReason, failure, elapsed, null);
+  }
+
+  /**
+   * Like {@link #markdown(StopReason, String, Duration)}, with the best node's run again at the end
+   * when there was one.
+   */
+  String markdown(
+      @Nullable StopReason stopReason,
+      @Nullable String failure,
+      Duration elapsed,
+      @Nullable Reproduction reproduction) {
+    this.reproduction = reproduction;
     Objects.requireNonNull(elapsed, "elapsed");
     StringBuilder out = new StringBuilder();
     out.append("# AIDE run report\n\n");
@@ -281,6 +297,15 @@ final class RunReport {
       out.append('\n');
     }
     out.append("- **Language:** ").append(line(task.language().name())).append('\n');
+    if (task.holdout() != null) {
+      out.append("- **Scoring:** by the harness, on held-out labelled rows (")
+          .append(line(String.valueOf(task.holdout())))
+          .append("); a node's metric is that score, not the number its program printed\n");
+    } else if (task.scorer() != null) {
+      out.append("- **Scoring:** by the harness, with ")
+          .append(line(String.valueOf(task.scorer())))
+          .append("; a node's metric is its score\n");
+    }
     Direction direction = task.direction();
     if (direction != null) {
       out.append("- **Direction:** ").append(better(direction)).append(" (set by the task)\n");
@@ -319,6 +344,14 @@ final class RunReport {
           .append(best.step())
           .append(")\n");
       out.append("- **Lineage:** ").append(lineageText(best.id())).append('\n');
+      if (task.harnessScored() && best.printedMetric() != null) {
+        out.append("- **The best node's program printed:** ")
+            .append(Text.number(best.printedMetric()))
+            .append('\n');
+      }
+    }
+    if (reproduction != null) {
+      out.append("- **Run again:** ").append(line(reproduction.describe())).append('\n');
     }
     out.append("- **Nodes:** ")
         .append(nodes)

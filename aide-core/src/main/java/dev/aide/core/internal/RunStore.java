@@ -4,8 +4,10 @@ import dev.aide.core.AideException;
 import dev.aide.core.Direction;
 import dev.aide.core.Journal;
 import dev.aide.core.Node;
+import dev.aide.core.Reproduction;
 import dev.aide.core.Task;
 import dev.aide.core.exec.ExecutionResult;
+import dev.aide.core.score.Holdout;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,6 +65,9 @@ public final class RunStore implements Closeable {
   static final String REPORT_FILE = "report.md";
   static final String LOCK_FILE = ".aide.lock";
 
+  /** The programs' view of the data when the task has a holdout (see {@link HoldoutSplit}). */
+  static final String INPUT_DIR = "input";
+
   /** The directories locked by searches of this JVM, by real path, with who holds them. */
   private static final Map<Path, String> LOCKED_HERE = new ConcurrentHashMap<>();
 
@@ -105,6 +110,9 @@ public final class RunStore implements Closeable {
   }
 
   private @Nullable Direction recordedDirection;
+
+  /** The task's holdout split, made when the store opened; null when the task has none. */
+  private @Nullable HoldoutSplit holdout;
 
   private RunStore(
       Path dir,
@@ -173,9 +181,12 @@ public final class RunStore implements Closeable {
       Long storedSeed = null;
       Direction recordedDirection = null;
       boolean resumed = Files.exists(runFile);
+      HoldoutSplit split = null;
       if (resumed) {
         Map<String, @Nullable Object> run = RunFiles.read(runFile);
         checkSameTask(dir, run, task);
+        split = prepareHoldout(dir, task);
+        checkSameHoldout(dir, run, split);
         storedSeed = storedSeed(runFile, run);
         if (Files.exists(journalFile)) loadJournal(lines, journal);
         recordedDirection = recordedDirection(run, journal);
@@ -192,7 +203,9 @@ public final class RunStore implements Closeable {
                   + "; choose another output"
                   + " directory, or delete this one to start over");
         }
-        writeAtomically(runFile, RunFiles.runJson(task, settings));
+        split = prepareHoldout(dir, task);
+        writeAtomically(
+            runFile, RunFiles.runJson(task, settings, split == null ? null : split.fingerprint()));
       }
       WritableByteChannel channel = opener.open(journalFile);
       RunStore store =
@@ -206,6 +219,7 @@ public final class RunStore implements Closeable {
               opener == JournalOpener.FILES,
               lock,
               recordedDirection);
+      store.holdout = split;
       if (resumed) {
         try {
           store.reconcileBest();
@@ -218,6 +232,60 @@ public final class RunStore implements Closeable {
     } catch (IOException e) {
       throw new AideException("cannot write the output directory " + dir + ": " + e, e);
     }
+  }
+
+  /**
+   * Makes the task's holdout split in {@code dir}'s {@value #INPUT_DIR}, or returns null when the
+   * task has none.
+   *
+   * @throws AideException when the holdout does not fit the data (the message names the column,
+   *     file or row) or the view cannot be written
+   */
+  private static @Nullable HoldoutSplit prepareHoldout(Path dir, Task task) {
+    Holdout spec = task.holdout();
+    Path data = task.dataDir();
+    if (spec == null || data == null) return null;
+    try {
+      HoldoutSplit split = HoldoutSplit.prepare(spec, data, dir.resolve(INPUT_DIR));
+      log.info(
+          "Holdout: {} of the {} labelled rows of {} kept to score the runs ({})",
+          split.keptRows(),
+          split.keptRows() + split.trainRows(),
+          split.trainFile(),
+          spec);
+      return split;
+    } catch (IllegalArgumentException e) {
+      throw new AideException("the task's holdout does not fit its data: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new AideException(
+          "cannot write the programs' data with the holdout to "
+              + dir.resolve(INPUT_DIR)
+              + ": "
+              + e,
+          e);
+    }
+  }
+
+  /** Refuses to resume a run whose holdout rows were others than the data now gives. */
+  private static void checkSameHoldout(Path dir, Map<?, ?> run, @Nullable HoldoutSplit split) {
+    Object recorded = run.get(RunFiles.HOLDOUT_FINGERPRINT);
+    String now = split == null ? null : split.fingerprint();
+    if (Objects.equals(recorded, now)) return;
+    throw new AideException(
+        dir
+            + (recorded == null
+                ? " holds a run without a holdout, but the task now has one"
+                : now == null
+                    ? " holds a run scored on a holdout, but the task now has none"
+                    : " holds a run scored on other holdout rows than the data and seed give now"
+                        + " (the data changed)")
+            + ": its nodes' metrics would not compare with new ones. Choose another output"
+            + " directory, or delete this one to start over.");
+  }
+
+  /** The task's holdout split; null when the task has none. */
+  public @Nullable HoldoutSplit holdout() {
+    return holdout;
   }
 
   /** The nodes read back from disk (empty for a new run); the engine appends to it. */
@@ -319,6 +387,10 @@ public final class RunStore implements Closeable {
             continue;
           }
           Files.createDirectories(Objects.requireNonNull(target.getParent()));
+          if (holdout != null && file.equals(task.expectedOutput())) {
+            if (!holdout.testFileCreated()) holdout.writeTestPredictions(working, target);
+            continue;
+          }
           Files.copy(
               source, target, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
         }
@@ -434,12 +506,46 @@ public final class RunStore implements Closeable {
    * links are not allowed, or an empty directory when the task has no data).
    */
   public Path prepareWorkspace(int id) {
-    Path workspace = workspace(id);
+    return prepareWorkspace(workspace(id));
+  }
+
+  /**
+   * Creates a fresh workspace, {@code workspaces/reproduce-<id>}, to run node {@code id} again in,
+   * as {@link #prepareWorkspace(int)} does.
+   */
+  Path prepareReproduction(int id) {
+    return prepareWorkspace(dir.resolve(WORKSPACES_DIR).resolve("reproduce-" + id));
+  }
+
+  /**
+   * Records {@code reproduction} in run.json as {@code reproduction}, rewriting the file
+   * atomically; a failure to write is logged, not thrown, since the search is over.
+   */
+  void recordReproduction(Reproduction reproduction) {
+    Path runFile = dir.resolve(RUN_FILE);
+    try {
+      Map<String, @Nullable Object> run = RunFiles.read(runFile);
+      Map<String, @Nullable Object> map = new LinkedHashMap<>();
+      map.put("nodeId", reproduction.nodeId());
+      map.put("metric", reproduction.metric());
+      map.put("rerunMetric", reproduction.rerunMetric());
+      map.put("tolerance", reproduction.tolerance());
+      map.put("reproduced", reproduction.reproduced());
+      map.put("failure", reproduction.failure());
+      map.put("at", Instant.now().toString());
+      run.put("reproduction", map);
+      writeAtomically(runFile, RunFiles.write(run));
+    } catch (IOException | RuntimeException e) {
+      log.warn("Could not record the reproduction in {}: {}", runFile, e.toString());
+    }
+  }
+
+  private Path prepareWorkspace(Path workspace) {
     try {
       if (Files.exists(workspace, LinkOption.NOFOLLOW_LINKS)) deleteRecursively(workspace);
       Files.createDirectories(workspace.resolve("working"));
       Path input = workspace.resolve("input");
-      Path data = task.dataDir();
+      Path data = holdout != null ? dir.resolve(INPUT_DIR) : task.dataDir();
       if (data == null) {
         Files.createDirectories(input);
       } else {
@@ -592,6 +698,13 @@ public final class RunStore implements Closeable {
     compare(differences, "evaluation", old.get("evaluation"), task.evaluation());
     if (!RunFiles.sameLanguage(old.get("language"), task.language())) differences.add("language");
     compare(differences, "startingSolution", old.get("startingSolution"), task.startingSolution());
+    Holdout holdout = task.holdout();
+    Object oldHoldout = old.get("holdout");
+    Object newHoldout = holdout == null ? null : RunFiles.holdout(holdout);
+    if ((oldHoldout == null) != (newHoldout == null)
+        || (oldHoldout != null && !RunFiles.write(oldHoldout).equals(RunFiles.write(newHoldout)))) {
+      differences.add("holdout");
+    }
     if (!differences.isEmpty()) {
       throw new AideException(
           dir

@@ -7,6 +7,7 @@ import dev.aide.core.Journal;
 import dev.aide.core.Language;
 import dev.aide.core.Metric;
 import dev.aide.core.Node;
+import dev.aide.core.Reproduction;
 import dev.aide.core.Result;
 import dev.aide.core.SearchEvent;
 import dev.aide.core.SearchListener;
@@ -14,6 +15,7 @@ import dev.aide.core.Stage;
 import dev.aide.core.StopReason;
 import dev.aide.core.Task;
 import dev.aide.core.exec.Executor;
+import dev.aide.core.exec.ExecutorException;
 import dev.aide.core.exec.Redactor;
 import dev.aide.core.internal.NodeRunner.FatalException;
 import dev.aide.core.llm.ChatRequest;
@@ -100,7 +102,8 @@ public final class SearchEngine {
       Clock clock,
       Map<String, String> properties,
       Redactor redactor,
-      Sampling sampling) {}
+      Sampling sampling,
+      @Nullable Double reproduceTolerance) {}
 
   /**
    * The sampling settings of each role's requests, recorded in run.json as {@code
@@ -157,6 +160,7 @@ public final class SearchEngine {
   private @Nullable StopReason stopReason;
   private boolean cancelled;
   private @Nullable Thread probing;
+  private @Nullable Thread reproducing; // the thread running the best node again at the end
   private long tokensSpent;
   private double costSpent;
   private int failuresInARow;
@@ -178,6 +182,14 @@ public final class SearchEngine {
   public SearchEngine(Config config, RunStore.JournalOpener journalOpener) {
     this.config = config;
     this.task = config.task();
+    if (config.reproduceTolerance() != null
+        && !task.harnessScored()
+        && task.metricReader() == null) {
+      throw new AideException(
+          "reproduceBest needs a metric that a run gives without the reviewer: give the task a"
+              + " holdout, a scorer or a metric reader (Task.Builder.holdout, .scorer or"
+              + " .metricReader)");
+    }
     Long configured = config.seed();
     long newSeed = configured != null ? configured : ThreadLocalRandom.current().nextLong(1L << 31);
     this.store = RunStore.open(config.outputDir(), task, settings(newSeed), journalOpener);
@@ -193,12 +205,15 @@ public final class SearchEngine {
         costSpent += node.cost();
         failuresInARow = node.isBuggy() ? failuresInARow + 1 : 0;
       }
-      Path dataDir = task.dataDir();
+      HoldoutSplit holdout = store.holdout();
+      // the programs see the holdout's view of the data, so the overview shows it
+      Path dataDir = holdout != null ? store.dir().resolve(RunStore.INPUT_DIR) : task.dataDir();
       this.prompts =
           new Prompts(
               task,
               dataDir == null ? "" : DataOverview.of(dataDir, DataOverview.DEFAULT_MAX_CHARS),
-              () -> packages);
+              () -> packages,
+              holdout == null ? null : holdout.submissionFormat());
       this.runner =
           new NodeRunner(
               config,
@@ -208,7 +223,8 @@ public final class SearchEngine {
               () -> runDirection,
               store::prepareWorkspace,
               this::enterPhase,
-              streaks);
+              streaks,
+              holdout != null ? holdout::score : task.scorer());
     } catch (RuntimeException | Error e) {
       store.close();
       throw e;
@@ -234,6 +250,10 @@ public final class SearchEngine {
    */
   public void cancel(StopReason reason) {
     synchronized (lock) {
+      if (reproducing != null) {
+        reproducing.interrupt();
+        return;
+      }
       if (cancelled) return;
       cancelled = true;
       if (stopReason == null) stopReason = reason;
@@ -298,15 +318,19 @@ public final class SearchEngine {
             failure,
             failure instanceof AideException stopped ? stopped.stopReason() : null);
       }
+      StopReason reason;
       synchronized (lock) {
-        StopReason reason = stopReason != null ? stopReason : StopReason.STEPS_DONE;
-        result =
-            new Result(
-                journal,
-                config.outputDir(),
-                reason,
-                Duration.between(start, config.clock().instant()));
+        reason = stopReason != null ? stopReason : StopReason.STEPS_DONE;
       }
+      Reproduction reproduction = reason == StopReason.CANCELLED ? null : reproduceBest(journal);
+      result =
+          new Result(
+              journal,
+              config.outputDir(),
+              reason,
+              Duration.between(start, config.clock().instant()),
+              reproduction);
+      reports.reproduction(reproduction);
       reports.finish(result.stopReason(), null, elapsed());
       log.info("Search finished: {}", result);
       synchronized (lock) {
@@ -317,6 +341,37 @@ public final class SearchEngine {
       reports.stop(); // a no-op after finish; else (an Error escaped) the writer must not linger
       synchronized (lock) {
         store.close();
+      }
+    }
+  }
+
+  /**
+   * Runs the best node again when the search was asked to ({@link Config#reproduceTolerance}),
+   * records the outcome in run.json and returns it; null when not asked or there is no best node.
+   * {@link #cancel} interrupts it, and then it returns null.
+   */
+  private @Nullable Reproduction reproduceBest(Journal journal) {
+    Double tolerance = config.reproduceTolerance();
+    Node best = journal.best();
+    if (tolerance == null || best == null) return null;
+    synchronized (lock) {
+      if (stopReason == StopReason.CANCELLED) return null;
+      reproducing = Thread.currentThread();
+    }
+    try {
+      log.info("Running the best node, {}, once more to check its metric", best.id());
+      Reproduction reproduction =
+          runner.rerun(best, store.prepareReproduction(best.id()), tolerance);
+      log.info("Reproduction of the best {}", reproduction.describe());
+      store.recordReproduction(reproduction);
+      return reproduction;
+    } catch (ExecutorException e) {
+      log.warn("Could not run the best node again: {}", e.getMessage());
+      return null;
+    } finally {
+      synchronized (lock) {
+        reproducing = null;
+        Thread.interrupted(); // a cancel's interrupt was for the reproduction only
       }
     }
   }

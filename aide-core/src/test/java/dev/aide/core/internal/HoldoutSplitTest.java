@@ -11,6 +11,7 @@ import java.io.Reader;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -154,7 +155,15 @@ class HoldoutSplitTest {
     assertThat(test).contains(List.of(first, String.valueOf(Integer.parseInt(first) * 10)));
     // no file of the view has the target column in the test file, nor the kept labels
     assertThat(Files.readString(view().resolve("test.csv"))).doesNotContain("malignant");
-    assertThat(Files.isSymbolicLink(view().resolve("README.txt"))).isTrue();
+    // programs may run as another user (nobody under a root JVM): the view is open to others
+    assertThat(Files.getPosixFilePermissions(view()))
+        .contains(
+            java.nio.file.attribute.PosixFilePermission.OTHERS_READ,
+            java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE);
+    // a hard link, never a symbolic one, whose target would name the labelled original
+    assertThat(Files.isSymbolicLink(view().resolve("README.txt"))).isFalse();
+    assertThat(Files.getAttribute(view().resolve("README.txt"), "unix:ino"))
+        .isEqualTo(Files.getAttribute(data().resolve("README.txt"), "unix:ino"));
     assertThat(Files.readString(view().resolve("README.txt"))).isEqualTo("about the data\n");
     try (Stream<Path> files = Files.walk(view())) {
       assertThat(files.map(p -> view().relativize(p).toString()))
@@ -234,7 +243,7 @@ class HoldoutSplitTest {
 
     assertThat(split.testFile()).isEqualTo("holdout_test.csv");
     assertThat(records(view().resolve("holdout_test.csv"))).hasSize(5);
-    assertThat(Files.isSymbolicLink(view().resolve("test.csv"))).isTrue();
+    assertThat(Files.isDirectory(view().resolve("test.csv"), LinkOption.NOFOLLOW_LINKS)).isTrue();
   }
 
   @Test
@@ -578,8 +587,11 @@ class HoldoutSplitTest {
     assertThat(split.testFile()).isEqualTo("tables/test.csv");
     assertThat(split.submissionFormat()).contains("6 rows of input/tables/test.csv");
     assertThat(Files.isSymbolicLink(view().resolve("tables"))).isFalse();
-    assertThat(Files.isSymbolicLink(view().resolve("tables/notes.md"))).isTrue();
-    assertThat(Files.isSymbolicLink(view().resolve("images"))).isTrue();
+    assertThat(Files.isSymbolicLink(view().resolve("tables/notes.md"))).isFalse();
+    assertThat(Files.isSymbolicLink(view().resolve("images"))).isFalse();
+    try (Stream<Path> files = Files.walk(view())) {
+      assertThat(files.filter(Files::isSymbolicLink)).isEmpty();
+    }
     assertThat(view().resolve("images/a.txt")).hasContent("a");
     assertThat(records(view().resolve("tables/train.csv"))).hasSize(17);
   }

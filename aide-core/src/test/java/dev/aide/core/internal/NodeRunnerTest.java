@@ -26,6 +26,7 @@ import dev.aide.core.llm.LlmException;
 import dev.aide.core.llm.ModelPrice;
 import dev.aide.core.llm.TokenUsage;
 import dev.aide.core.llm.ToolCall;
+import dev.aide.core.score.Scorer;
 import dev.aide.core.search.Action;
 import dev.aide.core.search.SearchPolicies;
 import java.nio.file.Files;
@@ -139,7 +140,8 @@ class NodeRunnerTest {
             Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC),
             Map.of(),
             redactor,
-            SearchEngine.Sampling.DEFAULT);
+            SearchEngine.Sampling.DEFAULT,
+            null);
     return new NodeRunner(
         config,
         new Prompts(task, ""),
@@ -148,7 +150,8 @@ class NodeRunnerTest {
         () -> decided,
         id -> workspaces.resolve(String.valueOf(id)),
         (id, phase) -> phases.add(id + " " + phase),
-        streaks);
+        streaks,
+        task.scorer());
   }
 
   private static ChatResponse text(String text) {
@@ -297,6 +300,129 @@ class NodeRunnerTest {
         .startsWith("the run exited cleanly but did not write ./working/submission.csv")
         .contains("(it wrote no files in ./working)")
         .endsWith("; and there is no review (the review call failed: refused: CONTEXT_TOO_LONG)");
+  }
+
+  private Task scoredTask(Scorer scorer) {
+    return Task.builder()
+        .goal("Predict y")
+        .direction(Direction.MAXIMIZE)
+        .metricReader(MetricReader.line("metric"))
+        .scorer(scorer)
+        .build();
+  }
+
+  @Test
+  void withAScorerTheNodesMetricIsTheHarnessScoreAndALargeGapIsFlagged() {
+    List<Path> scored = new ArrayList<>();
+    task =
+        scoredTask(
+            working -> {
+              scored.add(working);
+              return 0.61;
+            });
+    coder.thenAnswer(codeAnswer("print('metric: 0.99')"));
+    executor.then(ran("metric: 0.99\n", 0));
+    reviewer.thenAnswer(review(false, 0.98, false));
+
+    Node node = draft();
+
+    assertThat(node.isBuggy()).isFalse();
+    assertThat(node.metric().value()).isEqualTo(0.61);
+    assertThat(node.printedMetric()).isEqualTo(0.99);
+    assertThat(node.reviewerMetric()).isEqualTo(0.98);
+    assertThat(scored).containsExactly(workspaces.resolve("0").resolve("working"));
+    assertThat(node.warnings())
+        .anySatisfy(
+            w ->
+                assertThat(w)
+                    .startsWith(
+                        "the program reported 0.99 but the harness scored its predictions"
+                            + " 0.61"));
+    assertThat(coder.requests.get(0).messages().get(1).content())
+        .contains("The harness scores the files the run writes in ./working itself")
+        .doesNotContain("a run without one counts as failed");
+  }
+
+  @Test
+  void aClaimCloseToTheHarnessScoreIsNotFlagged() {
+    task = scoredTask(working -> 0.70);
+    coder.thenAnswer(codeAnswer(CODE));
+    executor.then(ran("metric: 0.71\n", 0));
+    reviewer.thenAnswer(review(false, 0.71, false));
+
+    Node node = draft();
+
+    assertThat(node.metric().value()).isEqualTo(0.70);
+    assertThat(node.warnings()).isEmpty();
+    assertThat(NodeRunner.largeGap(0.99, 0.61)).isTrue();
+    assertThat(NodeRunner.largeGap(0.71, 0.70)).isFalse();
+    assertThat(NodeRunner.largeGap(0.004, 0.001)).isFalse();
+  }
+
+  @Test
+  void aRunTheHarnessCannotScoreIsBuggyWithItsReasonEvenWhenItPrintsAMetric() {
+    task =
+        scoredTask(
+            working -> {
+              throw new IllegalArgumentException("submission.csv has no row for id 17");
+            });
+    coder.thenAnswer(codeAnswer(CODE));
+    executor.then(ran("metric: 0.7\n", 0));
+    reviewer.thenAnswer(review(false, 0.7, false));
+
+    Node node = draft();
+
+    assertThat(node.isBuggy()).isTrue();
+    assertThat(node.failure())
+        .isEqualTo("the harness could not score the run: submission.csv has no row for id 17");
+    assertThat(node.printedMetric()).isEqualTo(0.7);
+  }
+
+  @Test
+  void withAScorerAMissingPrintedMetricIsNoFailure() {
+    task = scoredTask(working -> 0.8);
+    coder.thenAnswer(codeAnswer(CODE));
+    executor.then(ran("done\n", 0));
+    reviewer.thenAnswer(review(false, null, false));
+
+    Node node = draft();
+
+    assertThat(node.isBuggy()).isFalse();
+    assertThat(node.metric().value()).isEqualTo(0.8);
+    assertThat(node.printedMetric()).isNull();
+  }
+
+  @Test
+  void aFailedRunIsNotScored() {
+    task =
+        scoredTask(
+            working -> {
+              throw new AssertionError("scored a failed run");
+            });
+    coder.thenAnswer(codeAnswer(CODE));
+    executor.then(ran("Traceback", 1));
+    reviewer.thenAnswer(review(true, null, false));
+
+    Node node = draft();
+
+    assertThat(node.isBuggy()).isTrue();
+  }
+
+  @Test
+  void withoutAReviewTheHarnessScoreStillScoresTheNode() {
+    task = scoredTask(working -> 0.66);
+    coder.thenAnswer(codeAnswer(CODE));
+    executor.then(ran("metric: 0.7\n", 0));
+    reviewer.thenFail(persistent(LlmException.Kind.CONTEXT_TOO_LONG));
+
+    Node node = draft();
+
+    assertThat(node.isBuggy()).isFalse();
+    assertThat(node.metric().value()).isEqualTo(0.66);
+    assertThat(node.warnings())
+        .contains(
+            "there is no review (the review call failed: refused: CONTEXT_TOO_LONG); the metric"
+                + " is the harness's score");
   }
 
   @Test

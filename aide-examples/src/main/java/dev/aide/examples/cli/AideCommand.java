@@ -6,6 +6,7 @@ import dev.aide.core.Direction;
 import dev.aide.core.Language;
 import dev.aide.core.MetricReader;
 import dev.aide.core.Node;
+import dev.aide.core.Reproduction;
 import dev.aide.core.Result;
 import dev.aide.core.RunDirectory;
 import dev.aide.core.Search;
@@ -13,6 +14,10 @@ import dev.aide.core.Task;
 import dev.aide.core.exec.Executor;
 import dev.aide.core.exec.Redactor;
 import dev.aide.core.llm.LlmClientProvider;
+import dev.aide.core.score.Holdout;
+import dev.aide.core.score.ScoreMetric;
+import dev.aide.core.score.ScoreMetrics;
+import dev.aide.core.score.Scorer;
 import dev.aide.core.search.EvolutionaryPolicy;
 import dev.aide.core.search.GreedyPolicy;
 import dev.aide.core.search.MctsPolicy;
@@ -144,6 +149,55 @@ public final class AideCommand implements Callable<Integer> {
           "The file each run must write in its working folder, e.g. submission.csv; a run that"
               + " exits cleanly without it is buggy (on --resume the one the run recorded).")
   @Nullable String expect;
+
+  @Option(
+      names = "--target",
+      paramLabel = "COLUMN",
+      description =
+          "Hold out labelled rows of the training CSV and score each run's predictions for them"
+              + " in the harness: the column to predict (needs --metric).")
+  @Nullable String target;
+
+  @Option(
+      names = "--id",
+      paramLabel = "COLUMN",
+      description =
+          "With --target: the column naming each row of the test and submission files (default:"
+              + " rows match by position).")
+  @Nullable String idColumn;
+
+  @Option(
+      names = "--metric",
+      paramLabel = "NAME",
+      description =
+          "With --target: the harness's metric, one of accuracy, balanced_accuracy, roc_auc,"
+              + " log_loss, f1, f1_macro, rmse, rmsle, mae, r2; it fixes the direction.")
+  @Nullable String metricName;
+
+  @Option(
+      names = "--holdout",
+      paramLabel = "FRACTION",
+      description =
+          "With --target: the fraction of labelled rows held out (default 0.2); 0 turns off an"
+              + " example's holdout.")
+  @Nullable Double holdoutFraction;
+
+  @Option(
+      names = "--score-command",
+      paramLabel = "CMD",
+      description =
+          "A command of yours that scores each run: run by sh after the solution with the run's"
+              + " working folder as its argument; its last line that is a number is the metric"
+              + " (needs --direction).")
+  @Nullable String scoreCommand;
+
+  @Option(
+      names = "--reproduce",
+      paramLabel = "TOLERANCE",
+      description =
+          "At the end, run the best node again and check that its metric comes back within"
+              + " TOLERANCE (recorded in run.json and report.md either way).")
+  @Nullable Double reproduce;
 
   @Option(
       names = "--steps",
@@ -337,7 +391,7 @@ public final class AideCommand implements Callable<Integer> {
     LlmClientProvider.Configured llm = llm();
     RunPlan plan = plan();
     Task task = plan.task;
-    Executor executor = executor(plan.python);
+    Executor executor = executor(plan.python, task);
     // An option given now wins; a resumed run keeps the models it recorded; else the LLM's default.
     String coder =
         firstNonNull(coderModel, model, firstNonNull(plan.coderModel, null, llm.model()));
@@ -363,6 +417,13 @@ public final class AideCommand implements Callable<Integer> {
               .workers(workers)
               .outputDir(plan.outputDir);
       sampling(builder, plan.sampling);
+      if (reproduce != null) {
+        try {
+          builder.reproduceBest(reproduce);
+        } catch (IllegalArgumentException e) {
+          throw new UsageException("--reproduce must be a number >= 0, was " + reproduce);
+        }
+      }
       Long chosenSeed = seed != null ? seed : plan.seed;
       if (chosenSeed != null) builder.seed(chosenSeed);
       if (plan.python != null) builder.property(PYTHON_PROPERTY, plan.python);
@@ -429,11 +490,11 @@ public final class AideCommand implements Callable<Integer> {
       }
     }
     if (interrupted.get()) return EXIT_INTERRUPTED;
-    return summarize(result);
+    return summarize(result, task);
   }
 
   /** Prints what the search found; returns the exit code: 0, or 5 when no node was good. */
-  private int summarize(Result result) {
+  private int summarize(Result result, Task task) {
     Node best = result.best();
     out.println();
     out.printf(
@@ -449,10 +510,15 @@ public final class AideCommand implements Callable<Integer> {
     } else {
       out.printf(
           Locale.ROOT,
-          "Best metric %s (node %d, %s).%n",
+          "Best metric %s (node %d, %s%s).%n",
           best.metric(),
           best.id(),
-          best.stage().name().toLowerCase(Locale.ROOT));
+          best.stage().name().toLowerCase(Locale.ROOT),
+          best.printedMetric() == null || !task.harnessScored()
+              ? ""
+              : "; the harness's score, the program printed " + best.printedMetric());
+      Reproduction reproduction = result.reproduction();
+      if (reproduction != null) out.println("Run again:     " + reproduction.describe());
     }
     Path dir = result.outputDir();
     if (Files.isDirectory(dir.resolve("best"))) {
@@ -546,6 +612,26 @@ public final class AideCommand implements Callable<Integer> {
         throw new UsageException("--resume takes the task from run.json; drop --example/--goal");
       }
       RunDirectory run = openRun(resume);
+      if (target != null
+          || idColumn != null
+          || metricName != null
+          || holdoutFraction != null
+          || scoreCommand != null) {
+        throw new UsageException(
+            "--resume keeps the run's own scoring (run.json records it); drop --target/--id/"
+                + "--metric/--holdout/--score-command, or start a new run in another --out");
+      }
+      if (run.task().scorer() == null
+          && run.task().holdout() == null
+          && run.customScorer() != null) {
+        throw new UsageException(
+            "--resume "
+                + resume
+                + ": the run was scored by "
+                + run.customScorer()
+                + ", which the command line cannot rebuild; resume it from that program"
+                + " (Aide.resume)");
+      }
       Task task = withOverrides(run.task());
       if (task.metricReader() == null && run.customMetricReader() != null) {
         throw new UsageException(
@@ -623,11 +709,73 @@ public final class AideCommand implements Callable<Integer> {
     if (metricLine != null) b.metricReader(MetricReader.line(metricLine));
     if (expect != null) b.expectedOutput(expect);
     if (timeout != null) b.timeout(duration(timeout));
+    scoring(task, b);
     try {
       return b.build();
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
+  }
+
+  /**
+   * Applies --target, --id, --metric, --holdout and --score-command to {@code b}, whose task is
+   * {@code task}: a new holdout, a change to the task's own (an example's), none (--holdout 0), or
+   * a scoring command.
+   */
+  private void scoring(Task task, Task.Builder b) {
+    boolean holdoutOptions =
+        target != null || idColumn != null || metricName != null || holdoutFraction != null;
+    if (scoreCommand != null) {
+      if (holdoutOptions) {
+        throw new UsageException(
+            "--score-command scores runs itself; drop --target/--id/--metric/--holdout");
+      }
+      if (scoreCommand.isBlank()) throw new UsageException("--score-command is blank");
+      b.holdout(null)
+          .scorer(Scorer.command(List.of("sh", "-c", scoreCommand + " \"$1\"", "aide-scorer")));
+      return;
+    }
+    if (!holdoutOptions) return;
+    Holdout old = task.holdout();
+    if (holdoutFraction != null && holdoutFraction == 0) {
+      if (target != null || idColumn != null || metricName != null) {
+        throw new UsageException("--holdout 0 turns the holdout off; drop --target/--id/--metric");
+      }
+      if (old != null && expect == null) b.expectedOutput(old.submission());
+      b.holdout(null);
+      if (direction == null) b.direction(task.direction());
+      return;
+    }
+    String column = target != null ? target : old == null ? null : old.target();
+    String metric = metricName != null ? metricName : old == null ? null : old.metric().name();
+    if (column == null || metric == null) {
+      throw new UsageException(
+          "a holdout needs --target COLUMN and --metric NAME (e.g. --target SalePrice --metric"
+              + " rmsle); --id and --holdout are optional");
+    }
+    if (task.dataDir() == null) {
+      throw new UsageException(
+          "--target needs --data DIR: the labelled training CSV is read there");
+    }
+    ScoreMetric scoreMetric;
+    try {
+      scoreMetric = ScoreMetrics.named(metric);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--metric: " + e.getMessage());
+    }
+    Holdout.Builder h;
+    try {
+      h = Holdout.builder(column, scoreMetric);
+      h.id(idColumn != null ? idColumn : old == null ? null : old.id());
+      if (holdoutFraction != null) h.fraction(holdoutFraction);
+      else if (old != null) h.fraction(old.fraction());
+      if (expect != null) h.submission(expect);
+      else if (old != null) h.submission(old.submission());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    b.holdout(h.build());
+    if (direction == null) b.direction(null); // the metric decides
   }
 
   /**
@@ -675,8 +823,10 @@ public final class AideCommand implements Callable<Integer> {
             "What was tried: " + provider.requirements()));
   }
 
-  private Executor executor(@Nullable String pythonPath) {
+  private Executor executor(@Nullable String pythonPath, Task task) {
     ProcessExecutor.Builder b = ProcessExecutor.builder();
+    // programs of a task with a holdout read the harness's view of the data, never the original
+    if (task.holdout() != null && task.dataDir() != null) b.sandboxHidden(task.dataDir());
     if (pythonPath != null) b.interpreter("python3", pythonPath);
     switch (sandbox.toLowerCase(Locale.ROOT)) {
       case "off":

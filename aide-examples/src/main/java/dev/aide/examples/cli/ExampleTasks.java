@@ -3,6 +3,8 @@ package dev.aide.examples.cli;
 import dev.aide.core.Direction;
 import dev.aide.core.MetricReader;
 import dev.aide.core.Task;
+import dev.aide.core.score.Holdout;
+import dev.aide.core.score.ScoreMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -39,9 +41,12 @@ final class ExampleTasks {
                 "ROC AUC on a held-out validation part of train.csv (stratified, at least 20% of"
                     + " the rows, or 5-fold cross-validation). Print it as `metric: <auc>`.")
             .dataDir(unpack(name, List.of("train.csv", "test.csv", "README.md"), dataDir))
-            .direction(Direction.MAXIMIZE)
             .metricReader(MetricReader.line("metric"))
-            .expectedOutput("submission.csv")
+            .holdout(
+                Holdout.builder("malignant", ScoreMetrics.rocAuc())
+                    .id("id")
+                    .submission("submission.csv")
+                    .build())
             .timeout(Duration.ofMinutes(10))
             .build();
       case SPEEDUP:

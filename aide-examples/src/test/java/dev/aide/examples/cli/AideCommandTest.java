@@ -114,12 +114,20 @@ class AideCommandTest {
     assertThat(journal.get(1)).contains("\"buggy\":true").contains("KeyError");
     assertThat(String.join("\n", journal)).contains("\"stage\":\"DEBUG\"");
     assertThat(Files.readString(dir.resolve("best/solution.py"))).contains("roc_auc_score");
+    // the example's holdout: 91 of train.csv's 455 rows among test.csv's 114, without labels;
+    // best/submission.csv is the test file's own rows, and the metric is the harness's AUC
     List<String> submission = Files.readAllLines(dir.resolve("best/submission.csv"));
     assertThat(submission).hasSize(115).first().isEqualTo("id,malignant");
+    assertThat(Files.readAllLines(dir.resolve("input/test.csv"))).hasSize(1 + 114 + 91);
+    assertThat(Files.readAllLines(dir.resolve("input/train.csv"))).hasSize(1 + 455 - 91);
+    assertThat(Files.readString(dir.resolve("run.json"))).contains("\"holdoutFingerprint\"");
+    assertThat(String.join("\n", journal)).contains("\"printedMetric\":");
+    assertThat(Files.readString(dir.resolve("report.md"))).contains("**Scoring:** by the harness");
     assertThat(Files.readString(dir.resolve("tree.html"))).contains("<svg");
     assertThat(Files.readString(dir.resolve("report.md"))).contains("breast mass");
     assertThat(out.toString(UTF_8))
-        .containsPattern("Best metric (0\\.9|1\\.0)")
+        .containsPattern(
+            "Best metric (0\\.9|1\\.0)\\S* \\(node [0-9]+, [a-z]+; the harness's score")
         .contains("node 5 started: debug of 1")
         .contains("Tree:")
         .contains(dir.resolve("tree.html").toString());
@@ -430,6 +438,67 @@ class AideCommandTest {
       assertThat(run(env, args)).as(String.join(" ", args)).isEqualTo(2);
       assertThat(err.toString(UTF_8)).as(String.join(" ", args)).startsWith("aide: ");
     }
+  }
+
+  @Test
+  void badScoringOptionsNameWhatIsWrongBeforeAnyLlmCall() throws IOException {
+    ScriptedLlm script = BreastCancerScript.script();
+    Map<String, String> env = scriptedLlm();
+    llm = script;
+    Path data = Files.createDirectories(tmp.resolve("data"));
+    Files.writeString(data.resolve("train.csv"), "id,x,price\n1,2,3.5\n2,3,4.5\n3,4,5.5\n4,5,6\n");
+    Files.writeString(data.resolve("test.csv"), "id,x\n10,2\n11,3\n");
+    String d = data.toString();
+    for (String[] args :
+        List.of(
+            new String[] {"--goal", "x", "--data", d, "--target", "price"},
+            new String[] {"--goal", "x", "--data", d, "--target", "price", "--metric", "auc2"},
+            new String[] {"--goal", "x", "--target", "price", "--metric", "rmse"},
+            new String[] {"--goal", "x", "--data", d, "--score-command", "true", "--target", "p"},
+            new String[] {"--goal", "x", "--data", d, "--score-command", "echo 1"},
+            new String[] {
+              "--goal", "x", "--data", d, "--target", "price", "--metric", "rmse", "--holdout", "2"
+            })) {
+      err.reset();
+      assertThat(run(env, args)).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(err.toString(UTF_8)).as(String.join(" ", args)).startsWith("aide: ");
+    }
+    assertThat(script.requests(request -> true)).isEmpty();
+
+    // a column that is not there, and AUC on a continuous target: named before any LLM call
+    err.reset();
+    int exit =
+        run(
+            env,
+            "--goal",
+            "x",
+            "--data",
+            d,
+            "--target",
+            "Price",
+            "--metric",
+            "rmse",
+            "--out",
+            tmp.resolve("a").toString());
+    assertThat(exit).isNotZero();
+    assertThat(err.toString(UTF_8)).contains("Price").contains("price");
+    err.reset();
+    exit =
+        run(
+            env,
+            "--goal",
+            "x",
+            "--data",
+            d,
+            "--target",
+            "price",
+            "--metric",
+            "roc_auc",
+            "--out",
+            tmp.resolve("b").toString());
+    assertThat(exit).isNotZero();
+    assertThat(err.toString(UTF_8)).contains("price");
+    assertThat(script.requests(request -> true)).isEmpty();
   }
 
   @Test
