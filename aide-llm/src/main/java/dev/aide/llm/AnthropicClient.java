@@ -51,6 +51,16 @@ import org.jspecify.annotations.Nullable;
  * which includes thinking; the API does not count reasoning apart, so that stays 0. The request id
  * comes from {@code request-id}.
  *
+ * <p><b>Streaming</b> is the default: the request adds {@code "stream": true}, and the events
+ * ({@code message_start}, {@code content_block_start/delta/stop}, {@code message_delta}, {@code
+ * message_stop}; {@code ping} ignored) are joined into the same answer, a tool's {@code
+ * input_json_delta}s parsed when its block stops. An {@code error} event in the stream, such as
+ * {@code overloaded_error}, fails the attempt as that error in a plain answer would (overloaded is
+ * retried), and a stream that ends before {@code message_stop} is a retryable {@link
+ * UnreadableResponseException}, never a partial answer. {@link Builder#stream
+ * Builder.stream(false)} asks for the whole answer at once; Anthropic advises streaming for long
+ * requests.
+ *
  * <p>Failures, retries and timeouts are as {@link ProviderException} and {@link Builder} describe.
  * Instances are immutable and safe for use by several threads at once; share one: it holds one
  * connection pool.
@@ -100,7 +110,8 @@ public final class AnthropicClient implements LlmClient {
         transport.post(
             endpoint,
             body(request),
-            body -> body.get("content") instanceof List ? null : "no content"),
+            body -> body.get("content") instanceof List ? null : "no content",
+            AnthropicEvents::new),
         request.model());
   }
 
@@ -141,6 +152,7 @@ public final class AnthropicClient implements LlmClient {
     if (!system.isEmpty()) body.put("system", String.join("\n\n", system));
     body.put("messages", messages);
     if (request.temperature() != null) body.put("temperature", request.temperature());
+    if (transport.streams()) body.put("stream", true);
     if (!request.tools().isEmpty()) {
       List<Object> tools = new ArrayList<>();
       for (ToolDefinition tool : request.tools()) {
@@ -194,9 +206,12 @@ public final class AnthropicClient implements LlmClient {
         String name = Json.string(block, "name");
         if (name == null) throw transport.unreadable(answer, "a tool_use block without a name");
         Object input = block.get("input");
+        String partial = Json.string(block, "partial_json"); // a streamed input that did not parse
         calls.add(
             new ToolCall(
-                Json.string(block, "id"), name, Json.write(input == null ? Map.of() : input)));
+                Json.string(block, "id"),
+                name,
+                partial != null ? partial : Json.write(input == null ? Map.of() : input)));
       }
       // thinking, redacted_thinking and server tool blocks carry nothing for the caller
     }
@@ -242,8 +257,8 @@ public final class AnthropicClient implements LlmClient {
    * Configures an {@link AnthropicClient}. Not safe for use by several threads at once.
    *
    * <p>Defaults: {@value #DEFAULT_BASE_URL}, {@code max_tokens} {@value #DEFAULT_MAX_TOKENS} when a
-   * request sets none, connect timeout 30 s, read and whole-call timeouts 10 minutes (long
-   * generations), 3 retries.
+   * request sets none, streamed answers, connect timeout 30 s, idle timeout 2 minutes (streamed),
+   * read timeout 10 minutes (plain calls), each attempt capped at 30 minutes, 3 retries.
    */
   public static final class Builder {
     private final ClientSettings settings = new ClientSettings(DEFAULT_BASE_URL);
@@ -283,17 +298,49 @@ public final class AnthropicClient implements LlmClient {
     }
 
     /**
-     * Sets how long the server may stay silent while answering; zero means no limit. Default 10
-     * min.
+     * Sets how long the server may stay silent while answering a plain (not streamed) call, which
+     * it answers only when the whole answer is written; zero means no limit. Default 10 min. A
+     * streamed call uses {@link #idleTimeout} instead.
      */
     public Builder readTimeout(Duration timeout) {
       settings.readTimeout(timeout);
       return this;
     }
 
-    /** Sets how long one attempt may take in all; zero means no limit. Default 10 min. */
+    /**
+     * Sets how long a streamed call may stay silent: before the answer's headers, and between two
+     * events of it (the API sends {@code ping}s while it works); zero means no limit. Default 2
+     * min. When it passes, the attempt fails with a retryable {@link RequestTimeoutException}.
+     */
+    public Builder idleTimeout(Duration timeout) {
+      settings.idleTimeout(timeout);
+      return this;
+    }
+
+    /**
+     * Sets how long one attempt may take in all, streamed or not; zero means no limit. Default 30
+     * min.
+     */
     public Builder callTimeout(Duration timeout) {
       settings.callTimeout(timeout);
+      return this;
+    }
+
+    /**
+     * Sets whether answers are streamed as server-sent events (see {@link AnthropicClient}).
+     * Default true; {@code false} asks for the whole answer at once.
+     */
+    public Builder stream(boolean stream) {
+      settings.stream(stream);
+      return this;
+    }
+
+    /**
+     * Sets what hears a streamed answer grow, e.g. to show a generation advancing; see {@link
+     * StreamListener} for the thread it is called on. Default: none.
+     */
+    public Builder streamListener(StreamListener listener) {
+      settings.streamListener(listener);
       return this;
     }
 

@@ -23,7 +23,10 @@ final class ClientSettings {
   final Map<String, String> headers = new LinkedHashMap<>();
   Duration connectTimeout = Duration.ofSeconds(30);
   Duration readTimeout = Duration.ofMinutes(10);
-  Duration callTimeout = Duration.ofMinutes(10);
+  Duration idleTimeout = Duration.ofMinutes(2);
+  Duration callTimeout = Duration.ofMinutes(30);
+  boolean stream = true;
+  @Nullable StreamListener streamListener;
   int maxRetries = 3;
   @Nullable OkHttpClient base;
   Sleeper sleeper = duration -> Thread.sleep(duration.toMillis());
@@ -57,6 +60,18 @@ final class ClientSettings {
 
   void readTimeout(Duration timeout) {
     this.readTimeout = timeout(timeout, "readTimeout");
+  }
+
+  void idleTimeout(Duration timeout) {
+    this.idleTimeout = timeout(timeout, "idleTimeout");
+  }
+
+  void stream(boolean stream) {
+    this.stream = stream;
+  }
+
+  void streamListener(StreamListener listener) {
+    this.streamListener = Objects.requireNonNull(listener, "listener");
   }
 
   void callTimeout(Duration timeout) {

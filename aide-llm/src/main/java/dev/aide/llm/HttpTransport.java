@@ -2,6 +2,7 @@ package dev.aide.llm;
 
 import dev.aide.core.llm.LlmException;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;
@@ -15,6 +16,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.ConnectionPool;
@@ -26,6 +28,8 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import okhttp3.ResponseBody;
+import okio.BufferedSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +48,15 @@ import org.slf4j.LoggerFactory;
  * up to a quarter so that workers do not retry in step. OkHttp itself, underneath, repeats a
  * request at once when a pooled connection turned out stale, and a 408 once when it asks for no
  * wait.
+ *
+ * <p>A streamed call (the default; see {@link ClientSettings#stream}) asks for server-sent events
+ * and reads them as they come, with the idle timeout as the longest silence (before the headers and
+ * between events); an {@link EventStream} of the client's builds from them the JSON object a plain
+ * call would have answered, and that is checked and returned as if it had come whole. An event
+ * whose data carries an {@code error} object (or is named {@code error}) fails the attempt as that
+ * error in a plain successful answer would; so does a stream that ends before its last event, as a
+ * retryable unreadable answer. A server that answers a streamed request with plain JSON is read as
+ * a plain call.
  */
 final class HttpTransport {
   private static final Logger log = LoggerFactory.getLogger(HttpTransport.class);
@@ -78,10 +91,40 @@ final class HttpTransport {
     @Nullable String problem(Map<String, Object> body);
   }
 
+  /**
+   * Builds one attempt's answer from its server-sent events, as the JSON object a plain call would
+   * have answered, so that the client reads both alike. One per attempt, used by one thread.
+   */
+  interface EventStream {
+    /**
+     * Takes one event whose data is a JSON object without an error.
+     *
+     * @param name the event's {@code event:} field, or null
+     * @return how many characters of text and tool-call arguments it added
+     */
+    long event(@Nullable String name, Map<String, Object> data);
+
+    /** Takes the data {@code [DONE]}. */
+    void done();
+
+    /** Says whether the stream's last event has come; reading stops there. */
+    boolean finished();
+
+    /** How messages name the stream's last event, e.g. {@code data: [DONE]}. */
+    String last();
+
+    /** Returns the answer the events built, in the shape of a plain call's JSON object. */
+    Map<String, Object> answer();
+  }
+
   /** A successful answer: its JSON object and the provider's request id. */
   record Answer(Map<String, Object> body, @Nullable String requestId, int status) {}
 
   private final OkHttpClient http;
+  private final OkHttpClient streaming;
+  private final boolean stream;
+  private final Duration idleTimeout;
+  private final @Nullable StreamListener listener;
   private final String provider;
   private final Headers headers;
   private final Secrets secrets;
@@ -114,6 +157,11 @@ final class HttpTransport {
             .callTimeout(settings.callTimeout)
             .dispatcher(dispatcher)
             .build();
+    // the same pool and dispatcher; only the longest silence differs
+    this.streaming = this.http.newBuilder().readTimeout(settings.idleTimeout).build();
+    this.stream = settings.stream;
+    this.idleTimeout = settings.idleTimeout;
+    this.listener = settings.streamListener;
     Headers.Builder all = new Headers.Builder();
     fixedHeaders.forEach(all::set);
     settings.headers.forEach(all::set);
@@ -125,6 +173,11 @@ final class HttpTransport {
     this.sleeper = settings.sleeper;
     this.clock = settings.clock;
     this.random = settings.random;
+  }
+
+  /** Says whether calls are streamed, so that the client asks for a stream in its body. */
+  boolean streams() {
+    return stream;
   }
 
   /** Returns how messages name {@code url}: the provider's name for its own API, else host:port. */
@@ -142,18 +195,23 @@ final class HttpTransport {
    * Posts {@code body} as JSON to {@code url} and returns the JSON object of the answer.
    *
    * @param check what a successful answer must hold; one that lacks it is retried
+   * @param events makes, for each attempt of a streamed call, what builds the answer from the
+   *     events; unused when calls are not streamed
    * @throws ProviderException when no attempt succeeded; the last attempt's failure
    * @throws LlmException when the thread was interrupted
    */
-  Answer post(HttpUrl url, Map<String, Object> body, AnswerCheck check) {
-    Request request =
+  Answer post(
+      HttpUrl url, Map<String, Object> body, AnswerCheck check, Supplier<EventStream> events) {
+    Request.Builder builder =
         new Request.Builder()
             .url(url)
             .headers(headers)
-            .post(RequestBody.create(Json.write(body), JSON))
-            .build();
+            .post(RequestBody.create(Json.write(body), JSON));
+    if (stream) builder.header("Accept", "text/event-stream");
+    Request request = builder.build();
     String where = safe(url);
     String model = Json.string(body, "model");
+    StreamRead read = stream ? response -> readStream(response, events.get(), model, check) : null;
     for (int attempt = 1; ; attempt++) {
       IntFunction<ProviderException> failure; // of the number of attempts to report
       Duration asked = null;
@@ -161,11 +219,21 @@ final class HttpTransport {
       log.debug("{}: POST {} (attempt {} of {})", provider, where, attempt, maxRetries + 1);
       long start = System.nanoTime();
       try {
-        Exchange response = exchange(request);
+        Exchange response = exchange(request, read);
         String requestId = requestId(response.headers());
         String text = response.text();
         int status = response.status();
-        if (status >= 200 && status < 300) {
+        if (response.streamed() != null) {
+          log.debug(
+              "{}: HTTP {}, stream read in {} ms [request id {}]",
+              provider,
+              status,
+              TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+              requestId);
+          Outcome outcome = response.streamed();
+          if (outcome.answer() != null) return outcome.answer();
+          failure = Objects.requireNonNull(outcome.fault());
+        } else if (status >= 200 && status < 300) {
           log.debug(
               "{}: HTTP {} in {} ms [request id {}]",
               provider,
@@ -211,26 +279,42 @@ final class HttpTransport {
     return null;
   }
 
-  /** What came back for one attempt: the status, the headers and the whole body. */
-  private record Exchange(int status, Headers headers, String text) {}
+  /**
+   * What came back for one attempt: the status, the headers and the whole body, or, for an event
+   * stream, what reading it gave (and an empty text).
+   */
+  private record Exchange(int status, Headers headers, String text, @Nullable Outcome streamed) {}
+
+  /** Reads a successful answer that is an event stream. */
+  @FunctionalInterface
+  private interface StreamRead {
+    Outcome read(Response response) throws IOException;
+  }
 
   /**
    * Sends {@code request} once and reads the whole answer on one of OkHttp's threads while this
    * thread waits, so that an interrupt abandons the call: OkHttp's own {@code execute()} blocks in
    * a socket read that ignores interrupts, for up to the read timeout.
    *
+   * @param stream reads a successful event stream; null for a plain call
    * @throws LlmException when this thread is interrupted; the call is cancelled
    */
-  private Exchange exchange(Request request) throws IOException {
-    Call call = http.newCall(request);
+  private Exchange exchange(Request request, @Nullable StreamRead stream) throws IOException {
+    Call call = (stream != null ? streaming : http).newCall(request);
     CompletableFuture<Exchange> result = new CompletableFuture<>();
     call.enqueue(
         new Callback() {
           @Override
           public void onResponse(Call call, Response response) {
             try (response) {
-              result.complete(
-                  new Exchange(response.code(), response.headers(), response.body().string()));
+              if (stream != null && response.isSuccessful() && isEventStream(response.body())) {
+                Outcome outcome = stream.read(response);
+                result.complete(new Exchange(response.code(), response.headers(), "", outcome));
+              } else {
+                result.complete(
+                    new Exchange(
+                        response.code(), response.headers(), response.body().string(), null));
+              }
             } catch (IOException | RuntimeException e) {
               result.completeExceptionally(e);
             }
@@ -252,6 +336,126 @@ final class HttpTransport {
       if (cause instanceof RuntimeException) throw (RuntimeException) cause;
       throw new IOException(cause);
     }
+  }
+
+  private static boolean isEventStream(ResponseBody body) {
+    MediaType type = body.contentType();
+    return type != null && type.type().equals("text") && type.subtype().equals("event-stream");
+  }
+
+  /**
+   * Reads server-sent events ({@code event:} and {@code data:} lines, an event ended by a blank
+   * line, {@code :} comments skipped) into {@code events} until its last event, telling the
+   * listener as the answer grows.
+   *
+   * @throws IOException when reading fails; a silence longer than the idle timeout says so
+   */
+  private Outcome readStream(
+      Response response, EventStream events, @Nullable String model, AnswerCheck check)
+      throws IOException {
+    int status = response.code();
+    String requestId = requestId(response.headers());
+    BufferedSource source = response.body().source();
+    String name = null;
+    StringBuilder data = null;
+    long characters = 0;
+    boolean listenerFailed = false;
+    while (!events.finished()) {
+      String line;
+      try {
+        line = source.readUtf8Line();
+      } catch (SocketTimeoutException e) {
+        SocketTimeoutException idle =
+            new SocketTimeoutException(
+                "the stream sent nothing for "
+                    + idleTimeout.toMillis()
+                    + " ms after "
+                    + characters
+                    + " characters; idleTimeout is the longest silence allowed");
+        idle.initCause(e);
+        throw idle;
+      }
+      if (line != null && !line.isEmpty()) {
+        if (line.startsWith(":")) continue; // a comment, e.g. OpenRouter's keep-alive
+        int colon = line.indexOf(':');
+        String field = colon < 0 ? line : line.substring(0, colon);
+        String value = colon < 0 ? "" : line.substring(colon + 1);
+        if (value.startsWith(" ")) value = value.substring(1);
+        if (field.equals("event")) {
+          name = value;
+        } else if (field.equals("data")) {
+          if (data == null) {
+            data = new StringBuilder(value);
+          } else {
+            data.append('\n').append(value);
+          }
+        }
+        continue; // id, retry and unknown fields mean nothing here
+      }
+      if (data != null) {
+        String text = data.toString();
+        if (text.strip().equals("[DONE]")) {
+          events.done();
+        } else {
+          Object root;
+          try {
+            root = Json.read(text);
+          } catch (IOException e) {
+            ErrorInfo info = ErrorInfo.parse(text, requestId, secrets);
+            return Outcome.fault(
+                attempts ->
+                    Errors.unreadable(
+                        provider, status, "an event that is not JSON", info, e, true, attempts));
+          }
+          Map<String, Object> object = Json.object(root);
+          if (object == null) {
+            ErrorInfo info = ErrorInfo.none(requestId);
+            return Outcome.fault(
+                attempts ->
+                    Errors.unreadable(
+                        provider,
+                        status,
+                        "an event that is not a JSON object",
+                        info,
+                        null,
+                        true,
+                        attempts));
+          }
+          if (object.get("error") != null || "error".equals(name)) {
+            ErrorInfo info = ErrorInfo.parse(text, requestId, secrets);
+            return Outcome.fault(
+                attempts -> Errors.forErrorInAnswer(provider, status, info, model, attempts));
+          }
+          long added = events.event(name, object);
+          characters += added;
+          if (added > 0 && listener != null) {
+            try {
+              listener.received(model == null ? "" : model, characters);
+            } catch (RuntimeException e) {
+              if (!listenerFailed) log.warn("The stream listener failed; ignored", e);
+              listenerFailed = true;
+            }
+          }
+        }
+      }
+      name = null;
+      data = null;
+      if (line == null) break;
+    }
+    if (!events.finished()) {
+      String what = "the event stream ended before " + events.last();
+      ErrorInfo info = ErrorInfo.none(requestId);
+      return Outcome.fault(
+          attempts -> Errors.unreadable(provider, status, what, info, null, true, attempts));
+    }
+    Map<String, Object> body = events.answer();
+    String problem = check.problem(body);
+    if (problem != null) {
+      ErrorInfo info = ErrorInfo.none(requestId);
+      return Outcome.fault(
+          attempts -> Errors.unreadable(provider, status, problem, info, null, true, attempts));
+    }
+    return new Outcome(new Answer(body, requestId, status), null);
   }
 
   /**

@@ -55,6 +55,15 @@ import org.slf4j.LoggerFactory;
  * {@code prompt_cache_hit_tokens}) and {@code completion_tokens} (reasoning included, {@code
  * completion_tokens_details.reasoning_tokens}); the request id from {@code x-request-id}.
  *
+ * <p><b>Streaming</b> is the default: the request adds {@code "stream": true} and {@code
+ * "stream_options": {"include_usage": true}}, and the server-sent chunks are joined into the same
+ * answer (text deltas appended, tool-call argument fragments joined by {@code index}, the usage
+ * from the last chunk). An {@code error} object sent as an event (as OpenRouter does) fails the
+ * call as the same error in a plain answer would, and a stream that ends before {@code data:
+ * [DONE]} is a retryable {@link UnreadableResponseException}, never a partial answer. A server that
+ * answers with plain JSON all the same is read as a plain answer. {@link Builder#stream
+ * Builder.stream(false)} turns streaming off, for a server that rejects it.
+ *
  * <p>Failures, retries and timeouts are as {@link ProviderException} and {@link Builder} describe.
  * Instances are immutable and safe for use by several threads at once; share one: it holds one
  * connection pool.
@@ -109,7 +118,8 @@ public final class OpenAiClient implements LlmClient {
   @Override
   public ChatResponse chat(ChatRequest request) {
     Objects.requireNonNull(request, "request");
-    HttpTransport.Answer answer = transport.post(endpoint, body(request), OpenAiClient::problem);
+    HttpTransport.Answer answer =
+        transport.post(endpoint, body(request), OpenAiClient::problem, OpenAiEvents::new);
     return response(answer, request.model());
   }
 
@@ -174,6 +184,10 @@ public final class OpenAiClient implements LlmClient {
                   Json.obj("name", Objects.requireNonNull(choice.toolName()))));
           break;
       }
+    }
+    if (transport.streams()) {
+      body.put("stream", true);
+      body.put("stream_options", Json.obj("include_usage", true));
     }
     return body;
   }
@@ -260,8 +274,9 @@ public final class OpenAiClient implements LlmClient {
    * Configures an {@link OpenAiClient}. Not safe for use by several threads at once.
    *
    * <p>Defaults: {@value #DEFAULT_BASE_URL}, no API key (no {@code Authorization} header, as local
-   * servers want), connect timeout 30 s, read and whole-call timeouts 10 minutes (long
-   * generations), 3 retries, reasoning models by {@link #isReasoningModel}.
+   * servers want), streamed answers, connect timeout 30 s, idle timeout 2 minutes (streamed), read
+   * timeout 10 minutes (plain calls), each attempt capped at 30 minutes, 3 retries, reasoning
+   * models by {@link #isReasoningModel}.
    */
   public static final class Builder {
     private final ClientSettings settings = new ClientSettings(DEFAULT_BASE_URL);
@@ -302,17 +317,51 @@ public final class OpenAiClient implements LlmClient {
     }
 
     /**
-     * Sets how long the server may stay silent while answering; zero means no limit. Default 10
-     * min.
+     * Sets how long the server may stay silent while answering a plain (not streamed) call, which
+     * it answers only when the whole answer is written; zero means no limit. Default 10 min. A
+     * streamed call uses {@link #idleTimeout} instead.
      */
     public Builder readTimeout(Duration timeout) {
       settings.readTimeout(timeout);
       return this;
     }
 
-    /** Sets how long one attempt may take in all; zero means no limit. Default 10 min. */
+    /**
+     * Sets how long a streamed call may stay silent: before the answer's headers, and between two
+     * chunks of it; zero means no limit. Default 2 min. When it passes, the attempt fails with a
+     * retryable {@link RequestTimeoutException}. Raise it for a local server that reads a long
+     * prompt for minutes before its first token.
+     */
+    public Builder idleTimeout(Duration timeout) {
+      settings.idleTimeout(timeout);
+      return this;
+    }
+
+    /**
+     * Sets how long one attempt may take in all, streamed or not; zero means no limit. Default 30
+     * min.
+     */
     public Builder callTimeout(Duration timeout) {
       settings.callTimeout(timeout);
+      return this;
+    }
+
+    /**
+     * Sets whether answers are streamed as server-sent events (see {@link OpenAiClient}). Default
+     * true; {@code false} asks for the whole answer at once, for a server that cannot stream or
+     * rejects {@code stream_options}.
+     */
+    public Builder stream(boolean stream) {
+      settings.stream(stream);
+      return this;
+    }
+
+    /**
+     * Sets what hears a streamed answer grow, e.g. to show a generation advancing; see {@link
+     * StreamListener} for the thread it is called on. Default: none.
+     */
+    public Builder streamListener(StreamListener listener) {
+      settings.streamListener(listener);
       return this;
     }
 

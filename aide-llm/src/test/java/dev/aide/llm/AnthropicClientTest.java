@@ -38,6 +38,9 @@ class AnthropicClientTest extends LlmClientContract {
             .random(() -> options.random);
     if (options.readTimeout != null) builder.readTimeout(options.readTimeout);
     if (options.okHttpClient != null) builder.okHttpClient(options.okHttpClient);
+    if (options.stream != null) builder.stream(options.stream);
+    if (options.idleTimeout != null) builder.idleTimeout(options.idleTimeout);
+    if (options.listener != null) builder.streamListener(options.listener);
     return builder.build();
   }
 
@@ -273,6 +276,154 @@ class AnthropicClientTest extends LlmClientContract {
     return 200000;
   }
 
+  // ---- streamed answers: the Messages API's server-sent events as its documentation shows them
+  // ----
+
+  static String event(String name, String data) {
+    return "event: " + name + "\ndata: " + data + "\n\n";
+  }
+
+  static String messageStart(int input, int cacheCreation, int cacheRead) {
+    return event(
+        "message_start",
+        "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_01KvYfLtNPTmbDcrRwh1M2aL\","
+            + "\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5-20250929\","
+            + "\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":"
+            + input
+            + ",\"cache_creation_input_tokens\":"
+            + cacheCreation
+            + ",\"cache_read_input_tokens\":"
+            + cacheRead
+            + ",\"output_tokens\":1,\"service_tier\":\"standard\"}}}");
+  }
+
+  static String blockStart(int index, String block) {
+    return event(
+        "content_block_start",
+        "{\"type\":\"content_block_start\",\"index\":"
+            + index
+            + ",\"content_block\":"
+            + block
+            + "}");
+  }
+
+  static String blockDelta(int index, String delta) {
+    return event(
+        "content_block_delta",
+        "{\"type\":\"content_block_delta\",\"index\":" + index + ",\"delta\":" + delta + "}");
+  }
+
+  static String blockStop(int index) {
+    return event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":" + index + "}");
+  }
+
+  static String messageDelta(String stopReason, int output) {
+    return event(
+        "message_delta",
+        "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\""
+            + stopReason
+            + "\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":"
+            + output
+            + "}}");
+  }
+
+  static final String PING = event("ping", "{\"type\": \"ping\"}");
+  static final String MESSAGE_STOP = event("message_stop", "{\"type\":\"message_stop\"}");
+
+  @Override
+  String streamFields() {
+    return "{\"stream\": true}";
+  }
+
+  String textEvents(List<String> pieces) {
+    StringBuilder body = new StringBuilder(messageStart(12, 8, 5));
+    // a thinking block comes first and is skipped
+    body.append(blockStart(0, "{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"\"}"))
+        .append(blockDelta(0, "{\"type\":\"thinking_delta\",\"thinking\":\"Print it.\"}"))
+        .append(
+            blockDelta(0, "{\"type\":\"signature_delta\",\"signature\":\"EqQBCgIYAhIM1gbcDa9\"}"))
+        .append(blockStop(0))
+        .append(blockStart(1, "{\"type\":\"text\",\"text\":\"\"}"))
+        .append(PING);
+    for (String piece : pieces) {
+      body.append(blockDelta(1, "{\"type\":\"text_delta\",\"text\":" + Json.write(piece) + "}"));
+    }
+    body.append(blockStop(1)).append(messageDelta("end_turn", 12));
+    return body.toString();
+  }
+
+  @Override
+  String textStream(List<String> pieces) {
+    return textEvents(pieces) + MESSAGE_STOP;
+  }
+
+  @Override
+  String streamWithoutItsEnd(List<String> pieces) {
+    return textEvents(pieces);
+  }
+
+  @Override
+  String streamEnd() {
+    return "message_stop";
+  }
+
+  static String json(String partial) {
+    return "{\"type\":\"input_json_delta\",\"partial_json\":" + Json.write(partial) + "}";
+  }
+
+  @Override
+  String toolCallsStream() {
+    return messageStart(80, 0, 0)
+        + blockStart(
+            0,
+            "{\"type\":\"tool_use\",\"id\":\"toolu_01T1x1fJ34qAmk2tNTrN7Up6\","
+                + "\"name\":\"submit_review\",\"input\":{}}")
+        + blockDelta(0, json(""))
+        + blockDelta(0, json("{\"is_bug\": "))
+        + PING
+        + blockDelta(0, json("false, \"summ"))
+        + blockDelta(0, json("ary\": \"ok\"}"))
+        + blockStop(0)
+        + blockStart(
+            1,
+            "{\"type\":\"tool_use\",\"id\":\"toolu_01GhAaDx4iGCG6MUnxDTzGQb\","
+                + "\"name\":\"set_metric_direction\",\"input\":{}}")
+        + blockDelta(1, json("{\"lower_is_better\""))
+        + blockDelta(1, json(": true}"))
+        + blockStop(1)
+        + messageDelta("tool_use", 45)
+        + MESSAGE_STOP;
+  }
+
+  @Override
+  String streamedCallId(int n) {
+    return n == 1 ? "toolu_01T1x1fJ34qAmk2tNTrN7Up6" : "toolu_01GhAaDx4iGCG6MUnxDTzGQb";
+  }
+
+  @Override
+  String errorMidStream() {
+    return messageStart(12, 0, 0)
+        + blockStart(0, "{\"type\":\"text\",\"text\":\"\"}")
+        + blockDelta(0, "{\"type\":\"text_delta\",\"text\":\"import\"}")
+        + event(
+            "error",
+            "{\"type\": \"error\", \"error\": {\"type\": \"overloaded_error\", \"message\": \"Overloaded\"}}");
+  }
+
+  @Override
+  String errorMidStreamMessage() {
+    return "Overloaded";
+  }
+
+  @Override
+  String requestErrorMidStream() {
+    return messageStart(12, 0, 0)
+        + event(
+            "error",
+            "{\"type\": \"error\", \"error\": {\"type\": \"invalid_request_error\", \"message\":"
+                + " \"messages: roles must alternate\"}}");
+  }
+
   // ---- particular to Anthropic ----
 
   @Test
@@ -292,7 +443,7 @@ class AnthropicClientTest extends LlmClientContract {
 
     assertThat(received())
         .isEqualTo(
-            parse(
+            streamed(
                 """
                 {
                   "model": "claude-sonnet-4-5",

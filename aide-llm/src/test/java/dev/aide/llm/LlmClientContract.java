@@ -25,8 +25,11 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -35,13 +38,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
+import mockwebserver3.MockResponseBody;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
 import okhttp3.OkHttpClient;
+import okio.BufferedSink;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -81,6 +88,9 @@ abstract class LlmClientContract {
     double random;
     String baseUrl = "";
     @Nullable OkHttpClient okHttpClient;
+    @Nullable Boolean stream;
+    @Nullable Duration idleTimeout;
+    @Nullable StreamListener listener;
   }
 
   // ---- what a backend supplies ----
@@ -126,6 +136,43 @@ abstract class LlmClientContract {
 
   /** An answer in which the model refuses; {@code reason} is quoted where the API carries one. */
   abstract String refusalAnswer(String reason);
+
+  // ---- streamed answers, as the provider documents its server-sent events ----
+
+  /** What a streamed request adds to the body, as a JSON object. */
+  abstract String streamFields();
+
+  /**
+   * A streamed text answer: {@code pieces} as one text delta each, finish STOP, with {@link
+   * #textAnswerUsage} in the provider's last usage event.
+   */
+  abstract String textStream(List<String> pieces);
+
+  /**
+   * A streamed answer with two tool calls whose arguments come in fragments: {@code call_1} /
+   * {@code submit_review} with {@code {"is_bug":false,"summary":"ok"}} and {@code call_2} / {@code
+   * set_metric_direction} with {@code {"lower_is_better":true}} (ids as the provider spells them,
+   * see {@link #streamedCallId}).
+   */
+  abstract String toolCallsStream();
+
+  /** The id of tool call {@code n} (1 or 2) in {@link #toolCallsStream}. */
+  abstract String streamedCallId(int n);
+
+  /** A stream that sends some text and then a retryable error event (a server error, overload). */
+  abstract String errorMidStream();
+
+  /** The provider's words in {@link #errorMidStream}'s error. */
+  abstract String errorMidStreamMessage();
+
+  /** A stream that sends some text and then an error event about the request (not retryable). */
+  abstract String requestErrorMidStream();
+
+  /** {@link #textStream} without its last event ({@code [DONE]}, {@code message_stop}). */
+  abstract String streamWithoutItsEnd(List<String> pieces);
+
+  /** How messages name the stream's last event. */
+  abstract String streamEnd();
 
   // ---- helpers ----
 
@@ -180,6 +227,69 @@ abstract class LlmClientContract {
 
   MockResponse ok(String body) {
     return json(200, body);
+  }
+
+  /** A 200 answer of server-sent events. */
+  MockResponse events(String body) {
+    return new MockResponse.Builder()
+        .code(200)
+        .addHeader("Content-Type", "text/event-stream; charset=utf-8")
+        .addHeader("Cache-Control", "no-cache")
+        .addHeader(requestIdHeader(), "req_stream")
+        .body(body)
+        .build();
+  }
+
+  /** Ends the stalls of {@link StallingBody}, so that no server thread outlives its test. */
+  final CountDownLatch testOver = new CountDownLatch(1);
+
+  @AfterEach
+  void endStalls() {
+    testOver.countDown();
+  }
+
+  /**
+   * A body that sends its first {@code head} bytes, then nothing until the test ends (at most 5
+   * minutes), then the rest: a stream that falls silent in the middle. (MockWebServer's {@code
+   * throttleBody} would also throttle the reading of the request.)
+   */
+  final class StallingBody implements MockResponseBody {
+    private final byte[] bytes;
+    private final int head;
+
+    StallingBody(String body, int head) {
+      this.bytes = body.getBytes(StandardCharsets.UTF_8);
+      this.head = head;
+    }
+
+    @Override
+    public long getContentLength() {
+      return bytes.length;
+    }
+
+    @Override
+    public void writeTo(BufferedSink sink) throws IOException {
+      sink.write(bytes, 0, head);
+      sink.flush();
+      try {
+        testOver.await(5, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      sink.write(bytes, head, bytes.length - head);
+    }
+  }
+
+  /** A stream of events that stalls after its first {@code head} bytes. */
+  MockResponse stallingEvents(String body, int head) {
+    return new MockResponse.Builder(events(body)).body(new StallingBody(body, head)).build();
+  }
+
+  /** {@code body} with the fields a streamed request adds. */
+  Object streamed(String body) throws IOException {
+    Map<String, Object> map = new LinkedHashMap<>(Json.object(parse(body)));
+    map.putAll(Json.object(parse(streamFields())));
+    return map;
   }
 
   MockResponse error(Failure failure) {
@@ -253,12 +363,14 @@ abstract class LlmClientContract {
   }
 
   @Test
-  void sendsOnlyWhatTheCallerSet() throws Exception {
+  void sendsOnlyWhatTheCallerSetAndAsksForAStream() throws Exception {
     server.enqueue(ok(textAnswer("x")));
 
     chat(minimalRequest());
 
-    assertThat(received()).isEqualTo(parse(minimalRequestBody()));
+    RecordedRequest request = server.takeRequest(5, TimeUnit.SECONDS);
+    assertThat(request.getHeaders().get("Accept")).isEqualTo("text/event-stream");
+    assertThat(parse(request.getBody().utf8())).isEqualTo(streamed(minimalRequestBody()));
   }
 
   @Test
@@ -267,7 +379,22 @@ abstract class LlmClientContract {
 
     chat(fullRequest());
 
-    assertThat(received()).isEqualTo(parse(fullRequestBody()));
+    assertThat(received()).isEqualTo(streamed(fullRequestBody()));
+  }
+
+  @Test
+  void sendsNoStreamFieldsAndReadsThePlainAnswerWhenStreamingIsOff() throws Exception {
+    server.enqueue(ok(textAnswer("print(1)")));
+    Options options = options();
+    options.stream = false;
+
+    ChatResponse response = client(options).chat(minimalRequest());
+
+    assertThat(response.text()).isEqualTo("print(1)");
+    assertThat(response.usage()).isEqualTo(textAnswerUsage());
+    RecordedRequest request = server.takeRequest(5, TimeUnit.SECONDS);
+    assertThat(request.getHeaders().get("Accept")).isEqualTo("application/json");
+    assertThat(parse(request.getBody().utf8())).isEqualTo(parse(minimalRequestBody()));
   }
 
   @Test
@@ -454,6 +581,7 @@ abstract class LlmClientContract {
     server.enqueue(slow);
     server.enqueue(slow);
     Options options = options();
+    options.stream = false; // a streamed call waits for the idle timeout instead
     options.readTimeout = Duration.ofMillis(100);
     options.maxRetries = 1;
 
@@ -674,9 +802,9 @@ abstract class LlmClientContract {
         List.of(
             "zeta", "alpha", "mu", "beta", "omega", "gamma", "kappa", "delta", "iota", "epsilon",
             "theta", "eta");
-    Map<String, Object> properties = new java.util.LinkedHashMap<>();
+    Map<String, Object> properties = new LinkedHashMap<>();
     for (String key : keys) properties.put(key, Map.of("type", "string"));
-    Map<String, Object> schema = new java.util.LinkedHashMap<>();
+    Map<String, Object> schema = new LinkedHashMap<>();
     schema.put("type", "object");
     schema.put("properties", properties);
     schema.put("required", keys);
@@ -891,5 +1019,182 @@ abstract class LlmClientContract {
         logFile != null, "needs slf4j-simple writing to a file, as the Maven build sets it up");
     String log = Files.readString(Path.of(logFile), StandardCharsets.UTF_8);
     assertThat(log).contains("retrying in").contains("[redacted]").doesNotContain(SECRET);
+  }
+
+  // ---- streaming ----
+
+  @Test
+  void joinsAStreamedTextAnswerWithItsUsageFromTheLastEvent() {
+    server.enqueue(events(textStream(List.of("import numpy", " as np\n", "print(1)"))));
+
+    ChatResponse response = chat();
+
+    assertThat(response.text()).isEqualTo("import numpy as np\nprint(1)");
+    assertThat(response.toolCalls()).isEmpty();
+    assertThat(response.finishReason()).isEqualTo(FinishReason.STOP);
+    assertThat(response.usage()).isEqualTo(textAnswerUsage());
+    assertThat(response.requestId()).isEqualTo("req_stream");
+  }
+
+  @Test
+  void joinsTheArgumentFragmentsOfTwoStreamedToolCalls() {
+    server.enqueue(events(toolCallsStream()));
+
+    ChatResponse response = chat(fullRequest());
+
+    assertThat(response.toolCalls())
+        .containsExactly(
+            new ToolCall(
+                streamedCallId(1), "submit_review", "{\"is_bug\":false,\"summary\":\"ok\"}"),
+            new ToolCall(streamedCallId(2), "set_metric_direction", "{\"lower_is_better\":true}"));
+    assertThat(response.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
+  }
+
+  @Test
+  void retriesAStreamThatFailsWithAnErrorEventAndReturnsTheRetrysAnswer() {
+    server.enqueue(events(errorMidStream()));
+    server.enqueue(events(textStream(List.of("print(1)"))));
+
+    ChatResponse response = chat();
+
+    assertThat(response.text()).as("nothing of the failed stream is kept").isEqualTo("print(1)");
+    assertThat(server.getRequestCount()).isEqualTo(2);
+    assertThat(sleeper.waits).hasSize(1);
+  }
+
+  @Test
+  void reportsAnErrorEventAsTheServerErrorItCarriesNotAsATruncatedAnswer() {
+    server.enqueue(events(errorMidStream()));
+    Options options = options();
+    options.maxRetries = 0;
+
+    ServerException e =
+        catchThrowableOfType(ServerException.class, () -> client(options).chat(minimalRequest()));
+
+    assertThat(e).isNotNull();
+    assertThat(e.isRetryable()).isTrue();
+    assertThat(e.getMessage()).contains(errorMidStreamMessage());
+  }
+
+  @Test
+  void reportsAnErrorEventThatRetryingCannotMendWithoutRetrying() {
+    server.enqueue(events(requestErrorMidStream()));
+    server.enqueue(events(textStream(List.of("never read"))));
+
+    ProviderException e = catchThrowableOfType(ProviderException.class, this::chat);
+
+    assertThat(e).isNotNull();
+    assertThat(e.isRetryable()).isFalse();
+    assertThat(server.getRequestCount()).isEqualTo(1);
+  }
+
+  @Test
+  void reportsAStreamCutOffBeforeItsEndAsARetryableErrorNotAPartialAnswer() {
+    server.enqueue(events(streamWithoutItsEnd(List.of("import numpy", " as"))));
+    Options options = options();
+    options.maxRetries = 0;
+
+    UnreadableResponseException e =
+        catchThrowableOfType(
+            UnreadableResponseException.class, () -> client(options).chat(minimalRequest()));
+
+    assertThat(e).isNotNull();
+    assertThat(e.isRetryable()).isTrue();
+    assertThat(e.getMessage()).contains("the event stream ended before " + streamEnd());
+  }
+
+  @Test
+  void retriesAStreamCutOffBeforeItsEnd() {
+    server.enqueue(events(streamWithoutItsEnd(List.of("import numpy", " as"))));
+    server.enqueue(events(textStream(List.of("print(1)"))));
+
+    assertThat(chat().text()).isEqualTo("print(1)");
+    assertThat(server.getRequestCount()).isEqualTo(2);
+  }
+
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES) // a guard: the plain read timeout is 10 minutes
+  void failsAStreamThatFallsSilentForLongerThanTheIdleTimeout() {
+    String body = textStream(List.of("import numpy", " as np"));
+    // the server sends the first 40 bytes, then nothing until the test ends
+    server.enqueue(stallingEvents(body, 40));
+    Options options = options();
+    options.idleTimeout = Duration.ofMillis(200);
+    options.maxRetries = 0;
+
+    RequestTimeoutException e =
+        catchThrowableOfType(
+            RequestTimeoutException.class, () -> client(options).chat(minimalRequest()));
+
+    assertThat(e).isNotNull();
+    assertThat(e.isRetryable()).isTrue();
+    assertThat(e.getMessage())
+        .contains("the stream sent nothing for 200 ms")
+        .contains("idleTimeout");
+  }
+
+  @Test
+  void tellsTheListenerAsTheAnswerGrows() {
+    List<Long> heard = new CopyOnWriteArrayList<>();
+    List<String> models = new CopyOnWriteArrayList<>();
+    server.enqueue(events(textStream(List.of("import numpy", " as np\n", "print(1)"))));
+    Options options = options();
+    options.listener =
+        (model, characters) -> {
+          models.add(model);
+          heard.add(characters);
+        };
+
+    client(options).chat(minimalRequest());
+
+    assertThat(heard).containsExactly(12L, 19L, 27L);
+    assertThat(models).containsOnly("test-model");
+  }
+
+  @Test
+  void aListenerThatThrowsDoesNotFailTheCall() {
+    server.enqueue(events(textStream(List.of("print(1)"))));
+    Options options = options();
+    options.listener =
+        (model, characters) -> {
+          throw new IllegalStateException("listener bug");
+        };
+
+    assertThat(client(options).chat(minimalRequest()).text()).isEqualTo("print(1)");
+  }
+
+  @Test
+  void anInterruptAbandonsAStreamAtOnce() throws Exception {
+    String body = textStream(List.of("import numpy", " as np"));
+    // the events up to the first text come, then the server stalls until the test ends; the
+    // idle timeout is 2 minutes
+    int upToFirstText = body.indexOf("\n\n", body.indexOf("import numpy")) + 2;
+    server.enqueue(stallingEvents(body, upToFirstText));
+    CountDownLatch streaming = new CountDownLatch(1);
+    Options options = options();
+    options.listener = (model, characters) -> streaming.countDown();
+    LlmClient client = client(options);
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    AtomicBoolean stillInterrupted = new AtomicBoolean();
+    Thread caller =
+        new Thread(
+            () -> {
+              try {
+                client.chat(minimalRequest());
+              } catch (Throwable t) {
+                thrown.set(t);
+              }
+              stillInterrupted.set(Thread.currentThread().isInterrupted());
+            });
+    caller.start();
+    assertThat(streaming.await(30, TimeUnit.SECONDS)).as("the first text arrived").isTrue();
+    caller.interrupt();
+    caller.join(TimeUnit.SECONDS.toMillis(30));
+
+    assertThat(caller.isAlive()).as("the interrupted call still reads the stream").isFalse();
+    assertThat(thrown.get())
+        .isInstanceOf(LlmException.class)
+        .hasMessageContaining("Interrupted while calling");
+    assertThat(stillInterrupted).isTrue();
   }
 }

@@ -40,6 +40,9 @@ class OpenAiClientTest extends LlmClientContract {
             .random(() -> options.random);
     if (options.readTimeout != null) builder.readTimeout(options.readTimeout);
     if (options.okHttpClient != null) builder.okHttpClient(options.okHttpClient);
+    if (options.stream != null) builder.stream(options.stream);
+    if (options.idleTimeout != null) builder.idleTimeout(options.idleTimeout);
+    if (options.listener != null) builder.streamListener(options.listener);
     return builder.build();
   }
 
@@ -309,6 +312,135 @@ class OpenAiClientTest extends LlmClientContract {
     return 128000;
   }
 
+  // ---- streamed answers: chat.completion.chunk events as the API reference shows them ----
+
+  /** One chunk event; {@code choices} is a JSON array, {@code usage} a JSON object or null. */
+  static String chunk(String choices, String usage) {
+    return "data: {\"id\":\"chatcmpl-C3x9Tq\",\"object\":\"chat.completion.chunk\","
+        + "\"created\":1741569952,\"model\":\"gpt-4.1-2025-04-14\",\"service_tier\":\"default\","
+        + "\"system_fingerprint\":\"fp_b3f1157249\",\"choices\":"
+        + choices
+        + ",\"usage\":"
+        + usage
+        + ",\"obfuscation\":\"V3dqYw\"}\n\n";
+  }
+
+  static String delta(String delta, @Nullable String finishReason) {
+    return "[{\"index\":0,\"delta\":"
+        + delta
+        + ",\"logprobs\":null,\"finish_reason\":"
+        + (finishReason == null ? "null" : "\"" + finishReason + "\"")
+        + "}]";
+  }
+
+  static String usageChunk() {
+    return chunk("[]", usage(25, 12, 5, 4).replaceAll("\\s+", ""));
+  }
+
+  @Override
+  String streamFields() {
+    return "{\"stream\": true, \"stream_options\": {\"include_usage\": true}}";
+  }
+
+  String textChunks(List<String> pieces) {
+    StringBuilder body = new StringBuilder();
+    body.append(
+        chunk(delta("{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", null), "null"));
+    for (String piece : pieces) {
+      body.append(chunk(delta("{\"content\":" + Json.write(piece) + "}", null), "null"));
+    }
+    body.append(chunk(delta("{}", "stop"), "null"));
+    return body.toString();
+  }
+
+  @Override
+  String textStream(List<String> pieces) {
+    return textChunks(pieces) + usageChunk() + "data: [DONE]\n\n";
+  }
+
+  @Override
+  String streamWithoutItsEnd(List<String> pieces) {
+    return textChunks(pieces) + usageChunk();
+  }
+
+  @Override
+  String streamEnd() {
+    return "data: [DONE]";
+  }
+
+  static String callFragment(
+      int index, @Nullable String id, @Nullable String name, String arguments) {
+    String head = id == null ? "" : "\"id\":\"" + id + "\",\"type\":\"function\",";
+    String function =
+        (name == null ? "" : "\"name\":\"" + name + "\",")
+            + "\"arguments\":"
+            + Json.write(arguments);
+    return "{\"tool_calls\":[{\"index\":"
+        + index
+        + ","
+        + head
+        + "\"function\":{"
+        + function
+        + "}}]}";
+  }
+
+  @Override
+  String toolCallsStream() {
+    // the fragments of the two calls interleave, as parallel calls may
+    return chunk(
+            delta(
+                "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"index\":0,"
+                    + "\"id\":\"call_DdmO9pD3xa9XTPNJ32zg2hcA\",\"type\":\"function\",\"function\":"
+                    + "{\"name\":\"submit_review\",\"arguments\":\"\"}}],\"refusal\":null}",
+                null),
+            "null")
+        + chunk(delta(callFragment(0, null, null, "{\"is_bug\":"), null), "null")
+        + chunk(
+            delta(
+                callFragment(1, "call_ABTnr1fr4mRBe4B3LPAkgYJY", "set_metric_direction", ""), null),
+            "null")
+        + chunk(delta(callFragment(0, null, null, "false,\"summary\""), null), "null")
+        + chunk(delta(callFragment(1, null, null, "{\"lower_is_better\":true}"), null), "null")
+        + chunk(delta(callFragment(0, null, null, ":\"ok\"}"), null), "null")
+        + chunk(delta("{}", "tool_calls"), "null")
+        + usageChunk()
+        + "data: [DONE]\n\n";
+  }
+
+  @Override
+  String streamedCallId(int n) {
+    return n == 1 ? "call_DdmO9pD3xa9XTPNJ32zg2hcA" : "call_ABTnr1fr4mRBe4B3LPAkgYJY";
+  }
+
+  /** An error as OpenRouter sends it once the stream has begun: a chunk with an error object. */
+  static String openRouterErrorChunk(String code, String message) {
+    return "data: {\"id\":\"gen-1761234567-abc\",\"object\":\"chat.completion.chunk\","
+        + "\"created\":1761234567,\"model\":\"openai/gpt-4.1\",\"provider\":\"OpenAI\","
+        + "\"error\":{\"code\":"
+        + code
+        + ",\"message\":"
+        + Json.write(message)
+        + "},\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\"},\"finish_reason\":\"error\"}]}\n\n";
+  }
+
+  @Override
+  String errorMidStream() {
+    return ": OPENROUTER PROCESSING\n\n"
+        + chunk(delta("{\"role\":\"assistant\",\"content\":\"import\"}", null), "null")
+        + openRouterErrorChunk("\"server_error\"", "Provider disconnected unexpectedly");
+  }
+
+  @Override
+  String errorMidStreamMessage() {
+    return "Provider disconnected unexpectedly";
+  }
+
+  @Override
+  String requestErrorMidStream() {
+    return chunk(delta("{\"role\":\"assistant\",\"content\":\"import\"}", null), "null")
+        + openRouterErrorChunk("400", "Invalid request: tool_choice is not supported");
+  }
+
   // ---- particular to OpenAI ----
 
   @Test
@@ -437,7 +569,7 @@ class OpenAiClientTest extends LlmClientContract {
 
     assertThat(received())
         .isEqualTo(
-            parse(
+            streamed(
                 """
                 {
                   "model": "o4-mini",
