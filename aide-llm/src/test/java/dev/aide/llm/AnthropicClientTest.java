@@ -427,6 +427,44 @@ class AnthropicClientTest extends LlmClientContract {
   // ---- particular to Anthropic ----
 
   @Test
+  void keepsTheInputOfAStreamedToolCallCutOffByMaxTokensAsReceived() {
+    server.enqueue(
+        events(
+            messageStart(80, 0, 0)
+                + blockStart(
+                    0,
+                    "{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"submit_review\","
+                        + "\"input\":{}}")
+                + blockDelta(0, json("{\"is_bug\": fal"))
+                + blockStop(0)
+                + messageDelta("max_tokens", 256)
+                + MESSAGE_STOP));
+
+    ChatResponse response = chat(fullRequest());
+
+    assertThat(response.finishReason()).isEqualTo(FinishReason.LENGTH);
+    assertThat(response.toolCalls())
+        .containsExactly(new ToolCall("toolu_1", "submit_review", "{\"is_bug\": fal"));
+  }
+
+  @Test
+  void readsAStreamedToolCallWithoutInputDeltasAsItsStartsInput() {
+    server.enqueue(
+        events(
+            messageStart(80, 0, 0)
+                + blockStart(
+                    0,
+                    "{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"submit_review\","
+                        + "\"input\":{}}")
+                + blockStop(0)
+                + messageDelta("tool_use", 5)
+                + MESSAGE_STOP));
+
+    assertThat(chat(fullRequest()).toolCalls())
+        .containsExactly(new ToolCall("toolu_1", "submit_review", "{}"));
+  }
+
+  @Test
   void leavesOutEmptyTurnsAndJoinsTheUserTurnsThatThenMeet() throws Exception {
     server.enqueue(ok(textAnswer("x")));
 

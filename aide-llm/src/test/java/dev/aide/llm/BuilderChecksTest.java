@@ -62,6 +62,21 @@ class BuilderChecksTest {
         NullPointerException.class,
         "callTimeout");
     both(
+        () -> OpenAiClient.builder().idleTimeout(negative),
+        () -> AnthropicClient.builder().idleTimeout(negative),
+        IllegalArgumentException.class,
+        "idleTimeout must not be negative, was PT-1S");
+    both(
+        () -> OpenAiClient.builder().idleTimeout(null),
+        () -> AnthropicClient.builder().idleTimeout(null),
+        NullPointerException.class,
+        "idleTimeout");
+    both(
+        () -> OpenAiClient.builder().streamListener(null),
+        () -> AnthropicClient.builder().streamListener(null),
+        NullPointerException.class,
+        "listener");
+    both(
         () -> OpenAiClient.builder().maxRetries(-1),
         () -> AnthropicClient.builder().maxRetries(-1),
         IllegalArgumentException.class,
