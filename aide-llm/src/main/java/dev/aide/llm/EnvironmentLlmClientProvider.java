@@ -32,8 +32,13 @@ import org.slf4j.LoggerFactory;
  *       #DEFAULT_OPENAI_MODEL}.
  *   <li>No key is set: an {@link OpenAiClient} without a key at {@code OPENAI_BASE_URL}, or else at
  *       {@value #LOCAL_BASE_URL} (Ollama), if {@code GET /models} there answers within half a
- *       second; model {@code AIDE_MODEL} or else the first model the server lists.
+ *       second; model {@code AIDE_MODEL} or else the first model the server lists; its streams may
+ *       be idle for {@link #LOCAL_IDLE_TIMEOUT} (a local model reading a long prompt).
  * </ol>
+ *
+ * <p>{@code AIDE_LLM_IDLE_TIMEOUT} ({@code 600}, {@code 10m}, {@code PT10M}) sets every client's
+ * {@code idleTimeout}, the longest a streamed answer may stay silent, for slow servers and
+ * reasoning models that think for minutes before their first token.
  *
  * <p>Blank variables count as unset. The probe is the only network call {@link #configure} makes.
  * Safe for use by several threads at once.
@@ -71,23 +76,69 @@ public final class EnvironmentLlmClientProvider implements LlmClientProvider {
     String model = get(environment, "AIDE_MODEL");
     String openAiKey = get(environment, "OPENAI_API_KEY");
     String anthropicKey = get(environment, "ANTHROPIC_API_KEY");
+    Duration idle = idleTimeout(environment);
     boolean wantsClaude = model != null && model.toLowerCase(Locale.ROOT).startsWith("claude");
     if (anthropicKey != null && (openAiKey == null || wantsClaude)) {
       AnthropicClient.Builder builder = AnthropicClient.builder().apiKey(anthropicKey);
       String baseUrl = get(environment, "ANTHROPIC_BASE_URL");
       if (baseUrl != null) builder.baseUrl(baseUrl);
+      if (idle != null) builder.idleTimeout(idle);
       return configured(builder.build(), model != null ? model : DEFAULT_ANTHROPIC_MODEL);
     }
     String openAiBaseUrl = get(environment, "OPENAI_BASE_URL");
     if (openAiKey != null) {
       OpenAiClient.Builder builder = OpenAiClient.builder().apiKey(openAiKey);
       if (openAiBaseUrl != null) builder.baseUrl(openAiBaseUrl);
+      if (idle != null) builder.idleTimeout(idle);
       return configured(builder.build(), model != null ? model : DEFAULT_OPENAI_MODEL);
     }
     String baseUrl = openAiBaseUrl != null ? openAiBaseUrl : localBaseUrl;
     String found = probe(baseUrl, model);
     if (found == null) return Optional.empty();
-    return configured(OpenAiClient.builder().baseUrl(baseUrl).build(), found);
+    // a local model may read a long prompt for minutes before its first token
+    return configured(
+        OpenAiClient.builder()
+            .baseUrl(baseUrl)
+            .idleTimeout(idle != null ? idle : LOCAL_IDLE_TIMEOUT)
+            .build(),
+        found);
+  }
+
+  /** The idle timeout of a local server's stream unless {@code AIDE_LLM_IDLE_TIMEOUT} sets one. */
+  static final Duration LOCAL_IDLE_TIMEOUT = Duration.ofMinutes(10);
+
+  /**
+   * Reads {@code AIDE_LLM_IDLE_TIMEOUT}: seconds ({@code 600}), a number with a unit ({@code 90s},
+   * {@code 10m}, {@code 1h}) or an ISO-8601 duration ({@code PT10M}); null when unset.
+   *
+   * @throws IllegalArgumentException when it is set to something else, or to zero
+   */
+  static @Nullable Duration idleTimeout(Map<String, String> environment) {
+    String text = get(environment, "AIDE_LLM_IDLE_TIMEOUT");
+    if (text == null) return null;
+    String t = text.strip().toLowerCase(Locale.ROOT);
+    Duration d;
+    try {
+      if (t.startsWith("p")) {
+        d = Duration.parse(t.toUpperCase(Locale.ROOT));
+      } else if (t.endsWith("h")) {
+        d = Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
+      } else if (t.endsWith("m")) {
+        d = Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+      } else if (t.endsWith("s")) {
+        d = Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
+      } else {
+        d = Duration.ofSeconds(Long.parseLong(t));
+      }
+    } catch (RuntimeException e) {
+      d = null;
+    }
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(
+          "AIDE_LLM_IDLE_TIMEOUT must be a positive duration such as 600, 10m or PT10M, was "
+              + text);
+    }
+    return d;
   }
 
   @Override

@@ -227,4 +227,28 @@ class EnvironmentLlmClientProviderTest {
     assertThat(provider.configure(Map.of())).isEmpty();
     assertThat(provider.requirements()).contains("within 100 ms");
   }
+
+  @Test
+  void readsTheIdleTimeoutOfStreamsFromTheEnvironment() {
+    assertThat(EnvironmentLlmClientProvider.idleTimeout(Map.of())).isNull();
+    assertThat(EnvironmentLlmClientProvider.idleTimeout(Map.of("AIDE_LLM_IDLE_TIMEOUT", "600")))
+        .isEqualTo(Duration.ofMinutes(10));
+    assertThat(EnvironmentLlmClientProvider.idleTimeout(Map.of("AIDE_LLM_IDLE_TIMEOUT", "90s")))
+        .isEqualTo(Duration.ofSeconds(90));
+    assertThat(EnvironmentLlmClientProvider.idleTimeout(Map.of("AIDE_LLM_IDLE_TIMEOUT", "15m")))
+        .isEqualTo(Duration.ofMinutes(15));
+    assertThat(EnvironmentLlmClientProvider.idleTimeout(Map.of("AIDE_LLM_IDLE_TIMEOUT", "1h")))
+        .isEqualTo(Duration.ofHours(1));
+    assertThat(EnvironmentLlmClientProvider.idleTimeout(Map.of("AIDE_LLM_IDLE_TIMEOUT", "PT5M")))
+        .isEqualTo(Duration.ofMinutes(5));
+    for (String bad : new String[] {"soon", "0", "-5s", "10x"}) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  new EnvironmentLlmClientProvider()
+                      .configure(Map.of("OPENAI_API_KEY", "k", "AIDE_LLM_IDLE_TIMEOUT", bad)))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("AIDE_LLM_IDLE_TIMEOUT must be a positive duration");
+    }
+  }
 }
