@@ -81,8 +81,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Cancelling.</b> An interrupted {@code execute} cancels its job, waits for it to end and
  * throws; a shutdown hook cancels the jobs still running when the JVM exits.
  *
- * <p>Not done: the bubblewrap sandbox and the switch to an unprivileged user that {@link
- * ProcessExecutor} does; jobs run as the user who submits them, as cluster jobs do.
+ * <p><b>Users.</b> Jobs run as the user who submits them, as cluster jobs do; a JVM that runs as
+ * root submits them as {@code nobody} (or {@link Builder#runAs(String)}) with {@code sbatch --uid
+ * --gid}, so that generated code never runs as root, and makes {@code working/}, {@code tmp/} and
+ * {@code .aide-slurm/} that user's before each run.
+ *
+ * <p>Not done: the bubblewrap sandbox that {@link ProcessExecutor} can run programs in.
  *
  * <p>Instances are immutable and safe for use by many threads at once; each call runs one job, so
  * {@code workers(n)} means up to n jobs at once.
@@ -117,10 +121,18 @@ public final class SlurmExecutor implements Executor {
   private final Duration poll;
   private final Duration timeLimitMargin;
   private final String jobNamePrefix;
+  private final @Nullable RunAsUser user;
 
-  private SlurmExecutor(Builder b, Slurm slurm, ChildEnvironment environment) {
+  private SlurmExecutor(
+      Builder b, Slurm slurm, ChildEnvironment environment, @Nullable RunAsUser user) {
     this.slurm = slurm;
-    this.submitOptions = b.submitOptions();
+    this.user = user;
+    List<String> options = new ArrayList<>(b.submitOptions());
+    if (user != null) {
+      options.add("--uid=" + user.uid());
+      options.add("--gid=" + user.gid());
+    }
+    this.submitOptions = List.copyOf(options);
     this.interpreters = Map.copyOf(b.interpreters);
     this.environment = environment;
     this.maxOutputChars = b.maxOutputChars;
@@ -466,6 +478,11 @@ public final class SlurmExecutor implements Executor {
       Files.createDirectories(workspace.resolve(SCRATCH_DIR));
       Files.createDirectories(workspace.resolve(JOB_DIR));
       Files.writeString(workspace.resolve(fileName), request.code(), StandardCharsets.UTF_8);
+      if (user != null) {
+        user.own(workspace.resolve("working"), true);
+        user.own(workspace.resolve(SCRATCH_DIR), false);
+        user.own(workspace.resolve(JOB_DIR), false);
+      }
       return workspace.toRealPath();
     } catch (IOException e) {
       throw new ExecutorException("Cannot write the workspace " + workspace + ": " + e, e);
@@ -627,8 +644,29 @@ public final class SlurmExecutor implements Executor {
     private Duration poll = Duration.ofMillis(100);
     private Duration timeLimitMargin = Duration.ofMinutes(1);
     private @Nullable Slurm slurm;
+    private @Nullable String runAs;
+    private int jvmUid = RunAsUser.jvmUid();
 
     private Builder() {}
+
+    /**
+     * Sets the user jobs run as when the JVM runs as root, as {@link
+     * ProcessExecutor.Builder#runAs(String)}; default {@code nobody}. A JVM that is not root
+     * submits jobs as its own user.
+     *
+     * @throws ExecutorException in {@link #build()} if the user does not exist, is root, or the JVM
+     *     is not root
+     */
+    public Builder runAs(String user) {
+      this.runAs = Objects.requireNonNull(user, "user");
+      return this;
+    }
+
+    /** Replaces the JVM's effective uid, for tests. */
+    Builder jvmUid(int uid) {
+      this.jvmUid = uid;
+      return this;
+    }
 
     /** Submits to this partition ({@code --partition}); default the cluster's default one. */
     public Builder partition(String partition) {
@@ -807,7 +845,17 @@ public final class SlurmExecutor implements Executor {
         runner = new ProcessSlurm();
         installShutdownHook(runner);
       }
-      return new SlurmExecutor(this, runner, env);
+      RunAsUser user = null;
+      if (jvmUid == 0) {
+        user = RunAsUser.resolve(runAs);
+      } else if (runAs != null) {
+        throw new ExecutorException(
+            "runAs(\""
+                + runAs
+                + "\"): the JVM does not run as root, so it cannot submit jobs as another user;"
+                + " they run as the JVM's user. Remove runAs, or run the JVM as root.");
+      }
+      return new SlurmExecutor(this, runner, env, user);
     }
 
     private static String requireWord(String value, String what) {

@@ -12,6 +12,7 @@ import dev.aide.core.exec.ExecutorException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -110,9 +111,26 @@ class SlurmClusterTest {
   }
 
   @Test
+  void generatedCodeNeverRunsAsRoot() {
+    ExecutionResult result =
+        SlurmSupport.builder()
+            .build()
+            .execute(
+                python(
+                    "import os\nprint(os.getuid())\nopen('working/out.txt', 'w').write('x')\n",
+                    workspace(root)));
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.files()).containsExactly("out.txt");
+    int expected = TestSupport.jvmIsRoot() ? RunAsUser.resolve(null).uid() : RunAsUser.jvmUid();
+    assertThat(result.output()).isEqualTo(expected + "\n");
+  }
+
+  @Test
   void twoJobsRunAtOnce() throws Exception {
     // Each program waits until the other has started: both finish only if they run together.
     Path meeting = Files.createDirectories(root.resolve("meeting"));
+    // Writable by the user a root JVM's jobs run as.
+    Files.setPosixFilePermissions(meeting, PosixFilePermissions.fromString("rwxrwxrwx"));
     SlurmExecutor executor = SlurmSupport.builder().build();
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {

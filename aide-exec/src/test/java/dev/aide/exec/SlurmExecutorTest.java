@@ -81,6 +81,18 @@ class SlurmExecutorTest {
   }
 
   @Test
+  void aRootJvmSubmitsJobsAsNobodyAndAnotherJvmAsItself() {
+    FakeSlurm slurm = new FakeSlurm();
+    RunAsUser nobody = RunAsUser.resolve(null);
+    assertThat(SlurmExecutor.builder().slurm(slurm).jvmUid(0).build().submitOptions())
+        .contains("--uid=" + nobody.uid(), "--gid=" + nobody.gid());
+    assertThat(SlurmExecutor.builder().slurm(slurm).jvmUid(1000).build().submitOptions())
+        .noneMatch(option -> option.startsWith("--uid"));
+    assertThatThrownBy(() -> SlurmExecutor.builder().slurm(slurm).jvmUid(1000).runAs("x").build())
+        .hasMessageContaining("does not run as root");
+  }
+
+  @Test
   void rejectsArgumentsTheExecutorSetsItself() {
     assertThatThrownBy(() -> SlurmExecutor.builder().sbatchArguments("--export=ALL"))
         .isInstanceOf(IllegalArgumentException.class)
