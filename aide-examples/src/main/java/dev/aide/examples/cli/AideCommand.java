@@ -24,6 +24,7 @@ import dev.aide.core.search.MctsPolicy;
 import dev.aide.core.search.SearchPolicies;
 import dev.aide.core.search.SearchPolicy;
 import dev.aide.exec.ProcessExecutor;
+import dev.aide.exec.SlurmExecutor;
 import dev.aide.llm.EnvironmentLlmClientProvider;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -38,6 +39,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -98,6 +100,12 @@ public final class AideCommand implements Callable<Integer> {
 
   /** The name under which the command line records its Python in run.json's properties. */
   static final String PYTHON_PROPERTY = "python";
+
+  /** run.json's record of the executor ({@code slurm}; absent for local processes). */
+  static final String EXECUTOR_PROPERTY = "executor";
+
+  /** run.json's record of the Slurm options, under {@code slurm.<option>}. */
+  static final String SLURM_PROPERTY = "slurm.";
 
   /** The system property the {@code aide} script sets to its own path. */
   static final String SCRIPT_PROPERTY = "aide.script";
@@ -198,6 +206,33 @@ public final class AideCommand implements Callable<Integer> {
           "At the end, run the best node again and check that its metric comes back within"
               + " TOLERANCE (recorded in run.json and report.md either way).")
   @Nullable Double reproduce;
+
+  @Option(
+      names = "--executor",
+      paramLabel = "local|slurm",
+      description =
+          "Where solutions run: local processes (default), or one Slurm job each (the output"
+              + " directory must be on a file system the compute nodes share); --resume keeps the"
+              + " run's.")
+  @Nullable String executorKind;
+
+  @Option(names = "--slurm-partition", paramLabel = "NAME", description = "Slurm partition.")
+  @Nullable String slurmPartition;
+
+  @Option(names = "--slurm-cpus", paramLabel = "N", description = "CPUs per Slurm job.")
+  @Nullable Integer slurmCpus;
+
+  @Option(names = "--slurm-mem", paramLabel = "SIZE", description = "Memory per job, e.g. 8G.")
+  @Nullable String slurmMem;
+
+  @Option(names = "--slurm-gpus", paramLabel = "N", description = "GPUs per job (--gres=gpu:N).")
+  @Nullable Integer slurmGpus;
+
+  @Option(
+      names = "--slurm-arg",
+      paramLabel = "ARG",
+      description = "An extra sbatch argument, e.g. --slurm-arg=--qos=short (repeatable).")
+  List<String> slurmArgs = new ArrayList<>();
 
   @Option(
       names = "--steps",
@@ -391,7 +426,9 @@ public final class AideCommand implements Callable<Integer> {
     LlmClientProvider.Configured llm = llm();
     RunPlan plan = plan();
     Task task = plan.task;
-    Executor executor = executor(plan.python, task);
+    Map<String, String> slurm = slurmSettings(plan.sampling);
+    Executor executor =
+        slurm == null ? executor(plan.python, task) : slurmExecutor(plan.python, slurm);
     // An option given now wins; a resumed run keeps the models it recorded; else the LLM's default.
     String coder =
         firstNonNull(coderModel, model, firstNonNull(plan.coderModel, null, llm.model()));
@@ -427,6 +464,11 @@ public final class AideCommand implements Callable<Integer> {
       Long chosenSeed = seed != null ? seed : plan.seed;
       if (chosenSeed != null) builder.seed(chosenSeed);
       if (plan.python != null) builder.property(PYTHON_PROPERTY, plan.python);
+      if (slurm != null) {
+        builder.property(EXECUTOR_PROPERTY, "slurm");
+        slurm.forEach((key, value) -> builder.property(SLURM_PROPERTY + key, value));
+        out.println("Executor: Slurm, one job per run " + slurm);
+      }
       if (plan.python != null) out.println("Python: " + plan.python);
       if (executor instanceof ProcessExecutor) out.println(protection((ProcessExecutor) executor));
       progress = new Progress(out, terminal, plan.steps, Clock.systemUTC());
@@ -821,6 +863,68 @@ public final class AideCommand implements Callable<Integer> {
             "  ollama serve && export AIDE_MODEL=qwen2.5-coder  # a local Ollama on port 11434",
             "  export AIDE_MODEL=...                            # optional: the model to use",
             "What was tried: " + provider.requirements()));
+  }
+
+  /**
+   * The Slurm settings: the options given now, else those the resumed run recorded; null for local
+   * processes.
+   */
+  private @Nullable Map<String, String> slurmSettings(RunDirectory.@Nullable Settings recorded) {
+    Map<String, String> old = recorded == null ? Map.of() : recorded.properties();
+    String kind =
+        executorKind != null ? executorKind : old.getOrDefault(EXECUTOR_PROPERTY, "local");
+    boolean slurmOptions =
+        slurmPartition != null
+            || slurmCpus != null
+            || slurmMem != null
+            || slurmGpus != null
+            || !slurmArgs.isEmpty();
+    switch (kind.toLowerCase(Locale.ROOT)) {
+      case "local":
+        if (slurmOptions) throw new UsageException("the --slurm-* options need --executor slurm");
+        return null;
+      case "slurm":
+        break;
+      default:
+        throw new UsageException("--executor must be local or slurm, was " + kind);
+    }
+    Map<String, String> settings = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : old.entrySet()) {
+      if (e.getKey().startsWith(SLURM_PROPERTY)) {
+        settings.put(e.getKey().substring(SLURM_PROPERTY.length()), e.getValue());
+      }
+    }
+    if (slurmPartition != null) settings.put("partition", slurmPartition);
+    if (slurmCpus != null) settings.put("cpus", slurmCpus.toString());
+    if (slurmMem != null) settings.put("mem", slurmMem);
+    if (slurmGpus != null) settings.put("gpus", slurmGpus.toString());
+    if (!slurmArgs.isEmpty()) settings.put("args", String.join("\n", slurmArgs));
+    return settings;
+  }
+
+  private Executor slurmExecutor(@Nullable String pythonPath, Map<String, String> settings) {
+    SlurmExecutor.Builder b = SlurmExecutor.builder();
+    if (pythonPath != null) b.interpreter("python3", pythonPath);
+    if (runAs != null) b.runAs(runAs);
+    try {
+      String partition = settings.get("partition");
+      if (partition != null) b.partition(partition);
+      String cpus = settings.get("cpus");
+      if (cpus != null) b.cpus(Integer.parseInt(cpus));
+      String mem = settings.get("mem");
+      if (mem != null) b.memory(mem);
+      String gpus = settings.get("gpus");
+      if (gpus != null) b.gpus(Integer.parseInt(gpus));
+      String args = settings.get("args");
+      if (args != null) b.sbatchArguments(args.split("\n"));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    try {
+      return b.build();
+    } catch (RuntimeException e) {
+      throw new SetupException(e.getMessage());
+    }
   }
 
   private Executor executor(@Nullable String pythonPath, Task task) {

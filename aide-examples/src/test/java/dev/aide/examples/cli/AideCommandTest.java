@@ -134,6 +134,55 @@ class AideCommandTest {
   }
 
   @Test
+  void searchesWithTwoWorkersWhoseNodesRunAsSlurmJobsAndResumesWithThem() throws Exception {
+    String reason = dev.aide.exec.SlurmExecutor.unavailableReason();
+    if ("1".equals(System.getenv("AIDE_SLURM_REQUIRED"))) {
+      assertThat(reason).as("AIDE_SLURM_REQUIRED=1, but Slurm cannot take jobs here").isNull();
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        reason == null, () -> "this test needs a running Slurm (.ci/slurm/start.sh): " + reason);
+    String python = scientificPython();
+    Path dir = tmp.resolve("slurm-run");
+    Files.setPosixFilePermissions(
+        tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+
+    int exit =
+        run(
+            scriptedLlm(),
+            "--example",
+            "breast-cancer",
+            "--steps",
+            "3",
+            "--workers",
+            "2",
+            "--executor",
+            "slurm",
+            "--slurm-cpus",
+            "1",
+            "--python",
+            python,
+            "--out",
+            dir.toString());
+
+    assertThat(exit).as("stderr: %s", err).isZero();
+    assertThat(out.toString(UTF_8)).contains("Executor: Slurm, one job per run");
+    assertThat(Files.readAllLines(dir.resolve("journal.jsonl"))).hasSize(3);
+    assertThat(Files.readString(dir.resolve("run.json")))
+        .contains("\"executor\": \"slurm\"")
+        .contains("\"slurm.cpus\": \"1\"");
+    // each node's job id is left in its workspace
+    assertThat(dir.resolve("workspaces/0/.aide-slurm/job-id")).exists();
+    assertThat(Files.isDirectory(dir.resolve("best"))).isTrue();
+
+    out.reset();
+    assertThat(run(scriptedLlm(), "--resume", dir.toString(), "--steps", "4"))
+        .as("stderr: %s", err)
+        .isZero();
+    assertThat(out.toString(UTF_8)).contains("Executor: Slurm, one job per run {cpus=1}");
+    assertThat(Files.readAllLines(dir.resolve("journal.jsonl"))).hasSize(4);
+  }
+
+  @Test
   void speedupExampleRunsItsStartingSolutionFirst() throws Exception {
     Path dir = tmp.resolve("speedup");
     ScriptedLlm script = BreastCancerScript.script();
