@@ -81,6 +81,17 @@ class KillAndResumeTest {
   }
 
   @Test
+  void anotherExpectedOutputIsAnotherTask() {
+    Path dir = tmp.resolve("run");
+    KillableRun.aide(dir, 2, 0).build().run(KillableRun.TASK);
+
+    Task other = KillableRun.TASK.newBuilder().expectedOutput("submission.csv").build();
+    assertThatThrownBy(() -> KillableRun.aide(dir, 4, 0).build().run(other))
+        .isInstanceOf(AideException.class)
+        .hasMessageContaining("holds a run of a different task (expectedOutput differ)");
+  }
+
+  @Test
   void resumingAFinishedRunWithMoreStepsContinuesIt() {
     Path dir = tmp.resolve("run");
     Result first = KillableRun.aide(dir, 3, 0).build().run(KillableRun.TASK);

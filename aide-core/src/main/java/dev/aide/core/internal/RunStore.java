@@ -698,6 +698,7 @@ public final class RunStore implements Closeable {
     compare(differences, "evaluation", old.get("evaluation"), task.evaluation());
     if (!RunFiles.sameLanguage(old.get("language"), task.language())) differences.add("language");
     compare(differences, "startingSolution", old.get("startingSolution"), task.startingSolution());
+    compare(differences, "expectedOutput", old.get("expectedOutput"), task.expectedOutput());
     Holdout holdout = task.holdout();
     Object oldHoldout = old.get("holdout");
     Object newHoldout = holdout == null ? null : RunFiles.holdout(holdout);

@@ -155,7 +155,7 @@ public final class AideCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "The file each run must write in its working folder, e.g. submission.csv; a run that"
-              + " exits cleanly without it is buggy (on --resume the one the run recorded).")
+              + " exits cleanly without it is buggy (--resume keeps the run's; another is refused).")
   @Nullable String expect;
 
   @Option(
