@@ -128,6 +128,12 @@ final class TreeReport {
     String failure = node.failure();
     if (failure != null) map.put("failure", Text.headAndTail(failure, MAX_TEXT_CHARS));
     map.put("warnings", node.warnings().stream().map(w -> Text.cut(w, 2000)).limit(50).toList());
+    if (node.printedMetric() != null && Double.isFinite(node.printedMetric())) {
+      map.put("printedMetric", node.printedMetric());
+    }
+    if (node.reviewerMetric() != null && Double.isFinite(node.reviewerMetric())) {
+      map.put("reviewerMetric", node.reviewerMetric());
+    }
     map.put("debugDepth", node.debugDepth());
     map.put("usage", NodeJson.usage(node.usage()));
     map.put("cost", node.cost());

@@ -72,6 +72,18 @@ class TreeReportTest {
   }
 
   @Test
+  void detailLineHoldsTheProgramsAndTheReviewersMetricsBesideTheHarnessScore() throws IOException {
+    Node scored =
+        journal.nodes().get(0).newBuilder().printedMetric(0.99).reviewerMetric(0.98).build();
+
+    Map<String, Object> detail = call("detail", TreeReport.detailLine(scored));
+
+    assertThat(detail).containsEntry("printedMetric", 0.99).containsEntry("reviewerMetric", 0.98);
+    assertThat(call("detail", TreeReport.detailLine(journal.nodes().get(1))))
+        .doesNotContainKeys("printedMetric", "reviewerMetric");
+  }
+
+  @Test
   void metaHoldsTheTaskAndWhenItWasWritten() throws IOException {
     Map<String, Object> meta = call("meta", TreeReport.meta(ReportFixtures.TASK, NOW, "running"));
 
