@@ -45,7 +45,17 @@ public final class Memory {
 
   /** Returns the summary with the default bounds, or an empty string when the journal is empty. */
   public static String summarize(Journal journal) {
-    return summarize(journal, DEFAULT_KEEP_BEST, DEFAULT_KEEP_RECENT, DEFAULT_KEEP_FAILED);
+    return summarize(journal, false);
+  }
+
+  /**
+   * Returns the summary with the default bounds; {@code harnessScored} says that a node's metric is
+   * the harness's score (a task with a holdout or a scorer), which it then names as such, beside
+   * the number the program printed.
+   */
+  public static String summarize(Journal journal, boolean harnessScored) {
+    return summarize(
+        journal, DEFAULT_KEEP_BEST, DEFAULT_KEEP_RECENT, DEFAULT_KEEP_FAILED, harnessScored);
   }
 
   /**
@@ -54,6 +64,11 @@ public final class Memory {
    * nothing to show. Costs time proportional to the nodes shown, not to the journal's length.
    */
   public static String summarize(Journal journal, int keepBest, int keepRecent, int keepFailed) {
+    return summarize(journal, keepBest, keepRecent, keepFailed, false);
+  }
+
+  private static String summarize(
+      Journal journal, int keepBest, int keepRecent, int keepFailed, boolean harnessScored) {
     int goodCount = journal.goodCount();
     int buggyCount = journal.buggyCount();
     if (goodCount == 0 && buggyCount == 0) return "";
@@ -73,7 +88,14 @@ public final class Memory {
       if (!node.analysis().isBlank()) {
         out.append("Results: ").append(Text.cutAtWord(node.analysis(), MAX_TEXT)).append('\n');
       }
-      out.append("Validation metric: ").append(Text.number(node.metric().value())).append('\n');
+      if (harnessScored) {
+        out.append("Harness's score: ").append(shown(node.metric().value()));
+        Double printed = node.printedMetric();
+        out.append(printed == null ? "" : " (the program printed " + shown(printed) + ")");
+        out.append('\n');
+      } else {
+        out.append("Validation metric: ").append(shown(node.metric().value())).append('\n');
+      }
       out.append(SEPARATOR);
     }
     if (!failed.isEmpty()) {
@@ -101,6 +123,16 @@ public final class Memory {
           .append(" other failed attempt(s).\n");
     }
     return out.toString();
+  }
+
+  /** {@code value} to 6 significant digits, as a prompt shows it: 0.999484, 1, 12345.7. */
+  static String shown(double value) {
+    if (!Double.isFinite(value)) return Double.toString(value);
+    return Text.number(
+        new java.math.BigDecimal(value)
+            .round(new java.math.MathContext(6))
+            .stripTrailingZeros()
+            .doubleValue());
   }
 
   /** The node's plan without a leading "Plan:" label, or "(no plan)". */

@@ -346,13 +346,14 @@ final class NodeRunner {
   private @Nullable Review review(String code, ExecutionResult execution, NodeDraft draft) {
     String lastProblem = "";
     Map<String, Long> sizes = fileSizes(draft.workingDir, execution.files());
+    String expectedHead = expectedHead(draft.workingDir, execution.files());
     for (int attempt = 0; attempt < 2; attempt++) {
       boolean withTool = !reviewToolsUnsupported.get();
       ChatRequest.Builder request =
           config
               .sampling()
               .reviewer(config.reviewerModel())
-              .messages(prompts.review(code, execution, sizes, withTool));
+              .messages(prompts.review(code, execution, sizes, expectedHead, withTool));
       if (withTool) {
         request.tools(List.of(Review.tool())).toolChoice(ToolChoice.tool(Review.TOOL_NAME));
       }
@@ -388,6 +389,34 @@ final class NodeRunner {
     }
     draft.failure = lastProblem;
     return null;
+  }
+
+  /** The most lines, and characters, of the expected output the review prompt shows. */
+  static final int EXPECTED_HEAD_LINES = 5;
+
+  static final int EXPECTED_HEAD_CHARS = 1_000;
+
+  /**
+   * The first {@link #EXPECTED_HEAD_LINES} lines of the task's expected output and how many lines
+   * it has, so that the reviewer can check the submission's shape; null when the task expects no
+   * file or the run did not write it.
+   */
+  private @Nullable String expectedHead(@Nullable Path workingDir, List<String> files) {
+    String expected = task.expectedOutput();
+    if (workingDir == null || expected == null || !files.contains(expected)) return null;
+    List<String> head = new ArrayList<>();
+    long lines = 0;
+    try (java.io.BufferedReader in =
+        Files.newBufferedReader(
+            workingDir.resolve(expected), java.nio.charset.StandardCharsets.UTF_8)) {
+      for (String line; (line = in.readLine()) != null; lines++) {
+        if (head.size() < EXPECTED_HEAD_LINES) head.add(Text.cut(line, 200));
+      }
+    } catch (IOException | RuntimeException e) {
+      return null; // not text, or unreadable: the listing alone
+    }
+    String text = Text.cut(String.join("\n", head), EXPECTED_HEAD_CHARS);
+    return text + (lines > head.size() ? "\n... (" + lines + " lines in all)" : "");
   }
 
   /**

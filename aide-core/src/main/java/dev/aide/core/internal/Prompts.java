@@ -235,11 +235,28 @@ final class Prompts {
    */
   public List<ChatMessage> review(
       String code, ExecutionResult execution, Map<String, Long> sizes, boolean withTool) {
+    return review(code, execution, sizes, null, withTool);
+  }
+
+  /**
+   * Like {@link #review(String, ExecutionResult, Map, boolean)}, showing the start of the task's
+   * expected output: {@code expectedHead}, its first lines and how many it has (null when there is
+   * none to show).
+   */
+  List<ChatMessage> review(
+      String code,
+      ExecutionResult execution,
+      Map<String, Long> sizes,
+      @Nullable String expectedHead,
+      boolean withTool) {
     Sections s = new Sections();
     taskSections(s);
     s.add("Solution", codeBlock(code));
     s.add("Execution output", executionReport(execution, null));
     s.add("Files the run wrote in ./working", producedFiles(execution.files(), sizes));
+    if (expectedHead != null) {
+      s.add("The start of ./working/" + task.expectedOutput(), "```\n" + expectedHead + "\n```");
+    }
     String example = task.metricReader() == null ? null : task.metricReader().example();
     String fields =
         """
@@ -253,9 +270,15 @@ final class Prompts {
                 : "- metric: the validation metric the program printed on a line like `"
                     + example
                     + "` (the last such line counts), as a number, or null if it printed none;\n")
-            + """
-            - lower_is_better: true if a lower metric is better (an error, a loss, a run time), \
-            false if higher is better (accuracy, AUC).""";
+            + (task.direction() == null
+                ? """
+                - lower_is_better: true if a lower metric is better (an error, a loss, a run \
+                time), false if higher is better (accuracy, AUC)."""
+                : "- lower_is_better: "
+                    + (task.direction() == dev.aide.core.Direction.MINIMIZE)
+                    + " (the task fixes it: "
+                    + (task.direction() == dev.aide.core.Direction.MINIMIZE ? "lower" : "higher")
+                    + " is better).");
     s.add(
         "Instructions",
         withTool
@@ -346,8 +369,8 @@ final class Prompts {
     if (task.harnessScored()) {
       return "- At the end, print your own validation metric on its own line, e.g. `"
           + (example == null ? "metric: 0.8123" : example)
-          + "`. The harness's score ranks the solutions; a printed number far from it is"
-          + " flagged.\n";
+          + "`. The harness's score ranks the solutions; a printed number more than 5% away"
+          + " from it leaves a warning on the attempt (it does not change the score).\n";
     }
     if (example == null) {
       return "- At the end, print the validation metric on its own line, e.g. `metric: 0.8123`.\n";
@@ -384,7 +407,7 @@ final class Prompts {
     Holdout holdout = task.holdout();
     if (holdout != null) {
       return (submissionFormat == null ? "" : submissionFormat + "\n")
-          + "The harness scores these predictions itself ("
+          + "The harness scores these predictions itself, on rows whose labels it keeps ("
           + holdout.metric().name()
           + ", "
           + better

@@ -219,7 +219,7 @@ public final class SearchEngine {
               config,
               prompts,
               journal.readOnlyView(),
-              () -> Memory.summarize(store.journal()),
+              () -> Memory.summarize(store.journal(), task.harnessScored()),
               () -> runDirection,
               store::prepareWorkspace,
               this::enterPhase,

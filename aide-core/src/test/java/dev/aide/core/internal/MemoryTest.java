@@ -142,4 +142,19 @@ class MemoryTest {
     assertThat(Memory.summarize(large).length()).isLessThan(bound);
     assertThat(Memory.summarize(large).length()).isLessThan(Memory.summarize(small).length() + 200);
   }
+
+  @Test
+  void namesTheHarnesssScoreAsSuchBesideWhatTheProgramPrinted() {
+    Journal journal = new Journal();
+    journal.add(good(0, 0.999484004127967).newBuilder().printedMetric(0.9937).build());
+    journal.add(good(1, 1.0));
+
+    String scored = Memory.summarize(journal, true);
+
+    assertThat(scored)
+        .contains("Harness's score: 0.999484 (the program printed 0.9937)\n")
+        .contains("Harness's score: 1\n")
+        .doesNotContain("Validation metric");
+    assertThat(Memory.summarize(journal)).contains("Validation metric: 0.999484\n");
+  }
 }

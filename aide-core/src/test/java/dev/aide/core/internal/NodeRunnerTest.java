@@ -441,6 +441,27 @@ class NodeRunnerTest {
   }
 
   @Test
+  void theReviewPromptShowsTheStartOfTheExpectedOutputAndItsLength(@TempDir Path tmp)
+      throws Exception {
+    workspaces = tmp;
+    task = Task.builder().goal("Predict y").expectedOutput("submission.csv").build();
+    Path working = Files.createDirectories(tmp.resolve("0/working"));
+    StringBuilder rows = new StringBuilder("id,y\n");
+    for (int i = 0; i < 9; i++) rows.append(i).append(",0.").append(i).append('\n');
+    Files.writeString(working.resolve("submission.csv"), rows);
+    coder.thenAnswer(codeAnswer(CODE));
+    executor.then(wrote("metric: 0.7\n", 0, "submission.csv"));
+    reviewer.thenAnswer(review(false, 0.7, false));
+
+    draft();
+
+    assertThat(reviewer.requests.get(0).messages().get(1).content())
+        .contains(
+            "# The start of ./working/submission.csv\n\n```\nid,y\n0,0.0\n1,0.1\n2,0.2\n3,0.3\n"
+                + "... (10 lines in all)\n```");
+  }
+
+  @Test
   void asksTheCoderAgainWhenItsAnswerHoldsNoCode() {
     coder.thenAnswer(text("I would fit a model.")).thenAnswer(codeAnswer(CODE));
     executor.then(ran("metric: 0.7\n", 0));

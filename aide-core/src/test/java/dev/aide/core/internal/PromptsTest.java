@@ -203,6 +203,18 @@ class PromptsTest {
   }
 
   @Test
+  void reviewSaysWhichWayIsBetterWhenTheTaskFixesIt() {
+    String open = prompts.review("print(1)", good.execution(), true).get(1).content();
+    Prompts fixed = new Prompts(task.newBuilder().direction(Direction.MINIMIZE).build(), "");
+    String review = fixed.review("print(1)", good.execution(), true).get(1).content();
+
+    assertThat(open).contains("- lower_is_better: true if a lower metric is better");
+    assertThat(review)
+        .contains("- lower_is_better: true (the task fixes it: lower is better).")
+        .doesNotContain("true if a lower metric is better");
+  }
+
+  @Test
   void reviewListsTheFirstFiftyFilesTheRunWroteWithTheSizesKnown() {
     List<String> files = new java.util.ArrayList<>();
     for (int i = 0; i < 53; i++) files.add(String.format("fold%02d.csv", i));
