@@ -13,13 +13,10 @@ import java.io.Writer;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -1135,14 +1132,14 @@ final class HoldoutSplit {
           Files.delete(old);
           Files.move(view, old, StandardCopyOption.ATOMIC_MOVE);
           Files.move(staging, view, StandardCopyOption.ATOMIC_MOVE);
-          deleteTree(old);
+          RunStore.deleteRecursively(old);
         } else {
           Files.move(staging, view, StandardCopyOption.ATOMIC_MOVE);
         }
         done = true;
       } finally {
         Files.deleteIfExists(scratch);
-        if (!done) deleteTree(staging);
+        if (!done) RunStore.deleteRecursively(staging);
       }
     }
 
@@ -1205,49 +1202,6 @@ final class HoldoutSplit {
       stream.forEach(entries::add);
     }
     for (Path entry : entries) linkTree(entry, to.resolve(entry.getFileName().toString()));
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    Files.walkFileTree(
-        from,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
-              throws IOException {
-            Files.createDirectories(to.resolve(from.relativize(dir).toString()));
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.copy(file, to.resolve(from.relativize(file).toString()));
-            return FileVisitResult.CONTINUE;
-          }
-        });
-  }
-
-  /** Deletes a tree without following links (a link is deleted, not its target). */
-  private static void deleteTree(Path top) throws IOException {
-    if (!Files.exists(top, LinkOption.NOFOLLOW_LINKS)) return;
-    Files.walkFileTree(
-        top,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path dir, @Nullable IOException e)
-              throws IOException {
-            if (e != null) throw e;
-            Files.delete(dir);
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 
   /** How many rows of each class are kept. */
