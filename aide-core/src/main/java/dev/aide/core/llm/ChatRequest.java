@@ -6,8 +6,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One request to a model: the conversation, the model's name, and optional sampling, length and
- * tool settings. A setting left unset is not sent, so the provider's default applies.
+ * One request to a model: the conversation, the model's name, and optional sampling, length, tool
+ * and {@linkplain ResponseFormat response format} settings. A setting left unset is not sent, so
+ * the provider's default applies.
  *
  * <pre>{@code
  * ChatRequest request = ChatRequest.builder()
@@ -28,6 +29,7 @@ public final class ChatRequest {
   private final @Nullable Integer maxOutputTokens;
   private final List<ToolDefinition> tools;
   private final @Nullable ToolChoice toolChoice;
+  private final @Nullable ResponseFormat responseFormat;
 
   private ChatRequest(Builder builder) {
     this.model = Objects.requireNonNull(builder.model);
@@ -36,6 +38,7 @@ public final class ChatRequest {
     this.maxOutputTokens = builder.maxOutputTokens;
     this.tools = List.copyOf(builder.tools);
     this.toolChoice = builder.toolChoice;
+    this.responseFormat = builder.responseFormat;
   }
 
   public static Builder builder() {
@@ -73,6 +76,11 @@ public final class ChatRequest {
     return toolChoice;
   }
 
+  /** The JSON schema the answer's text must fit; null leaves the answer free. */
+  public @Nullable ResponseFormat responseFormat() {
+    return responseFormat;
+  }
+
   @Override
   public String toString() {
     return "ChatRequest{model=" + model + ", messages=" + messages.size() + "}";
@@ -86,6 +94,7 @@ public final class ChatRequest {
     private @Nullable Integer maxOutputTokens;
     private List<ToolDefinition> tools = List.of();
     private @Nullable ToolChoice toolChoice;
+    private @Nullable ResponseFormat responseFormat;
 
     private Builder() {}
 
@@ -96,6 +105,7 @@ public final class ChatRequest {
       this.maxOutputTokens = request.maxOutputTokens;
       this.tools = request.tools;
       this.toolChoice = request.toolChoice;
+      this.responseFormat = request.responseFormat;
     }
 
     public Builder model(String model) {
@@ -132,6 +142,15 @@ public final class ChatRequest {
 
     public Builder toolChoice(@Nullable ToolChoice toolChoice) {
       this.toolChoice = toolChoice;
+      return this;
+    }
+
+    /**
+     * Asks for an answer whose text is a JSON object that fits the format's schema; null (the
+     * default) leaves the answer free.
+     */
+    public Builder responseFormat(@Nullable ResponseFormat responseFormat) {
+      this.responseFormat = responseFormat;
       return this;
     }
 

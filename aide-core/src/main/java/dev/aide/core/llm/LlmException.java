@@ -39,6 +39,8 @@ public class LlmException extends RuntimeException {
     CONTEXT_TOO_LONG(true),
     /** The backend does not accept tools or a forced tool choice. */
     TOOLS_UNSUPPORTED(true),
+    /** The backend does not accept a response format (a JSON schema for the answer). */
+    RESPONSE_FORMAT_UNSUPPORTED(true),
     /** The provider's moderation flagged this prompt or answer: this call only. */
     CONTENT_FILTERED(false),
     /** The model refused to answer this request. */

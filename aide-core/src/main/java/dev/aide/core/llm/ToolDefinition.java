@@ -28,7 +28,7 @@ public record ToolDefinition(String name, String description, Map<String, Object
     parameters = copyMap(Objects.requireNonNull(parameters, "parameters"), "parameters");
   }
 
-  private static Map<String, Object> copyMap(Map<?, ?> map, String path) {
+  static Map<String, Object> copyMap(Map<?, ?> map, String path) {
     Map<String, Object> copy = new LinkedHashMap<>();
     for (Map.Entry<?, ?> entry : map.entrySet()) {
       if (!(entry.getKey() instanceof String)) {

@@ -177,4 +177,36 @@ class ChatRequestTest {
         .hasMessageContaining("finite");
     assertThatThrownBy(() -> ToolChoice.tool(" ")).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void carriesAResponseFormatThroughNewBuilder() {
+    Map<String, Object> properties = new java.util.LinkedHashMap<>();
+    properties.put("b", Map.of("type", "string"));
+    properties.put("a", new ArrayList<>(List.of("x")));
+    Map<String, Object> schema = new java.util.LinkedHashMap<>();
+    schema.put("type", "object");
+    schema.put("properties", properties);
+    ResponseFormat format = ResponseFormat.jsonSchema("submit_review", schema, true);
+    properties.put("c", "added after");
+
+    ChatRequest request = minimal().responseFormat(format).build().newBuilder().build();
+
+    assertThat(request.responseFormat()).isEqualTo(format);
+    assertThat(format.schema().get("properties")).isInstanceOf(Map.class);
+    List<String> keys = new ArrayList<>();
+    for (Object key : ((Map<?, ?>) format.schema().get("properties")).keySet()) {
+      keys.add((String) key);
+    }
+    assertThat(keys).containsExactly("b", "a"); // a copy, in the order given
+    assertThat(minimal().build().responseFormat()).isNull();
+  }
+
+  @Test
+  void rejectsAResponseFormatNameTheApisRefuse() {
+    assertThatThrownBy(() -> ResponseFormat.jsonSchema("submit review", Map.of(), true))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("1 to 64 letters, digits, '_' or '-', was 'submit review'");
+    assertThatThrownBy(() -> ResponseFormat.jsonSchema("", Map.of(), true))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
