@@ -2,6 +2,7 @@ package dev.aide.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.aide.core.exec.ExecutionResult;
 import dev.aide.core.exec.Executor;
@@ -126,6 +127,58 @@ class MetricDirectionTest {
     assertThat(result.best().metric().direction()).isEqualTo(Direction.MINIMIZE);
     assertThat(requests).extracting(r -> r.tools().isEmpty()).containsExactly(false, true, true);
     assertThat(FakeWorld.lastUser(requests.get(1)).content()).contains("Reply with only a JSON");
+  }
+
+  @Test
+  void directionFallsBackToTheSchemaThenToTextAndTheReviewsKeepTheLastFallback() {
+    LlmClient noToolsNoSchema =
+        request -> {
+          requests.add(request);
+          if (!request.tools().isEmpty()) {
+            throw new LlmException("tools are not supported", LlmException.Kind.TOOLS_UNSUPPORTED);
+          }
+          if (request.responseFormat() != null) {
+            throw new LlmException(
+                "response_format is not supported", LlmException.Kind.RESPONSE_FORMAT_UNSUPPORTED);
+          }
+          if (FakeWorld.isDirectionCall(request)) {
+            return ChatResponse.ofText("{\"lower_is_better\": true, \"reason\": \"an error\"}");
+          }
+          return ChatResponse.ofText(
+              "{\"is_bug\": false, \"summary\": \"ok\", \"metric\": 0.5, \"lower_is_better\":"
+                  + " true}");
+        };
+
+    Result result = aide().reviewer(noToolsNoSchema, "m").steps(1).build().run(task);
+
+    assertThat(result.best().metric().direction()).isEqualTo(Direction.MINIMIZE);
+    assertThat(requests)
+        .extracting(r -> !r.tools().isEmpty(), r -> r.responseFormat() != null)
+        .containsExactly(
+            tuple(true, false), tuple(false, true), tuple(false, false), tuple(false, false));
+    assertThat(requests.get(1).responseFormat().name()).isEqualTo(ReviewProtocol.DIRECTION_TOOL);
+  }
+
+  @Test
+  void directionAnswerThatIgnoresTheForcedFunctionMovesTheReviewsToTheSchema() {
+    LlmClient ignoresToolChoice =
+        request -> {
+          requests.add(request);
+          if (FakeWorld.isDirectionCall(request)) {
+            return ChatResponse.ofText("{\"lower_is_better\": true, \"reason\": \"an error\"}");
+          }
+          return ChatResponse.ofText(
+              "{\"is_bug\": false, \"summary\": \"ok\", \"metric\": 0.5, \"lower_is_better\":"
+                  + " true}");
+        };
+
+    Result result = aide().reviewer(ignoresToolChoice, "m").steps(1).build().run(task);
+
+    assertThat(result.best().metric().direction()).isEqualTo(Direction.MINIMIZE);
+    assertThat(requests)
+        .extracting(r -> !r.tools().isEmpty(), r -> r.responseFormat() != null)
+        .containsExactly(tuple(true, false), tuple(false, true));
+    assertThat(requests.get(1).responseFormat().name()).isEqualTo(ReviewProtocol.REVIEW_TOOL);
   }
 
   @Test

@@ -21,7 +21,6 @@ import dev.aide.core.llm.FinishReason;
 import dev.aide.core.llm.LlmException;
 import dev.aide.core.llm.ModelPrice;
 import dev.aide.core.llm.TokenUsage;
-import dev.aide.core.llm.ToolChoice;
 import dev.aide.core.score.Scorer;
 import dev.aide.core.search.Action;
 import java.io.IOException;
@@ -33,7 +32,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -51,8 +49,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #code}: the coder LLM's plan and code, asked again up to {@link #CODER_RETRIES}
  *       times when no code came back;
  *   <li>{@link #execute}: the code run in the node's workspace, its output redacted;
- *   <li>{@link #review}: the reviewer LLM's forced {@code submit_review} call, JSON text from the
- *       first refusal of functions on;
+ *   <li>{@link #review}: the reviewer LLM's forced {@code submit_review} call, or, as the backend
+ *       refuses or ignores it, the same fields asked with a JSON schema, then as JSON text ({@link
+ *       AnswerFormat});
  *   <li>{@link #score}: the metric (the harness's score where the task has a scorer, else the
  *       task's {@link MetricReader} over the reviewer's), its direction and the warnings where they
  *       disagree, and buggy when the task's expected output is missing; {@link #scoreWithoutReview}
@@ -61,7 +60,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It holds no lock and starts no threads: the scheduler ({@link SearchEngine}) calls {@link
  * #run} from its workers, outside its lock. What the pipeline learns across nodes is shared: the
- * {@link Streaks} the scheduler keeps, and whether the reviewer's backend refuses functions.
+ * {@link Streaks} the scheduler keeps, and how the reviewer's backend is asked for its answers.
  * Thread-safe when its collaborators are.
  */
 final class NodeRunner {
@@ -107,7 +106,7 @@ final class NodeRunner {
   private final Phases phases;
   private final Streaks streaks;
   private final @Nullable Scorer harness;
-  private final AtomicBoolean reviewToolsUnsupported = new AtomicBoolean();
+  private final AnswerFormat answerFormat = new AnswerFormat();
 
   /**
    * @param config the search's settings: task, LLMs and models, executor, redactor, prices, clock
@@ -169,14 +168,12 @@ final class NodeRunner {
     return runAndJudge(code, draft);
   }
 
-  /** Whether the reviewer's backend refused a function call; JSON text is asked for since. */
-  boolean reviewToolsUnsupported() {
-    return reviewToolsUnsupported.get();
-  }
-
-  /** Asks the reviewer for JSON text instead of function calls from now on. */
-  void reviewToolsRefused() {
-    reviewToolsUnsupported.set(true);
+  /**
+   * How the reviewer is asked for its answers (a function call, a JSON schema, JSON text), shared
+   * by the reviews and the direction question of the run.
+   */
+  AnswerFormat answerFormat() {
+    return answerFormat;
   }
 
   /** What {@code usage} of {@code model} cost, by the configured prices; 0 when unpriced. */
@@ -347,30 +344,24 @@ final class NodeRunner {
     String lastProblem = "";
     Map<String, Long> sizes = fileSizes(draft.workingDir, execution.files());
     String expectedHead = expectedHead(draft.workingDir, execution.files());
-    for (int attempt = 0; attempt < 2; attempt++) {
-      boolean withTool = !reviewToolsUnsupported.get();
+    for (int answers = 0; answers < 2; ) {
+      AnswerFormat.Mode mode = answerFormat.mode();
+      boolean withTool = mode == AnswerFormat.Mode.TOOL;
       ChatRequest.Builder request =
           config
               .sampling()
               .reviewer(config.reviewerModel())
               .messages(prompts.review(code, execution, sizes, expectedHead, withTool));
-      if (withTool) {
-        request.tools(List.of(Review.tool())).toolChoice(ToolChoice.tool(Review.TOOL_NAME));
-      }
+      AnswerFormat.ask(request, mode, Review.tool());
       ChatResponse response;
       try {
         response = config.reviewer().chat(request.build());
       } catch (LlmException e) {
         if (e.endsRun()) throw new FatalException(e);
         if (streaks.reviewer.failed(e)) throw llmFailing("reviewer", config.reviewerModel(), e);
-        // Only a refusal of the function itself switches to JSON text; an unknown model or a
-        // prompt over the context limit would fail the same way without it.
-        if (withTool && e.kind() == LlmException.Kind.TOOLS_UNSUPPORTED) {
-          log.info(
-              "The reviewer's backend refused the submit_review function ({}); asking for JSON"
-                  + " text from now on",
-              e.getMessage());
-          reviewToolsUnsupported.set(true);
+        // Only a refusal of the function or of the response format falls back; an unknown model
+        // or a prompt over the context limit would fail the same way without it.
+        if (answerFormat.refused(mode, e, Review.TOOL_NAME)) {
           lastProblem = "the review call failed: " + e.getMessage();
           continue;
         }
@@ -380,6 +371,8 @@ final class NodeRunner {
       streaks.reviewer.succeeded();
       draft.reviewerUsage = draft.reviewerUsage.plus(response.usage());
       logCall("reviewer", draft.id, response);
+      answerFormat.answered(mode, response, Review.TOOL_NAME);
+      answers++;
       try {
         return Review.parse(response);
       } catch (Review.UnreadableException e) {
@@ -691,6 +684,8 @@ final class NodeRunner {
           "The prompt does not fit in the model's context: choose a model with a larger context,"
               + " or shorten the task's text and data (the data overview is part of every prompt)";
       case TOOLS_UNSUPPORTED -> "Choose a " + role + " model that accepts function calls";
+      case RESPONSE_FORMAT_UNSUPPORTED ->
+          "Choose a " + role + " model or server that accepts a JSON schema as response_format";
       case AUTHENTICATION -> "Check the API key and that it may use this model";
       case QUOTA -> "Add credit or quota to the account, or use another one";
       default -> "The server rejects the requests as sent: check the model and the server";

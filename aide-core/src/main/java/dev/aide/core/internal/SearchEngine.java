@@ -23,7 +23,6 @@ import dev.aide.core.llm.ChatResponse;
 import dev.aide.core.llm.LlmClient;
 import dev.aide.core.llm.LlmException;
 import dev.aide.core.llm.ModelPrice;
-import dev.aide.core.llm.ToolChoice;
 import dev.aide.core.search.Action;
 import dev.aide.core.search.InFlight;
 import dev.aide.core.search.SearchPolicy;
@@ -403,22 +402,20 @@ public final class SearchEngine {
 
   /**
    * Settles the metric's direction before the first node, when neither the task nor the run being
-   * resumed did: one reviewer call, forced to {@code set_metric_direction} (JSON text where the
-   * backend refuses functions), asked once more when unreadable, recorded in {@code run.json}. When
-   * it fails, the first good node's review decides, as logged.
+   * resumed did: one reviewer call, forced to {@code set_metric_direction} (with the fallbacks of
+   * {@link AnswerFormat} where the backend refuses or ignores it), asked once more when unreadable,
+   * recorded in {@code run.json}. When it fails, the first good node's review decides, as logged.
    */
   private void decideDirection() {
     if (runDirection != null) return;
     String problem = "";
-    for (int attempt = 0; attempt < 2; attempt++) {
-      boolean withTool = !runner.reviewToolsUnsupported();
+    AnswerFormat format = runner.answerFormat();
+    for (int answers = 0; answers < 2; ) {
+      AnswerFormat.Mode mode = format.mode();
+      boolean withTool = mode == AnswerFormat.Mode.TOOL;
       ChatRequest.Builder request =
           config.sampling().reviewer(config.reviewerModel()).messages(prompts.direction(withTool));
-      if (withTool) {
-        request
-            .tools(List.of(DirectionAnswer.tool()))
-            .toolChoice(ToolChoice.tool(DirectionAnswer.TOOL_NAME));
-      }
+      AnswerFormat.ask(request, mode, DirectionAnswer.tool());
       ChatResponse response;
       try {
         response = config.reviewer().chat(request.build());
@@ -426,12 +423,11 @@ public final class SearchEngine {
         if (e.endsRun()) throw new FatalException(e);
         streaks.reviewer.failed(e);
         problem = "the call failed: " + e.getMessage();
-        if (withTool && e.kind() == LlmException.Kind.TOOLS_UNSUPPORTED) {
-          runner.reviewToolsRefused();
-          continue;
-        }
+        if (format.refused(mode, e, DirectionAnswer.TOOL_NAME)) continue;
         break;
       }
+      format.answered(mode, response, DirectionAnswer.TOOL_NAME);
+      answers++;
       streaks.reviewer.succeeded();
       synchronized (lock) {
         tokensSpent += response.usage().total();

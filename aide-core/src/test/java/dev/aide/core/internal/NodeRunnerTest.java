@@ -2,6 +2,7 @@ package dev.aide.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.aide.core.AideException;
 import dev.aide.core.Direction;
@@ -24,6 +25,7 @@ import dev.aide.core.llm.FinishReason;
 import dev.aide.core.llm.LlmClient;
 import dev.aide.core.llm.LlmException;
 import dev.aide.core.llm.ModelPrice;
+import dev.aide.core.llm.ResponseFormat;
 import dev.aide.core.llm.TokenUsage;
 import dev.aide.core.llm.ToolCall;
 import dev.aide.core.score.Scorer;
@@ -509,7 +511,7 @@ class NodeRunnerTest {
   }
 
   @Test
-  void reviewerFallsBackToJsonTextWhenItsBackendRefusesFunctions() {
+  void reviewerIsAskedWithASchemaWhenItsBackendRefusesFunctions() {
     coder.thenAnswer(codeAnswer(CODE)).thenAnswer(codeAnswer(CODE));
     executor.then(ran("metric: 0.7\n", 0)).then(ran("metric: 0.8\n", 0));
     reviewer
@@ -525,9 +527,83 @@ class NodeRunnerTest {
     assertThat(first.metric().value()).isEqualTo(0.7);
     assertThat(second.metric().value()).isEqualTo(0.8);
     assertThat(reviewer.requests.get(0).tools()).isNotEmpty();
-    assertThat(reviewer.requests.get(1).tools()).isEmpty();
-    assertThat(reviewer.requests.get(2).tools()).isEmpty(); // JSON text from then on
-    assertThat(runner.reviewToolsUnsupported()).isTrue();
+    assertThat(reviewer.requests.get(0).responseFormat()).isNull();
+    for (ChatRequest request : reviewer.requests.subList(1, 3)) { // the schema from then on
+      assertThat(request.tools()).isEmpty();
+      assertThat(request.toolChoice()).isNull();
+      ResponseFormat format = request.responseFormat();
+      assertThat(format).isNotNull();
+      assertThat(format.name()).isEqualTo(Review.TOOL_NAME);
+      assertThat(format.strict()).isTrue();
+      assertThat(format.schema())
+          .containsEntry("additionalProperties", false)
+          .containsEntry("properties", Review.tool().parameters().get("properties"));
+      assertThat(request.messages().get(request.messages().size() - 1).content())
+          .contains("Reply with only a JSON object");
+    }
+    assertThat(runner.answerFormat().mode()).isEqualTo(AnswerFormat.Mode.SCHEMA);
+    assertThat(runner.answerFormat().switches())
+        .singleElement()
+        .asString()
+        .startsWith("the reviewer's backend refused the submit_review function (refused:")
+        .endsWith("asking with a JSON schema as the response format from now on");
+  }
+
+  @Test
+  void reviewerIsAskedForJsonTextWhenItsBackendRefusesTheSchemaToo() {
+    coder.thenAnswer(codeAnswer(CODE)).thenAnswer(codeAnswer(CODE));
+    executor.then(ran("metric: 0.7\n", 0)).then(ran("metric: 0.8\n", 0));
+    reviewer
+        .thenFail(persistent(LlmException.Kind.TOOLS_UNSUPPORTED))
+        .thenFail(persistent(LlmException.Kind.RESPONSE_FORMAT_UNSUPPORTED))
+        .thenAnswer(text(reviewJson(false, 0.7, false)))
+        .thenAnswer(text(reviewJson(false, 0.8, false)));
+    NodeRunner runner = runner();
+
+    Node first = runner.run(0, Action.draft());
+    Node second = runner.run(1, Action.draft());
+
+    assertThat(first.isBuggy()).isFalse();
+    assertThat(first.metric().value()).isEqualTo(0.7);
+    assertThat(second.metric().value()).isEqualTo(0.8);
+    assertThat(reviewer.requests)
+        .extracting(r -> !r.tools().isEmpty(), r -> r.responseFormat() != null)
+        .containsExactly(
+            tuple(true, false), tuple(false, true), tuple(false, false), tuple(false, false));
+    assertThat(runner.answerFormat().mode()).isEqualTo(AnswerFormat.Mode.TEXT);
+    assertThat(runner.answerFormat().switches())
+        .hasSize(2)
+        .last()
+        .asString()
+        .startsWith("the reviewer's backend refused the response format (refused:")
+        .endsWith("asking for JSON in plain text from now on");
+  }
+
+  @Test
+  void reviewerThatIgnoresTheForcedFunctionIsReadAndThenAskedWithASchema() {
+    coder.thenAnswer(codeAnswer(CODE)).thenAnswer(codeAnswer(CODE)).thenAnswer(codeAnswer(CODE));
+    executor
+        .then(ran("metric: 0.7\n", 0))
+        .then(ran("metric: 0.8\n", 0))
+        .then(ran("metric: 0.9\n", 0));
+    reviewer // as Ollama answers a forced tool choice: text, no call
+        .thenAnswer(text(reviewJson(false, 0.7, false)))
+        .thenAnswer(text(reviewJson(false, 0.8, false)))
+        .thenAnswer(text(reviewJson(false, 0.9, false)));
+    NodeRunner runner = runner();
+
+    Node first = runner.run(0, Action.draft());
+    runner.run(1, Action.draft());
+    runner.run(2, Action.draft());
+
+    assertThat(first.metric().value()).isEqualTo(0.7);
+    assertThat(reviewer.requests)
+        .extracting(r -> !r.tools().isEmpty(), r -> r.responseFormat() != null)
+        .containsExactly(tuple(true, false), tuple(false, true), tuple(false, true));
+    assertThat(runner.answerFormat().switches())
+        .singleElement()
+        .asString()
+        .contains("called no function although submit_review was forced");
   }
 
   @Test
@@ -542,7 +618,8 @@ class NodeRunnerTest {
     assertThat(node.isBuggy()).isTrue();
     assertThat(node.failure()).isEqualTo("the review call failed: refused: CONTEXT_TOO_LONG");
     assertThat(reviewer.requests).hasSize(1);
-    assertThat(runner.reviewToolsUnsupported()).isFalse();
+    assertThat(runner.answerFormat().mode()).isEqualTo(AnswerFormat.Mode.TOOL);
+    assertThat(runner.answerFormat().switches()).isEmpty();
   }
 
   @Test
