@@ -6,6 +6,7 @@ import dev.aide.core.llm.ChatResponse;
 import dev.aide.core.llm.FinishReason;
 import dev.aide.core.llm.LlmClient;
 import dev.aide.core.llm.LlmException;
+import dev.aide.core.llm.ResponseFormat;
 import dev.aide.core.llm.TokenUsage;
 import dev.aide.core.llm.ToolCall;
 import dev.aide.core.llm.ToolChoice;
@@ -37,7 +38,10 @@ import org.jspecify.annotations.Nullable;
  * max_tokens}, which the API requires, is the request's output limit or else {@link
  * Builder#defaultMaxTokens} ({@value #DEFAULT_MAX_TOKENS}); {@code temperature}, {@code tools}
  * (with {@code input_schema}) and {@code tool_choice} ({@code auto}, {@code any}, or {@code
- * {"type": "tool", "name": ...}}) are sent only when set.
+ * {"type": "tool", "name": ...}}) are sent only when set. The API has no {@code response_format}: a
+ * {@linkplain ResponseFormat response format} is sent as the one tool, named as the format, with
+ * the format's schema as its {@code input_schema}, and forced; the tool's input comes back as the
+ * answer's text, with no tool call (a request cannot have both tools and a response format).
  *
  * <p><b>The answer</b>: the {@code text} blocks joined, {@code thinking} and {@code
  * redacted_thinking} blocks skipped, and each {@code tool_use} block a {@link ToolCall} whose
@@ -112,7 +116,8 @@ public final class AnthropicClient implements LlmClient {
             body(request),
             body -> body.get("content") instanceof List ? null : "no content",
             AnthropicEvents::new),
-        request.model());
+        request.model(),
+        request.responseFormat());
   }
 
   private Map<String, Object> body(ChatRequest request) {
@@ -153,6 +158,25 @@ public final class AnthropicClient implements LlmClient {
     body.put("messages", messages);
     if (request.temperature() != null) body.put("temperature", request.temperature());
     if (transport.streams()) body.put("stream", true);
+    ResponseFormat format = request.responseFormat();
+    if (format != null) {
+      if (!request.tools().isEmpty()) {
+        throw new IllegalArgumentException(
+            "AnthropicClient sends a response format as a forced tool, so a request cannot have"
+                + " both tools and a response format ("
+                + format.name()
+                + "): ask with one of them");
+      }
+      body.put(
+          "tools",
+          List.of(
+              Json.obj(
+                  "name", format.name(),
+                  "description", "Give the answer as this tool's input.",
+                  "input_schema", format.schema())));
+      body.put("tool_choice", Json.obj("type", "tool", "name", format.name()));
+      return body;
+    }
     if (!request.tools().isEmpty()) {
       List<Object> tools = new ArrayList<>();
       for (ToolDefinition tool : request.tools()) {
@@ -183,7 +207,8 @@ public final class AnthropicClient implements LlmClient {
     return body;
   }
 
-  private ChatResponse response(HttpTransport.Answer answer, String model) {
+  private ChatResponse response(
+      HttpTransport.Answer answer, String model, @Nullable ResponseFormat format) {
     Object content = answer.body().get("content");
     if ("refusal".equals(Json.string(answer.body(), "stop_reason"))) {
       Map<String, Object> details = Json.object(answer.body(), "stop_details");
@@ -214,6 +239,19 @@ public final class AnthropicClient implements LlmClient {
                 partial != null ? partial : Json.write(input == null ? Map.of() : input)));
       }
       // thinking, redacted_thinking and server tool blocks carry nothing for the caller
+    }
+    if (format != null) { // the forced tool's input is the answer
+      StringBuilder answerText = new StringBuilder();
+      for (ToolCall call : calls) {
+        if (call.name().equals(format.name())) answerText.append(call.arguments());
+      }
+      FinishReason reason = finishReason(Json.string(answer.body(), "stop_reason"), false);
+      return new ChatResponse(
+          answerText.length() > 0 ? answerText.toString() : text.toString(),
+          List.of(),
+          reason == FinishReason.TOOL_CALLS ? FinishReason.STOP : reason,
+          usage(Json.object(answer.body(), "usage")),
+          answer.requestId());
     }
     return new ChatResponse(
         text.toString(),

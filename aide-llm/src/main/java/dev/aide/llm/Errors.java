@@ -171,6 +171,21 @@ final class Errors {
             provider,
             info);
       }
+      if (isResponseFormatRejected(info)) {
+        return new UnsupportedParameterException(
+            hint(
+                describe(
+                    provider + " does not accept the response format (a JSON schema)",
+                    status,
+                    info,
+                    attempts),
+                "Use a model or server with structured outputs, or ask without a response"
+                    + " format."),
+            Kind.RESPONSE_FORMAT_UNSUPPORTED,
+            status,
+            provider,
+            info);
+      }
       if (isToolsUnsupported(info)) return toolsUnsupported(provider, status, info, attempts);
       if (isModelNotFound(mapAs, info)) {
         String name = model == null ? "the model" : "the model '" + model + "'";
@@ -328,6 +343,16 @@ final class Errors {
         || message.contains("--jinja")
         || DOES_NOT_SUPPORT_TOOLS.matcher(message).find()
         || TOOLS_NOT_SUPPORTED.matcher(message).find();
+  }
+
+  /** A 4xx about the response format: its parameter, or a message that names it. */
+  private static boolean isResponseFormatRejected(ErrorInfo info) {
+    String param = lower(info.param());
+    if (param.startsWith("response_format")) return true;
+    String message = lower(info.message());
+    return message.contains("response_format")
+        || message.contains("response format")
+        || message.contains("json_schema");
   }
 
   private static boolean isModelNotFound(int status, ErrorInfo info) {

@@ -5,6 +5,7 @@ import dev.aide.core.llm.ChatRequest;
 import dev.aide.core.llm.ChatResponse;
 import dev.aide.core.llm.FinishReason;
 import dev.aide.core.llm.LlmClient;
+import dev.aide.core.llm.ResponseFormat;
 import dev.aide.core.llm.TokenUsage;
 import dev.aide.core.llm.ToolCall;
 import dev.aide.core.llm.ToolChoice;
@@ -39,8 +40,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>The request</b> holds {@code model} and {@code messages}, and only what the caller set
  * besides: {@code temperature}, the output limit, {@code tools} and {@code tool_choice} (a named
- * tool becomes {@code {"type": "function", "function": {"name": ...}}}). Reasoning models (o1, o3,
- * o4 and gpt-5 families; see {@link #isReasoningModel}) take the output limit as {@code
+ * tool becomes {@code {"type": "function", "function": {"name": ...}}}), and a {@linkplain
+ * ResponseFormat response format} as {@code "response_format": {"type": "json_schema",
+ * "json_schema": {"name": ..., "schema": ..., "strict": ...}}}, which OpenAI, vLLM, llama.cpp's
+ * server, LM Studio and Ollama's OpenAI-compatible route accept; a 4xx that names {@code
+ * response_format} throws an {@link UnsupportedParameterException} of kind {@link
+ * dev.aide.core.llm.LlmException.Kind#RESPONSE_FORMAT_UNSUPPORTED}. Reasoning models (o1, o3, o4
+ * and gpt-5 families; see {@link #isReasoningModel}) take the output limit as {@code
  * max_completion_tokens} and reject {@code temperature}, so a temperature is not sent to them (as
  * logged once per model); other models, and every compatible server, get {@code max_tokens}. {@link
  * Builder#reasoningModels} changes which models count as reasoning models.
@@ -184,6 +190,17 @@ public final class OpenAiClient implements LlmClient {
                   Json.obj("name", Objects.requireNonNull(choice.toolName()))));
           break;
       }
+    }
+    ResponseFormat format = request.responseFormat();
+    if (format != null) {
+      body.put(
+          "response_format",
+          Json.obj(
+              "type",
+              "json_schema",
+              "json_schema",
+              Json.obj(
+                  "name", format.name(), "schema", format.schema(), "strict", format.strict())));
     }
     if (transport.streams()) {
       body.put("stream", true);

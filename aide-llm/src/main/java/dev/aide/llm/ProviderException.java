@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  * │   ├── ModelNotFoundException          MODEL_NOT_FOUND       404 about the model, model_not_found
  * │   ├── ContextLengthExceededException  CONTEXT_TOO_LONG      the prompt does not fit
  * │   └── UnsupportedParameterException   TOOLS_UNSUPPORTED     tools or tool_choice rejected
+ * │                                       RESPONSE_FORMAT_UNSUPPORTED  response_format rejected
  * │                                       INVALID_REQUEST       another parameter rejected
  * ├── ContentFilteredException            CONTENT_FILTERED      moderation flagged the prompt (403)
  * ├── RefusedException                    REFUSED               the model declined (a 200 answer)

@@ -534,6 +534,83 @@ class AnthropicClientTest extends LlmClientContract {
   }
 
   @Test
+  void sendsAResponseFormatAsAForcedToolAndReadsItsInputAsTheText() throws Exception {
+    server.enqueue(
+        ok(
+            message(
+                "[" + toolUse("toolu_01", "submit_review", "{\"is_bug\": true}") + "]",
+                "tool_use",
+                usage(30, 0, 0, 9))));
+
+    ChatResponse response = chat(formatRequest());
+
+    assertThat(response.text()).isEqualTo("{\"is_bug\":true}");
+    assertThat(response.toolCalls()).isEmpty();
+    assertThat(response.finishReason()).isEqualTo(FinishReason.STOP);
+    Map<String, Object> body = Json.object(received());
+    assertThat(body)
+        .containsEntry(
+            "tools",
+            List.of(
+                Map.of(
+                    "name",
+                    "submit_review",
+                    "description",
+                    "Give the answer as this tool's input.",
+                    "input_schema",
+                    Json.object(parse(Json.write(reviewFormat().schema()))))))
+        .containsEntry("tool_choice", Map.of("type", "tool", "name", "submit_review"))
+        .doesNotContainKey("response_format");
+  }
+
+  @Test
+  void readsAStreamedFormatAnswerFromTheForcedToolsInput() {
+    server.enqueue(
+        events(
+            messageStart(30, 0, 0)
+                + blockStart(
+                    0,
+                    "{\"type\":\"tool_use\",\"id\":\"toolu_02\",\"name\":\"submit_review\","
+                        + "\"input\":{}}")
+                + blockDelta(0, json("{\"is_bug\": "))
+                + blockDelta(0, json("false}"))
+                + blockStop(0)
+                + messageDelta("tool_use", 9)
+                + MESSAGE_STOP));
+
+    ChatResponse response = chat(formatRequest());
+
+    assertThat(response.text()).isEqualTo("{\"is_bug\":false}");
+    assertThat(response.toolCalls()).isEmpty();
+    assertThat(response.finishReason()).isEqualTo(FinishReason.STOP);
+  }
+
+  @Test
+  void keepsACutOffFormatAnswerMarkedAsCut() {
+    server.enqueue(
+        ok(
+            message(
+                "[" + toolUse("toolu_01", "submit_review", "{\"is_bug\": true}") + "]",
+                "max_tokens",
+                usage(30, 0, 0, 256))));
+
+    ChatResponse response = chat(formatRequest());
+
+    assertThat(response.finishReason()).isEqualTo(FinishReason.LENGTH);
+    assertThat(response.text()).isEqualTo("{\"is_bug\":true}");
+  }
+
+  @Test
+  void refusesARequestWithBothToolsAndAResponseFormat() {
+    ChatRequest both = fullRequest().newBuilder().responseFormat(reviewFormat()).build();
+
+    assertThatThrownBy(() -> chat(both))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("both tools and a response format (submit_review)");
+    assertThat(server.getRequestCount()).isZero();
+  }
+
+  @Test
   void skipsThinkingBlocksWhenReadingText() {
     server.enqueue(
         ok(

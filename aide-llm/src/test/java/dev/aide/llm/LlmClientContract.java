@@ -10,6 +10,7 @@ import dev.aide.core.llm.ChatResponse;
 import dev.aide.core.llm.FinishReason;
 import dev.aide.core.llm.LlmClient;
 import dev.aide.core.llm.LlmException;
+import dev.aide.core.llm.ResponseFormat;
 import dev.aide.core.llm.TokenUsage;
 import dev.aide.core.llm.ToolCall;
 import dev.aide.core.llm.ToolChoice;
@@ -202,6 +203,21 @@ abstract class LlmClientContract {
             "type", "object",
             "properties", Map.of("is_bug", Map.of("type", "boolean")),
             "required", List.of("is_bug")));
+  }
+
+  /** A strict response format as the engine asks for a review without tools. */
+  static ResponseFormat reviewFormat() {
+    Map<String, Object> schema = new LinkedHashMap<>();
+    schema.put("type", "object");
+    schema.put("properties", Map.of("is_bug", Map.of("type", "boolean")));
+    schema.put("required", List.of("is_bug"));
+    schema.put("additionalProperties", false);
+    return ResponseFormat.jsonSchema("submit_review", schema, true);
+  }
+
+  /** {@link #minimalRequest()} asking for an answer that fits {@link #reviewFormat()}. */
+  static ChatRequest formatRequest() {
+    return minimalRequest().newBuilder().responseFormat(reviewFormat()).build();
   }
 
   static ChatRequest fullRequest() {

@@ -509,6 +509,76 @@ class OpenAiClientTest extends LlmClientContract {
   }
 
   @Test
+  void sendsAResponseFormatAsAStrictJsonSchema() throws Exception {
+    server.enqueue(ok(textAnswer("{\"is_bug\": false}")));
+
+    ChatResponse response = chat(formatRequest());
+
+    assertThat(response.text()).isEqualTo("{\"is_bug\": false}");
+    Map<String, Object> body = Json.object(received());
+    assertThat(body)
+        .containsEntry(
+            "response_format",
+            Map.of(
+                "type",
+                "json_schema",
+                "json_schema",
+                Map.of(
+                    "name",
+                    "submit_review",
+                    "schema",
+                    Json.object(parse(Json.write(reviewFormat().schema()))),
+                    "strict",
+                    true)))
+        .doesNotContainKeys("tools", "tool_choice");
+    assertThat(Json.object(received(minimalRequest()))).doesNotContainKey("response_format");
+  }
+
+  /** Sends {@code request} to a fresh answer and returns what the server received. */
+  private Object received(ChatRequest request) throws Exception {
+    server.enqueue(ok(textAnswer("x")));
+    chat(request);
+    return received();
+  }
+
+  @Test
+  void recognisesAResponseFormatRejectedByEachKindOfServer() {
+    server.enqueue( // OpenAI, for a model without structured outputs
+        json(
+            400,
+            """
+            {"error": {"message": "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model.",
+                       "type": "invalid_request_error", "param": "response_format", "code": null}}
+            """));
+    server.enqueue( // LM Studio before json_schema
+        json(400, "{\"error\": \"'response_format.type' must be 'json_object' or 'text'\"}"));
+    server.enqueue( // a server that names the schema type
+        json(
+            400,
+            errorBody(
+                "invalid_request_error", null, "json_schema is not supported by this model")));
+    server.enqueue( // a 422 from a server that validates the request
+        json(
+            422,
+            errorBody(
+                "invalid_request_error", null, "Structured output: response format not allowed")));
+
+    for (int i = 0; i < 4; i++) {
+      UnsupportedParameterException e =
+          catchThrowableOfType(UnsupportedParameterException.class, () -> chat(formatRequest()));
+      assertThat(e.kind())
+          .as(e.getMessage())
+          .isEqualTo(LlmException.Kind.RESPONSE_FORMAT_UNSUPPORTED);
+      assertThat(e.isRetryable()).isFalse();
+      assertThat(e.endsRun()).isFalse();
+      assertThat(e.getMessage())
+          .contains("does not accept the response format")
+          .doesNotContain(SECRET);
+    }
+    assertThat(server.getRequestCount()).isEqualTo(4); // none retried
+  }
+
+  @Test
   void pointsAt404sThatAreNotAboutTheModelToTheBaseUrl() {
     server.enqueue(json(404, "404 page not found"));
 
