@@ -147,6 +147,32 @@ public final class LlmCalls {
     }
   }
 
+  private static final java.util.regex.Pattern NUMBER =
+      java.util.regex.Pattern.compile("[0-9]+(?:\\.[0-9]+)?");
+
+  /**
+   * Returns the key of the request with every number in its messages' text replaced by {@code #}:
+   * the same for two requests that differ only in run times, sizes or printed values.
+   */
+  public static String looseKey(Map<String, Object> canonical) {
+    Map<String, Object> copy = new TreeMap<>(canonical);
+    if (canonical.get("messages") instanceof List<?> messages) {
+      List<Object> masked = new ArrayList<>();
+      for (Object message : messages) {
+        if (message instanceof Map<?, ?> m && m.get("content") instanceof String content) {
+          Map<String, Object> changed = new TreeMap<>();
+          m.forEach((k, v) -> changed.put(String.valueOf(k), v));
+          changed.put("content", NUMBER.matcher(content).replaceAll("#"));
+          masked.add(changed);
+        } else {
+          masked.add(message);
+        }
+      }
+      copy.put("messages", masked);
+    }
+    return key(copy);
+  }
+
   /** Returns the JSON line (with its newline) of one exchange: an answer or a failure. */
   public static String line(
       String key,

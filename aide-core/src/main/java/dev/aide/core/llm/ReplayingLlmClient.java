@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An {@link LlmClient} that answers from a recording made by {@link RecordingLlmClient}, so that a
@@ -26,21 +28,37 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A request is answered by the recorded exchange with the same key (see {@link
  * RecordingLlmClient}); when the same request was recorded several times, its calls get those
- * answers in recorded order. A recorded failure is thrown again as an {@link LlmException} of the
- * same kind, status, message and retryability. A request with no unused recorded answer is a miss:
- * without a fallback it throws an {@code LlmException} (not retryable) that names the request and
- * the nearest recorded one and what differs; with a fallback ({@link #open(Path, LlmClient)}) it
- * asks the fallback and appends the new exchange to the recording.
+ * answers in recorded order. A request that matches no unused recorded one exactly but differs from
+ * one only in the numbers of its messages' text (a run that took 2 s instead of 3 s: real programs
+ * do not run equally fast twice) gets that one's answer, again in recorded order; {@link
+ * #looseAnswers()} counts those. A recorded failure is thrown again as an {@link LlmException} of
+ * the same kind, status, message and retryability. A request with no unused recorded answer is a
+ * miss: without a fallback it throws an {@code LlmException} (not retryable) that names the request
+ * and the nearest recorded one and what differs; with a fallback ({@link #open(Path, LlmClient)})
+ * it asks the fallback and appends the new exchange to the recording.
  *
  * <p>Instances are safe for use by several threads at once.
  */
 public final class ReplayingLlmClient implements LlmClient, Closeable {
+  private static final Logger log = LoggerFactory.getLogger(ReplayingLlmClient.class);
   private static final int SNIPPET = 60;
 
   private final Path file;
   private final List<LlmCalls.Call> recorded;
-  private final Map<String, ArrayDeque<LlmCalls.Call>> unused = new HashMap<>();
+  private final Map<String, ArrayDeque<Entry>> byKey = new HashMap<>();
+  private final Map<String, ArrayDeque<Entry>> byLooseKey = new HashMap<>();
   private final @Nullable RecordingLlmClient fallback;
+  private int looseAnswers;
+
+  /** A recorded exchange and whether a call got it already. */
+  private static final class Entry {
+    final LlmCalls.Call call;
+    boolean used;
+
+    Entry(LlmCalls.Call call) {
+      this.call = call;
+    }
+  }
 
   private ReplayingLlmClient(
       Path file, List<LlmCalls.Call> recorded, @Nullable RecordingLlmClient fallback) {
@@ -48,7 +66,11 @@ public final class ReplayingLlmClient implements LlmClient, Closeable {
     this.recorded = List.copyOf(recorded);
     this.fallback = fallback;
     for (LlmCalls.Call call : recorded) {
-      unused.computeIfAbsent(call.key(), k -> new ArrayDeque<>()).add(call);
+      Entry entry = new Entry(call);
+      byKey.computeIfAbsent(call.key(), k -> new ArrayDeque<>()).add(entry);
+      byLooseKey
+          .computeIfAbsent(LlmCalls.looseKey(call.request()), k -> new ArrayDeque<>())
+          .add(entry);
     }
   }
 
@@ -112,9 +134,20 @@ public final class ReplayingLlmClient implements LlmClient, Closeable {
     Map<String, Object> canonical = LlmCalls.canonical(request);
     String key = LlmCalls.key(canonical);
     LlmCalls.Call call;
-    synchronized (unused) {
-      ArrayDeque<LlmCalls.Call> calls = unused.get(key);
-      call = calls == null ? null : calls.poll();
+    synchronized (byKey) {
+      call = take(byKey.get(key));
+      if (call == null) {
+        call = take(byLooseKey.get(LlmCalls.looseKey(canonical)));
+        if (call != null) {
+          looseAnswers++;
+          if (looseAnswers == 1) {
+            log.info(
+                "Replaying {}: some requests differ from the recorded ones only in numbers (run"
+                    + " times, sizes, printed values); they get the recorded answers in order",
+                file);
+          }
+        }
+      }
     }
     if (call != null) {
       LlmException failure = call.failure();
@@ -132,6 +165,27 @@ public final class ReplayingLlmClient implements LlmClient, Closeable {
     }
     if (fallback != null) return fallback.chat(request);
     throw new LlmException(miss(request, canonical, key), LlmException.Kind.INVALID_REQUEST);
+  }
+
+  private static LlmCalls.@Nullable Call take(@Nullable ArrayDeque<Entry> entries) {
+    if (entries == null) return null;
+    for (Entry entry; (entry = entries.poll()) != null; ) {
+      if (!entry.used) {
+        entry.used = true;
+        return entry.call;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * How many calls so far got the answer of a recorded request that differed from theirs only in
+   * the numbers of its messages' text.
+   */
+  public int looseAnswers() {
+    synchronized (byKey) {
+      return looseAnswers;
+    }
   }
 
   private String miss(ChatRequest request, Map<String, Object> canonical, String key) {

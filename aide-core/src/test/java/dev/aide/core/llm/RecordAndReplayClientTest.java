@@ -111,14 +111,11 @@ class RecordAndReplayClientTest {
     try (RecordingLlmClient recorder =
         RecordingLlmClient.open(counting(new AtomicInteger()), file)) {
       recorder.chat(ask("coder", "Write a draft.\nThe data is in input/."));
-      recorder.chat(ask("coder", "Improve it.\nThe run took 3 s and exited with code 0."));
-      recorder.chat(ask("reviewer", "Improve it.\nThe run took 4 s and exited with code 0."));
+      recorder.chat(ask("coder", "Improve it.\nThe run raised KeyError: 'age'."));
+      recorder.chat(ask("reviewer", "Improve it.\nThe run raised ValueError."));
     }
     try (ReplayingLlmClient replay = ReplayingLlmClient.open(file)) {
-      assertThatThrownBy(
-              () ->
-                  replay.chat(
-                      ask("coder", "Improve it.\nThe run took 4 s and exited with code 0.")))
+      assertThatThrownBy(() -> replay.chat(ask("coder", "Improve it.\nThe run raised ValueError.")))
           .isInstanceOfSatisfying(
               LlmException.class,
               e -> {
@@ -130,10 +127,38 @@ class RecordAndReplayClientTest {
                     .contains("nearest recorded request (line 2, model coder)")
                     .contains("has the same first 1 message(s); message 2 (user) differs at")
                     .contains("recorded \"")
-                    .contains("took 3 s")
+                    .contains("KeyError")
                     .contains("now \"")
-                    .contains("took 4 s");
+                    .contains("ValueError");
               });
+    }
+  }
+
+  @Test
+  void aRequestThatDiffersOnlyInNumbersGetsTheRecordedAnswerAfterExactMatches() throws IOException {
+    Path file = tmp.resolve("calls.jsonl");
+    try (RecordingLlmClient recorder =
+        RecordingLlmClient.open(counting(new AtomicInteger()), file)) {
+      recorder.chat(ask("m", "The run took 3 s and printed AUC 0.97."));
+      recorder.chat(ask("m", "The run took 4 s and printed AUC 0.97."));
+      recorder.chat(ask("m", "The run took 812 ms and printed AUC 0.95."));
+    }
+    try (ReplayingLlmClient replay = ReplayingLlmClient.open(file)) {
+      assertThat(replay.chat(ask("m", "The run took 4 s and printed AUC 0.97.")).text())
+          .isEqualTo("answer 2");
+      assertThat(replay.chat(ask("m", "The run took 9 s and printed AUC 0.97.")).text())
+          .isEqualTo("answer 1");
+      assertThat(replay.looseAnswers()).isEqualTo(1);
+      // the exact match of the third was not taken by the loose one
+      assertThat(replay.chat(ask("m", "The run took 812 ms and printed AUC 0.95.")).text())
+          .isEqualTo("answer 3");
+      assertThat(replay.looseAnswers()).isEqualTo(1);
+      assertThatThrownBy(() -> replay.chat(ask("m", "The run took 5 s and printed AUC 0.97.")))
+          .isInstanceOf(LlmException.class)
+          .hasMessageContaining("no recorded answer");
+      // numbers only: other words are another request
+      assertThatThrownBy(() -> replay.chat(ask("m", "The run took 3 s and printed AUC 0.97!")))
+          .isInstanceOf(LlmException.class);
     }
   }
 
