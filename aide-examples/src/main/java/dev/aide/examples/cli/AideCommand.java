@@ -13,7 +13,9 @@ import dev.aide.core.Search;
 import dev.aide.core.Task;
 import dev.aide.core.exec.Executor;
 import dev.aide.core.exec.Redactor;
+import dev.aide.core.llm.LlmClient;
 import dev.aide.core.llm.LlmClientProvider;
+import dev.aide.core.llm.ReplayingLlmClient;
 import dev.aide.core.score.Holdout;
 import dev.aide.core.score.ScoreMetric;
 import dev.aide.core.score.ScoreMetrics;
@@ -355,6 +357,35 @@ public final class AideCommand implements Callable<Integer> {
               + " nobody). Generated code never runs as root.")
   @Nullable String runAs;
 
+  @Option(
+      names = "--record",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Write every LLM call into <out>/"
+              + LlmRecordings.FILE
+              + " (default), for --replay;"
+              + " --no-record turns it off.")
+  boolean record = true;
+
+  @Option(
+      names = "--replay",
+      paramLabel = "FILE_OR_RUN_DIR",
+      description =
+          "Answer the LLM calls from a recording (a run directory's "
+              + LlmRecordings.FILE
+              + ") instead of the configured LLM, which is then not needed. With the recorded"
+              + " run's task, --seed and one worker the search runs again as recorded.")
+  @Nullable Path replay;
+
+  @Option(
+      names = "--replay-fallback",
+      description =
+          "With --replay: ask the configured LLM what the recording does not answer, and append"
+              + " its answers to the recording.")
+  boolean replayFallback;
+
   private final Map<String, String> environment;
   private final PrintStream out;
   private final PrintStream err;
@@ -423,17 +454,58 @@ public final class AideCommand implements Callable<Integer> {
   }
 
   private int search() {
-    LlmClientProvider.Configured llm = llm();
+    if (replayFallback && replay == null) {
+      throw new UsageException("--replay-fallback needs --replay FILE_OR_RUN_DIR");
+    }
+    Path recording = replay == null ? null : LlmRecordings.source(replay);
+    LlmClientProvider.@Nullable Configured llm = recording == null || replayFallback ? llm() : null;
     RunPlan plan = plan();
     Task task = plan.task;
     Map<String, String> slurm = slurmSettings(plan.sampling);
     Executor executor =
         slurm == null ? executor(plan.python, task) : slurmExecutor(plan.python, slurm);
     // An option given now wins; a resumed run keeps the models it recorded; else the LLM's default.
+    RunDirectory.@Nullable Settings recorded =
+        recording == null ? null : LlmRecordings.recordedSettings(recording);
+    String coderDefault =
+        llm != null ? llm.model() : recorded != null ? recorded.coderModel() : null;
+    String reviewerDefault =
+        llm != null ? llm.model() : recorded != null ? recorded.reviewerModel() : null;
+    if ((coderDefault == null && plan.coderModel == null && coderModel == null && model == null)
+        || (reviewerDefault == null
+            && plan.reviewerModel == null
+            && reviewerModel == null
+            && model == null)) {
+      throw new UsageException(
+          "--replay: no run.json beside " + recording + " names the models; give --model");
+    }
     String coder =
-        firstNonNull(coderModel, model, firstNonNull(plan.coderModel, null, llm.model()));
+        firstNonNull(coderModel, model, firstNonNull(plan.coderModel, null, coderDefault));
     String reviewer =
-        firstNonNull(reviewerModel, model, firstNonNull(plan.reviewerModel, null, llm.model()));
+        firstNonNull(reviewerModel, model, firstNonNull(plan.reviewerModel, null, reviewerDefault));
+    LlmClient client = llm == null ? null : llm.client();
+    String llmName = client == null ? "" : client.getClass().getSimpleName();
+    ReplayingLlmClient replaying = null;
+    if (recording != null) {
+      replaying =
+          client == null
+              ? ReplayingLlmClient.open(recording)
+              : ReplayingLlmClient.open(recording, client);
+      out.printf(
+          Locale.ROOT,
+          "Replaying the LLM's answers from %s (%d recorded calls)%s%n",
+          recording,
+          replaying.recordedCalls(),
+          client == null
+              ? "; no LLM is asked"
+              : "; what it does not answer goes to " + llmName + " and is appended to it");
+      llmName = "the recording";
+      client = replaying;
+    }
+    Path recordTo = plan.outputDir.resolve(LlmRecordings.FILE).toAbsolutePath().normalize();
+    LlmRecordings.Lazy recorder =
+        record && !recordTo.equals(recording) ? LlmRecordings.recordLazily(client, recordTo) : null;
+    if (recorder != null) client = recorder;
     int workers = this.workers != null ? this.workers : plan.workers;
     if (workers < 1 || workers > Aide.MAX_WORKERS) {
       throw new UsageException(
@@ -446,8 +518,8 @@ public final class AideCommand implements Callable<Integer> {
     try {
       Aide.Builder builder =
           Aide.builder()
-              .coder(llm.client(), coder)
-              .reviewer(llm.client(), reviewer)
+              .coder(client, coder)
+              .reviewer(client, reviewer)
               .executor(executor)
               .policy(policy)
               .steps(plan.steps)
@@ -481,7 +553,7 @@ public final class AideCommand implements Callable<Integer> {
         Locale.ROOT,
         "Searching with %s (coder %s, reviewer %s), %s policy, %d steps, %d worker(s); writing"
             + " to %s%n",
-        llm.client().getClass().getSimpleName(),
+        llmName,
         coder,
         reviewer,
         policyName(policy),
@@ -525,6 +597,8 @@ public final class AideCommand implements Callable<Integer> {
       return EXIT_FAILED;
     } finally {
       ticker.shutdownNow();
+      close(recorder);
+      close(replaying);
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException e) {
@@ -1111,6 +1185,15 @@ public final class AideCommand implements Callable<Integer> {
     return Path.of(
         "aide-runs",
         LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+  }
+
+  private void close(@Nullable AutoCloseable recording) {
+    if (recording == null) return;
+    try {
+      recording.close();
+    } catch (Exception e) {
+      err.println("aide: cannot close the LLM recording: " + redact(e.getMessage()));
+    }
   }
 
   private static String firstNonNull(@Nullable String a, @Nullable String b, String c) {

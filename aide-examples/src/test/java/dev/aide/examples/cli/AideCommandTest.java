@@ -134,6 +134,132 @@ class AideCommandTest {
   }
 
   @Test
+  void aRecordedRunReplaysIntoAnotherDirectoryWithNoLlmConfiguredAndWritesTheSameJournal()
+      throws Exception {
+    String python = scientificPython();
+    Path recorded = tmp.resolve("recorded");
+    int exit =
+        run(
+            scriptedLlm(),
+            "--example",
+            "breast-cancer",
+            "--steps",
+            "5",
+            "--seed",
+            "3",
+            "--python",
+            python,
+            "--out",
+            recorded.toString());
+    assertThat(exit).as("stderr: %s", err).isZero();
+    Path calls = recorded.resolve("llm-calls.jsonl");
+    assertThat(Files.readAllLines(calls)).hasSizeGreaterThanOrEqualTo(10);
+
+    llm =
+        request -> {
+          throw new AssertionError("the replay asked the LLM server");
+        };
+    Map<String, String> noLlm = new HashMap<>();
+    noLlm.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    Path replayed = tmp.resolve("replayed");
+    out.reset();
+    exit =
+        run(
+            noLlm,
+            "--example",
+            "breast-cancer",
+            "--steps",
+            "5",
+            "--seed",
+            "3",
+            "--python",
+            python,
+            "--replay",
+            recorded.toString(),
+            "--out",
+            replayed.toString());
+    assertThat(exit).as("stderr: %s", err).isZero();
+    assertThat(out.toString(UTF_8))
+        .contains("Replaying the LLM's answers from " + calls)
+        .contains("no LLM is asked")
+        .contains("coder scripted, reviewer scripted");
+    assertThat(withoutTimes(replayed.resolve("journal.jsonl")))
+        .isEqualTo(withoutTimes(recorded.resolve("journal.jsonl")));
+    assertThat(Files.readString(replayed.resolve("best/solution.py")))
+        .isEqualTo(Files.readString(recorded.resolve("best/solution.py")));
+    // the replayed run recorded its own calls: the same requests, in the same order
+    assertThat(keys(replayed.resolve("llm-calls.jsonl"))).hasSameSizeAs(keys(calls));
+  }
+
+  @Test
+  void recordingIsOnByDefaultAndWithRecordAndOffWithNoRecord() {
+    PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, UTF_8);
+    for (Map.Entry<String[], Boolean> c :
+        Map.of(
+                new String[] {},
+                true,
+                new String[] {"--record"},
+                true,
+                new String[] {"--no-record"},
+                false)
+            .entrySet()) {
+      AideCommand command = new AideCommand(Map.of(), sink, sink, false);
+      new picocli.CommandLine(command).parseArgs(c.getKey());
+      assertThat(command.record).as(String.join(" ", c.getKey())).isEqualTo(c.getValue());
+    }
+  }
+
+  @Test
+  void noRecordWritesNoRecordingAndReplayOfAMissingOneIsAUsageError() throws Exception {
+    String python = scientificPython();
+    Path dir = tmp.resolve("run");
+    int exit =
+        run(
+            scriptedLlm(),
+            "--example",
+            "breast-cancer",
+            "--steps",
+            "1",
+            "--no-record",
+            "--python",
+            python,
+            "--out",
+            dir.toString());
+    assertThat(exit).as("stderr: %s", err).isZero();
+    assertThat(dir.resolve("journal.jsonl")).exists();
+    assertThat(dir.resolve("llm-calls.jsonl")).doesNotExist();
+
+    exit = run(Map.of(), "--example", "breast-cancer", "--replay", dir.toString());
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString(UTF_8))
+        .contains("--replay: there is no recording at " + dir.resolve("llm-calls.jsonl"));
+  }
+
+  /** The journal's lines without the fields that hold times and durations. */
+  private static List<Object> withoutTimes(Path journal) throws IOException {
+    com.squareup.moshi.JsonAdapter<Object> json =
+        new com.squareup.moshi.Moshi.Builder().build().adapter(Object.class);
+    List<Object> nodes = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(journal)) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> node = (Map<String, Object>) json.fromJson(line);
+      node.remove("startedAt");
+      node.remove("finishedAt");
+      @SuppressWarnings("unchecked")
+      Map<String, Object> execution = (Map<String, Object>) node.get("execution");
+      if (execution != null) execution.remove("durationMillis");
+      nodes.add(node);
+    }
+    return nodes;
+  }
+
+  private static List<String> keys(Path recording) throws IOException {
+    return Files.readAllLines(recording).stream()
+        .map(line -> line.substring(0, line.indexOf(',')))
+        .toList();
+  }
+
+  @Test
   void searchesWithTwoWorkersWhoseNodesRunAsSlurmJobsAndResumesWithThem() throws Exception {
     String reason = dev.aide.exec.SlurmExecutor.unavailableReason();
     if ("1".equals(System.getenv("AIDE_SLURM_REQUIRED"))) {
