@@ -376,7 +376,8 @@ public final class AideCommand implements Callable<Integer> {
           "Answer the LLM calls from a recording (a run directory's "
               + LlmRecordings.FILE
               + ") instead of the configured LLM, which is then not needed. With the recorded"
-              + " run's task, --seed and one worker the search runs again as recorded.")
+              + " run's task and one worker (and its seed, the default here) the search runs"
+              + " again as recorded.")
   @Nullable Path replay;
 
   @Option(
@@ -533,7 +534,11 @@ public final class AideCommand implements Callable<Integer> {
           throw new UsageException("--reproduce must be a number >= 0, was " + reproduce);
         }
       }
-      Long chosenSeed = seed != null ? seed : plan.seed;
+      // a replay draws what the recorded run drew unless told otherwise
+      Long chosenSeed =
+          seed != null
+              ? seed
+              : plan.seed != null ? plan.seed : recorded != null ? recorded.seed() : null;
       if (chosenSeed != null) builder.seed(chosenSeed);
       if (plan.python != null) builder.property(PYTHON_PROPERTY, plan.python);
       if (slurm != null) {

@@ -170,8 +170,6 @@ class AideCommandTest {
             "breast-cancer",
             "--steps",
             "5",
-            "--seed",
-            "3",
             "--python",
             python,
             "--replay",
@@ -179,6 +177,8 @@ class AideCommandTest {
             "--out",
             replayed.toString());
     assertThat(exit).as("stderr: %s", err).isZero();
+    // the seed defaults to the recorded run's
+    assertThat(Files.readString(replayed.resolve("run.json"))).contains("\"seed\": 3");
     assertThat(out.toString(UTF_8))
         .contains("Replaying the LLM's answers from " + calls)
         .contains("no LLM is asked")
