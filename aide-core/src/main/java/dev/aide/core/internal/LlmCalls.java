@@ -59,6 +59,20 @@ public final class LlmCalls {
     }
   }
 
+  /**
+   * What kind of call a canonical request is, for a replay in recorded order: the tool it forces,
+   * else the response format it asks for, else a plain answer.
+   */
+  public static String kind(Map<String, Object> canonical) {
+    if (canonical.get("toolChoice") instanceof Map<?, ?> choice && choice.get("tool") != null) {
+      return "tool:" + choice.get("tool");
+    }
+    if (canonical.get("responseFormat") instanceof Map<?, ?> format) {
+      return "format:" + format.get("name");
+    }
+    return "text";
+  }
+
   /** Returns the request in canonical form: sorted keys, absent settings left out. */
   public static Map<String, Object> canonical(ChatRequest request) {
     Map<String, @Nullable Object> map = new LinkedHashMap<>();
@@ -88,6 +102,13 @@ public final class LlmCalls {
         choice.put("tool", request.toolChoice().toolName());
       }
       map.put("toolChoice", choice);
+    }
+    if (request.responseFormat() != null) {
+      Map<String, Object> format = new LinkedHashMap<>();
+      format.put("name", request.responseFormat().name());
+      format.put("schema", request.responseFormat().schema());
+      format.put("strict", request.responseFormat().strict());
+      map.put("responseFormat", format);
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> normal = (Map<String, Object>) normalise(map);

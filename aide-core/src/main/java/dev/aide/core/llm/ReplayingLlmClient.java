@@ -47,8 +47,11 @@ public final class ReplayingLlmClient implements LlmClient, Closeable {
   private final List<LlmCalls.Call> recorded;
   private final Map<String, ArrayDeque<Entry>> byKey = new HashMap<>();
   private final Map<String, ArrayDeque<Entry>> byLooseKey = new HashMap<>();
+  private final Map<String, ArrayDeque<Entry>> byKind = new HashMap<>();
   private final @Nullable RecordingLlmClient fallback;
+  private final boolean inRecordedOrder;
   private int looseAnswers;
+  private int orderedAnswers;
 
   /** A recorded exchange and whether a call got it already. */
   private static final class Entry {
@@ -61,16 +64,21 @@ public final class ReplayingLlmClient implements LlmClient, Closeable {
   }
 
   private ReplayingLlmClient(
-      Path file, List<LlmCalls.Call> recorded, @Nullable RecordingLlmClient fallback) {
+      Path file,
+      List<LlmCalls.Call> recorded,
+      @Nullable RecordingLlmClient fallback,
+      boolean inRecordedOrder) {
     this.file = file;
     this.recorded = List.copyOf(recorded);
     this.fallback = fallback;
+    this.inRecordedOrder = inRecordedOrder;
     for (LlmCalls.Call call : recorded) {
       Entry entry = new Entry(call);
       byKey.computeIfAbsent(call.key(), k -> new ArrayDeque<>()).add(entry);
       byLooseKey
           .computeIfAbsent(LlmCalls.looseKey(call.request()), k -> new ArrayDeque<>())
           .add(entry);
+      byKind.computeIfAbsent(LlmCalls.kind(call.request()), k -> new ArrayDeque<>()).add(entry);
     }
   }
 
@@ -83,7 +91,22 @@ public final class ReplayingLlmClient implements LlmClient, Closeable {
    */
   public static ReplayingLlmClient open(Path file) {
     checkExists(file);
-    return new ReplayingLlmClient(file, LlmCalls.readAll(file, false), null);
+    return new ReplayingLlmClient(file, LlmCalls.readAll(file, false), null, false);
+  }
+
+  /**
+   * Like {@link #open(Path)}, but a request that matches no recorded one, neither exactly nor in
+   * all but its numbers, gets the next unused recorded answer of its kind (the same forced tool or
+   * response format, or a plain answer), in recorded order, once the recording has no better one.
+   * For a demonstration that replays a real search on another machine, whose prompts differ in
+   * details (an interpreter's packages, a program's output); not for regression tests, where a miss
+   * should fail. A request of a kind that is used up still fails as a miss.
+   *
+   * @throws IllegalArgumentException if there is no such file
+   */
+  public static ReplayingLlmClient openInRecordedOrder(Path file) {
+    checkExists(file);
+    return new ReplayingLlmClient(file, LlmCalls.readAll(file, false), null, true);
   }
 
   /**
@@ -98,7 +121,7 @@ public final class ReplayingLlmClient implements LlmClient, Closeable {
     Objects.requireNonNull(fallback, "fallback");
     checkExists(file);
     RecordingLlmClient recorder = RecordingLlmClient.open(fallback, file);
-    return new ReplayingLlmClient(file, LlmCalls.readAll(file, false), recorder);
+    return new ReplayingLlmClient(file, LlmCalls.readAll(file, false), recorder, false);
   }
 
   private static void checkExists(Path file) {
@@ -148,6 +171,18 @@ public final class ReplayingLlmClient implements LlmClient, Closeable {
           }
         }
       }
+      if (call == null && inRecordedOrder) {
+        call = take(byKind.get(LlmCalls.kind(canonical)));
+        if (call != null) {
+          orderedAnswers++;
+          if (orderedAnswers == 1) {
+            log.info(
+                "Replaying {}: some requests differ from the recorded ones; they get the recorded"
+                    + " answers of their kind in order",
+                file);
+          }
+        }
+      }
     }
     if (call != null) {
       LlmException failure = call.failure();
@@ -185,6 +220,16 @@ public final class ReplayingLlmClient implements LlmClient, Closeable {
   public int looseAnswers() {
     synchronized (byKey) {
       return looseAnswers;
+    }
+  }
+
+  /**
+   * How many calls so far got the next recorded answer of their kind, without a matching request
+   * (only with {@link #openInRecordedOrder}).
+   */
+  public int orderedAnswers() {
+    synchronized (byKey) {
+      return orderedAnswers;
     }
   }
 

@@ -163,6 +163,35 @@ class RecordAndReplayClientTest {
   }
 
   @Test
+  void inRecordedOrderAMissGetsTheNextAnswerOfItsKindAndAResponseFormatIsPartOfTheKey()
+      throws IOException {
+    Path file = tmp.resolve("calls.jsonl");
+    ResponseFormat format = ResponseFormat.jsonSchema("review", Map.of("type", "object"), true);
+    try (RecordingLlmClient recorder =
+        RecordingLlmClient.open(counting(new AtomicInteger()), file)) {
+      recorder.chat(ask("m", "write code for python 3.11"));
+      recorder.chat(ask("m", "review it").newBuilder().responseFormat(format).build());
+      recorder.chat(ask("m", "write more code"));
+    }
+    try (ReplayingLlmClient strict = ReplayingLlmClient.open(file)) {
+      // the same messages without the format are another request
+      assertThatThrownBy(() -> strict.chat(ask("m", "review it"))).isInstanceOf(LlmException.class);
+    }
+    try (ReplayingLlmClient replay = ReplayingLlmClient.openInRecordedOrder(file)) {
+      assertThat(replay.chat(ask("m", "write code for another machine")).text())
+          .isEqualTo("answer 1");
+      assertThat(
+              replay
+                  .chat(ask("m", "review this").newBuilder().responseFormat(format).build())
+                  .text())
+          .isEqualTo("answer 2");
+      assertThat(replay.chat(ask("m", "write more code")).text()).isEqualTo("answer 3");
+      assertThat(replay.orderedAnswers()).isEqualTo(2);
+      assertThatThrownBy(() -> replay.chat(ask("m", "and more"))).isInstanceOf(LlmException.class);
+    }
+  }
+
+  @Test
   void aMissWithAFallbackAsksItAndAppendsItsAnswerToTheRecording() throws IOException {
     Path file = tmp.resolve("calls.jsonl");
     try (RecordingLlmClient recorder =
