@@ -279,7 +279,9 @@ final class Bubblewrap {
    */
   List<Path> shown(Path program) {
     Set<Path> shown = new LinkedHashSet<>(readable);
-    for (Path path : installation(program)) {
+    // A bare name (found on PATH where the program runs, as on a Slurm node) shows nothing more.
+    List<Path> installation = program.isAbsolute() ? installation(program) : List.of();
+    for (Path path : installation) {
       if (!isHomeOrAbove(path)) shown.add(path);
     }
     shown.removeIf(path -> !isCovered(path));
@@ -356,7 +358,11 @@ final class Bubblewrap {
         + ")";
   }
 
-  private @Nullable String run(List<String> switchUser) {
+  /**
+   * The command that runs {@code true} in the sandbox, with the same isolation, devices and hidden
+   * directories as {@link #wrap}, as the user {@code switchUser} switches to (or none when empty).
+   */
+  List<String> probeCommand(List<String> switchUser) {
     List<String> args = new ArrayList<>();
     isolate(args, !switchUser.isEmpty());
     if (!switchUser.isEmpty()) {
@@ -364,6 +370,11 @@ final class Bubblewrap {
       args.add("--");
     }
     args.add("true");
+    return args;
+  }
+
+  private @Nullable String run(List<String> switchUser) {
+    List<String> args = probeCommand(switchUser);
     try {
       Process process = new ProcessBuilder(args).redirectErrorStream(true).start();
       process.getOutputStream().close();

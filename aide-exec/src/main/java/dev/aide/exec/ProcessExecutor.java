@@ -499,6 +499,36 @@ public final class ProcessExecutor implements Executor {
   }
 
   /**
+   * The homes the sandbox hides besides {@code /home} and {@code /root}: the JVM user's and the
+   * host's {@code $HOME} in {@code hostEnvironment}, which differ in containers and CI.
+   */
+  static List<Path> userHomes(Map<String, String> hostEnvironment) {
+    List<Path> homes = new ArrayList<>();
+    homes.add(Path.of(System.getProperty("user.home", "/")));
+    Path home = absolutePath(hostEnvironment.get("HOME"));
+    if (home != null) homes.add(home);
+    return homes;
+  }
+
+  /** The usual socket directories and the host's {@code $XDG_RUNTIME_DIR}. */
+  static List<Path> socketDirectories(Map<String, String> hostEnvironment) {
+    List<Path> dirs = new ArrayList<>(Bubblewrap.SOCKET_DIRECTORIES);
+    Path runtime = absolutePath(hostEnvironment.get("XDG_RUNTIME_DIR"));
+    if (runtime != null) dirs.add(runtime);
+    return dirs;
+  }
+
+  private static @Nullable Path absolutePath(@Nullable String value) {
+    if (value == null || value.isEmpty() || value.indexOf('\0') >= 0) return null;
+    try {
+      Path path = Path.of(value);
+      return path.isAbsolute() ? path : null;
+    } catch (java.nio.file.InvalidPathException e) {
+      return null;
+    }
+  }
+
+  /**
    * Configures a {@link ProcessExecutor}.
    *
    * <p>Not thread-safe; {@link #build()} copies what it needs, so one builder can make several
@@ -831,31 +861,12 @@ public final class ProcessExecutor implements Executor {
       return null;
     }
 
-    /** The JVM user's home and the host's {@code $HOME}, which differ in containers and CI. */
     private List<Path> userHomes() {
-      List<Path> homes = new ArrayList<>();
-      homes.add(Path.of(System.getProperty("user.home", "/")));
-      Path home = absolutePath(hostEnvironment.get("HOME"));
-      if (home != null) homes.add(home);
-      return homes;
+      return ProcessExecutor.userHomes(hostEnvironment);
     }
 
-    /** The usual socket directories and the host's {@code $XDG_RUNTIME_DIR}. */
     private List<Path> socketDirectories() {
-      List<Path> dirs = new ArrayList<>(Bubblewrap.SOCKET_DIRECTORIES);
-      Path runtime = absolutePath(hostEnvironment.get("XDG_RUNTIME_DIR"));
-      if (runtime != null) dirs.add(runtime);
-      return dirs;
-    }
-
-    private static @Nullable Path absolutePath(@Nullable String value) {
-      if (value == null || value.isEmpty() || value.indexOf('\0') >= 0) return null;
-      try {
-        Path path = Path.of(value);
-        return path.isAbsolute() ? path : null;
-      } catch (java.nio.file.InvalidPathException e) {
-        return null;
-      }
+      return ProcessExecutor.socketDirectories(hostEnvironment);
     }
 
     private static List<Path> realPaths(List<Path> paths) {

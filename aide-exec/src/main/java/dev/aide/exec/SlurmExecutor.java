@@ -86,7 +86,15 @@ import org.slf4j.LoggerFactory;
  * --gid}, so that generated code never runs as root, and makes {@code working/}, {@code tmp/} and
  * {@code .aide-slurm/} that user's before each run.
  *
- * <p>Not done: the bubblewrap sandbox that {@link ProcessExecutor} can run programs in.
+ * <p><b>Sandbox.</b> With {@link Builder#sandbox(ProcessExecutor.Sandbox)} the job script runs the
+ * program in the same bubblewrap sandbox as {@link ProcessExecutor}'s (no network, its own PID
+ * namespace, the root file system read-only, homes, socket directories and {@link
+ * Builder#sandboxHidden(Path...)} hidden, the workspace read-only, only {@code working/} and a
+ * private {@code /tmp} writable), with the bwrap it finds on the node's system PATH. {@link
+ * Builder#build()} first submits a small probe job that runs {@code true} in the sandbox on a node.
+ * The sandbox is built from this machine's view of the file system, so it suits nodes that share
+ * its layout. Off by default: the probe waits for a slot on the cluster, and many clusters' nodes
+ * have no bubblewrap or no unprivileged user namespaces. Not with GPUs yet.
  *
  * <p>Instances are immutable and safe for use by many threads at once; each call runs one job, so
  * {@code workers(n)} means up to n jobs at once.
@@ -123,10 +131,18 @@ public final class SlurmExecutor implements Executor {
   private final String jobNamePrefix;
   private final @Nullable RunAsUser user;
 
+  /** The sandbox jobs run in, its bwrap found on the node; null for plain jobs. */
+  private final @Nullable Bubblewrap bubblewrap;
+
   private SlurmExecutor(
-      Builder b, Slurm slurm, ChildEnvironment environment, @Nullable RunAsUser user) {
+      Builder b,
+      Slurm slurm,
+      ChildEnvironment environment,
+      @Nullable RunAsUser user,
+      @Nullable Bubblewrap bubblewrap) {
     this.slurm = slurm;
     this.user = user;
+    this.bubblewrap = bubblewrap;
     List<String> options = new ArrayList<>(b.submitOptions());
     if (user != null) {
       options.add("--uid=" + user.uid());
@@ -178,6 +194,11 @@ public final class SlurmExecutor implements Executor {
         + " slurm`); on Debian or Ubuntu install its client with `apt-get install slurm-client`.";
   }
 
+  /** Whether jobs run their programs in the bubblewrap sandbox. */
+  public boolean sandboxed() {
+    return bubblewrap != null;
+  }
+
   /** The options every job is submitted with, before the script; for tests. */
   List<String> submitOptions() {
     return submitOptions;
@@ -198,10 +219,11 @@ public final class SlurmExecutor implements Executor {
     Path scratch = workspace.resolve(SCRATCH_DIR);
     Path jobDir = workspace.resolve(JOB_DIR);
     try {
+      String scratchSeen = bubblewrap == null ? scratch.toString() : Bubblewrap.SCRATCH;
       Map<String, String> env =
           environment.forExecution(
-              request.environment(), scratch.toString(), UUID.randomUUID().toString());
-      Path script = writeScript(jobDir, request, env);
+              request.environment(), scratchSeen, UUID.randomUUID().toString());
+      Path script = writeScript(workspace, request, env);
       Path outputFile = jobDir.resolve("output.txt");
       long started = System.nanoTime();
       Outcome outcome = runJob(request, workspace, script, outputFile);
@@ -250,16 +272,118 @@ public final class SlurmExecutor implements Executor {
     command.add("--output=" + outputFile);
     command.add("--time=" + timeLimitMinutes(request.timeout(), timeLimitMargin));
     command.add(script.toString());
-    Answer answer = call(command);
+    return jobId(call(command));
+  }
+
+  /** The exception for a failed {@code sbatch}. */
+  private ExecutorException failure(Answer answer) {
+    return submitFailure(answer.output().strip(), answer.exitCode());
+  }
+
+  /** The id {@code sbatch --parsable} printed; throws when it failed. */
+  private String jobId(Answer answer) {
     String out = answer.output().strip();
-    if (answer.exitCode() == 0) {
-      // --parsable prints "id" or "id;cluster"; warnings may come first.
-      String last = out.substring(out.lastIndexOf('\n') + 1);
-      String id = last.split(";", 2)[0].strip();
-      if (id.chars().allMatch(Character::isDigit) && !id.isEmpty()) return id;
-      throw new ExecutorException("sbatch printed no job id: " + out);
+    if (answer.exitCode() != 0) throw failure(answer);
+    // --parsable prints "id" or "id;cluster"; warnings may come first.
+    String last = out.substring(out.lastIndexOf('\n') + 1);
+    String id = last.split(";", 2)[0].strip();
+    if (id.chars().allMatch(Character::isDigit) && !id.isEmpty()) return id;
+    throw new ExecutorException("sbatch printed no job id: " + out);
+  }
+
+  /** How long the sandbox's probe job may run. */
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(60);
+
+  /**
+   * Submits a job that runs {@code true} in {@code sandbox} on a compute node, as the jobs will
+   * run, and returns null when that works or else what went wrong there.
+   *
+   * @throws ExecutorException when {@code sbatch} fails, or the thread is interrupted
+   */
+  @Nullable String probeSandbox(Bubblewrap sandbox) {
+    List<String> probe = sandbox.probeCommand(List.of());
+    List<String> command = new ArrayList<>();
+    command.add("sbatch");
+    command.addAll(submitOptions);
+    command.add("--job-name=" + jobNamePrefix + "sandbox-probe");
+    command.add("--chdir=/");
+    command.add("--output=/dev/null");
+    command.add("--time=" + timeLimitMinutes(PROBE_TIMEOUT, Duration.ZERO));
+    command.add("--wrap=" + probeScript(probe));
+    String id = jobId(call(command));
+    LIVE.add(id);
+    Outcome outcome;
+    try {
+      outcome = await(id, PROBE_TIMEOUT);
+    } catch (ExecutorException e) {
+      if (Thread.currentThread().isInterrupted()) throw e;
+      return "the probe job could not run: " + e.getMessage();
+    } finally {
+      LIVE.remove(id);
     }
-    throw submitFailure(out, answer.exitCode());
+    SlurmJob job = outcome.job;
+    String where = job.node() == null ? "" : " on node " + job.node();
+    if (outcome.timedOut) {
+      return "the probe job " + id + " did not finish within " + PROBE_TIMEOUT.toSeconds() + " s";
+    }
+    if (job.state().equals("COMPLETED") && job.exitCode() == 0) return null;
+    return switch (job.exitCode()) {
+      case PROBE_NO_BWRAP -> "bubblewrap (bwrap) is not installed" + where;
+      case PROBE_NO_USERNS ->
+          "user namespaces are disabled"
+              + where
+              + " (kernel.unprivileged_userns_clone or user.max_user_namespaces is 0), and bwrap"
+              + " needs them";
+      case PROBE_APPARMOR ->
+          "AppArmor forbids unprivileged user namespaces"
+              + where
+              + " (kernel.apparmor_restrict_unprivileged_userns is 1)";
+      default ->
+          "bwrap failed"
+              + where
+              + " (probe job "
+              + id
+              + " ended "
+              + job.state()
+              + ", exit code "
+              + job.exitCode()
+              + "); run `"
+              + String.join(" ", probe)
+              + "` there to see why";
+    };
+  }
+
+  /** Exit codes of the probe script: bwrap missing, user namespaces disabled, AppArmor. */
+  static final int PROBE_NO_BWRAP = 97;
+
+  static final int PROBE_NO_USERNS = 98;
+  static final int PROBE_APPARMOR = 99;
+
+  /**
+   * The probe job's script, one line for {@code sbatch --wrap}: exits 0 when {@code probe} (a
+   * {@link Bubblewrap#probeCommand} line) works with the node's bwrap, else with a code that says
+   * why.
+   */
+  static String probeScript(List<String> probe) {
+    StringBuilder s = new StringBuilder(FIND_BWRAP).append(" || exit " + PROBE_NO_BWRAP + "; ");
+    s.append("\"$aide_bwrap\"");
+    for (String word : probe.subList(1, probe.size())) s.append(' ').append(quote(word));
+    s.append(" && exit 0; ");
+    for (String knob :
+        List.of(
+            "/proc/sys/kernel/unprivileged_userns_clone", "/proc/sys/user/max_user_namespaces")) {
+      s.append("[ \"$(cat ")
+          .append(knob)
+          .append(" 2>/dev/null)\" = 0 ] && exit ")
+          .append(PROBE_NO_USERNS)
+          .append("; ");
+    }
+    s.append(
+            "[ \"$(cat /proc/sys/kernel/apparmor_restrict_unprivileged_userns 2>/dev/null)\" = 1 ]")
+        .append(" && exit ")
+        .append(PROBE_APPARMOR)
+        .append("; exit 96");
+    return s.toString();
   }
 
   /** The exception for a failed {@code sbatch}, saying what to do. */
@@ -489,16 +613,30 @@ public final class SlurmExecutor implements Executor {
     }
   }
 
-  private Path writeScript(Path jobDir, ExecutionRequest request, Map<String, String> env) {
+  private Path writeScript(Path workspace, ExecutionRequest request, Map<String, String> env) {
     List<String> command = new ArrayList<>(request.command());
     command.set(0, interpreters.getOrDefault(command.get(0), command.get(0)));
-    Path script = jobDir.resolve("job.sh");
+    Path script = workspace.resolve(JOB_DIR).resolve("job.sh");
     try {
+      String text;
+      if (bubblewrap == null) {
+        text = script(env, command);
+      } else {
+        Path input = null;
+        try {
+          input = workspace.resolve("input").toRealPath();
+        } catch (IOException e) {
+          log.debug("No input directory in {}", workspace, e);
+        }
+        Path working = workspace.resolve("working").toRealPath();
+        Path scratch = workspace.resolve(SCRATCH_DIR).toRealPath();
+        text = sandboxedScript(env, bubblewrap.wrap(workspace, input, working, scratch, command));
+      }
       Files.deleteIfExists(script);
       Files.createFile(
           script,
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      Files.writeString(script, script(env, command), StandardCharsets.UTF_8);
+      Files.writeString(script, text, StandardCharsets.UTF_8);
       return script;
     } catch (IOException e) {
       throw new ExecutorException("Cannot write the job script " + script + ": " + e, e);
@@ -511,6 +649,35 @@ public final class SlurmExecutor implements Executor {
    */
   static String script(Map<String, String> env, List<String> command) {
     StringBuilder s = new StringBuilder("#!/bin/sh\n");
+    clearAndSet(s, env);
+    s.append("exec");
+    for (String word : command) s.append(' ').append(quote(word));
+    return s.append('\n').toString();
+  }
+
+  /**
+   * The job script of a sandboxed run: finds bwrap on the node's system PATH (and fails, exit 127,
+   * where it is missing: a sandboxed run never runs plain), clears and sets the environment as
+   * {@link #script} does, and execs {@code wrapped}, a {@link Bubblewrap#wrap} command whose first
+   * word, bwrap, is replaced by the one found.
+   */
+  static String sandboxedScript(Map<String, String> env, List<String> wrapped) {
+    StringBuilder s = new StringBuilder("#!/bin/sh\n");
+    s.append(FIND_BWRAP)
+        .append(" || { echo \"aide: bubblewrap (bwrap) is not installed on $(hostname), and this")
+        .append(" executor runs programs in its sandbox\" >&2; exit 127; }\n");
+    clearAndSet(s, env);
+    s.append("exec \"$aide_bwrap\"");
+    for (String word : wrapped.subList(1, wrapped.size())) s.append(' ').append(quote(word));
+    return s.append('\n').toString();
+  }
+
+  /** Sets {@code aide_bwrap} (not exported) to bwrap's path on the node's system PATH. */
+  private static final String FIND_BWRAP =
+      "aide_bwrap=$(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin;"
+          + " command -v bwrap)";
+
+  private static void clearAndSet(StringBuilder s, Map<String, String> env) {
     s.append("for v in $(/usr/bin/env | /bin/sed -n 's/^\\([A-Za-z_][A-Za-z0-9_]*\\)=.*/\\1/p');")
         .append(" do case $v in SLURM_*) ;; *) unset \"$v\" 2>/dev/null ;; esac; done\n");
     env.forEach(
@@ -519,9 +686,6 @@ public final class SlurmExecutor implements Executor {
             s.append("export ").append(name).append('=').append(quote(value)).append('\n');
           }
         });
-    s.append("exec");
-    for (String word : command) s.append(' ').append(quote(word));
-    return s.append('\n').toString();
   }
 
   /** Quotes {@code word} for the POSIX shell. */
@@ -646,8 +810,32 @@ public final class SlurmExecutor implements Executor {
     private @Nullable Slurm slurm;
     private @Nullable String runAs;
     private int jvmUid = RunAsUser.jvmUid();
+    private ProcessExecutor.Sandbox sandbox = ProcessExecutor.Sandbox.OFF;
+    private final List<Path> sandboxHidden = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Sets whether jobs run their programs in the bubblewrap sandbox on the compute node, as {@link
+     * ProcessExecutor}'s do; default {@link ProcessExecutor.Sandbox#OFF}. Otherwise {@link
+     * #build()} submits one small job that tries the sandbox on a node (so it waits for a slot on
+     * the cluster): {@link ProcessExecutor.Sandbox#REQUIRED} then fails with what went wrong there,
+     * {@link ProcessExecutor.Sandbox#BEST_EFFORT} logs a warning and runs plain jobs.
+     */
+    public Builder sandbox(ProcessExecutor.Sandbox sandbox) {
+      this.sandbox = Objects.requireNonNull(sandbox, "sandbox");
+      return this;
+    }
+
+    /**
+     * Hides {@code paths} (directories) from sandboxed programs, as the homes are, as {@link
+     * ProcessExecutor.Builder#sandboxHidden(Path...)}: each is covered by an empty directory. They
+     * must exist on the compute nodes where they exist here. Without the sandbox it has no effect.
+     */
+    public Builder sandboxHidden(Path... paths) {
+      for (Path path : paths) sandboxHidden.add(Objects.requireNonNull(path, "path"));
+      return this;
+    }
 
     /**
      * Sets the user jobs run as when the JVM runs as root, as {@link
@@ -826,9 +1014,12 @@ public final class SlurmExecutor implements Executor {
     }
 
     /**
-     * Returns a new executor.
+     * Returns a new executor; with a sandbox, after a probe job has tried it on a node.
      *
-     * @throws ExecutorException if {@code sbatch} is not on PATH (the message says how to get it)
+     * @throws ExecutorException if {@code sbatch} is not on PATH (the message says how to get it),
+     *     if the sandbox is {@link ProcessExecutor.Sandbox#REQUIRED} and cannot work on the node
+     *     (the message says why), if the sandbox is on and GPUs are asked for (not supported yet),
+     *     or if the probe job cannot be submitted
      * @throws IllegalArgumentException if a variable set or inherited looks like a secret and was
      *     not allowed
      */
@@ -855,7 +1046,42 @@ public final class SlurmExecutor implements Executor {
                 + "\"): the JVM does not run as root, so it cannot submit jobs as another user;"
                 + " they run as the JVM's user. Remove runAs, or run the JVM as root.");
       }
-      return new SlurmExecutor(this, runner, env, user);
+      SlurmExecutor plain = new SlurmExecutor(this, runner, env, user, null);
+      if (sandbox == ProcessExecutor.Sandbox.OFF) return plain;
+      if (gpus > 0) {
+        throw new ExecutorException(
+            "gpus("
+                + gpus
+                + ") with the sandbox: the sandbox's /dev on a node has no GPU device nodes yet."
+                + " Choose Sandbox.OFF for GPU jobs.");
+      }
+      List<Path> hide = new ArrayList<>(ProcessExecutor.socketDirectories(hostEnvironment));
+      for (Path dir : sandboxHidden) hide.add(dir.toAbsolutePath().normalize());
+      // "bwrap" stands for the node's, which the job script finds.
+      Bubblewrap bubblewrap =
+          new Bubblewrap(
+              Path.of("bwrap"),
+              ProcessExecutor.userHomes(hostEnvironment),
+              hide,
+              List.of(),
+              List.of());
+      String problem = plain.probeSandbox(bubblewrap);
+      if (problem == null) return new SlurmExecutor(this, runner, env, user, bubblewrap);
+      if (sandbox == ProcessExecutor.Sandbox.REQUIRED) {
+        throw new ExecutorException(
+            "The sandbox cannot work on the cluster's nodes: "
+                + problem
+                + ". Install bubblewrap on the compute nodes (`apt-get install bubblewrap` on"
+                + " Debian and Ubuntu, `dnf install bubblewrap` on Fedora) and allow unprivileged"
+                + " user namespaces there, or choose Sandbox.BEST_EFFORT to fall back to plain"
+                + " jobs.");
+      }
+      log.warn(
+          "Slurm jobs run generated code WITHOUT a sandbox ({}): it can use the network and read"
+              + " and write what the job's user can. Install bubblewrap on the compute nodes, or"
+              + " choose Sandbox.OFF to run plain jobs without this warning.",
+          problem);
+      return plain;
     }
 
     private static String requireWord(String value, String what) {

@@ -206,4 +206,111 @@ class SlurmExecutorTest {
         .contains("export NOTE='it'\\''s $HOME'\n")
         .endsWith("exec '/usr/bin/python3' 'solution.py' 'a b'\n");
   }
+
+  @Test
+  void withoutTheSandboxBuildSubmitsNoProbe() {
+    FakeSlurm slurm = new FakeSlurm();
+    SlurmExecutor executor = SlurmExecutor.builder().slurm(slurm).build();
+    assertThat(executor.sandboxed()).isFalse();
+    assertThat(slurm.calls).isEmpty();
+  }
+
+  @Test
+  void aRequiredSandboxIsProbedOnANodeAtBuildAndWrapsTheJobsProgram() throws Exception {
+    FakeSlurm slurm = new FakeSlurm();
+    slurm.states.add("JobId=42 JobState=COMPLETED Reason=None ExitCode=0:0 NodeList=n1");
+    slurm.states.add("JobId=43 JobState=COMPLETED Reason=None ExitCode=0:0 NodeList=n1");
+    slurm.states.add("JobId=44 JobState=COMPLETED Reason=None ExitCode=0:0 NodeList=n1");
+    Path hidden = java.nio.file.Files.createDirectories(root.resolve("hidden"));
+    SlurmExecutor executor =
+        SlurmExecutor.builder()
+            .slurm(slurm)
+            .sandbox(ProcessExecutor.Sandbox.REQUIRED)
+            .sandboxHidden(hidden)
+            .build();
+    assertThat(executor.sandboxed()).isTrue();
+    List<String> probe = slurm.calls("sbatch").get(0);
+    assertThat(probe).contains("--output=/dev/null", "--chdir=/", "--time=1");
+    String wrap = probe.get(probe.size() - 1);
+    assertThat(wrap)
+        .startsWith("--wrap=aide_bwrap=$(")
+        .contains("command -v bwrap) || exit 97", "'--unshare-net'", "'--unshare-pid'")
+        .contains("'--tmpfs' '" + hidden.toRealPath() + "'", "'true' && exit 0");
+
+    Path ws = TestSupport.workspace(root);
+    // The script is deleted after the run: keep a copy from the moment sbatch is called.
+    List<String> scripts = new ArrayList<>();
+    SlurmExecutor.Slurm copying =
+        command -> {
+          if (command.get(0).equals("sbatch")
+              && !command.get(command.size() - 1).startsWith("--wrap=")) {
+            scripts.add(java.nio.file.Files.readString(Path.of(command.get(command.size() - 1))));
+          }
+          return slurm.run(command);
+        };
+    SlurmExecutor.builder()
+        .slurm(copying)
+        .sandbox(ProcessExecutor.Sandbox.REQUIRED)
+        .build()
+        .execute(TestSupport.python("print(1)", ws, Duration.ofSeconds(30)));
+    assertThat(scripts).hasSize(1);
+    assertThat(scripts.get(0))
+        .contains("command -v bwrap) || {", "exit 127; }")
+        .contains("exec \"$aide_bwrap\" '--unshare-net'")
+        .contains("'--bind' '" + ws.toRealPath().resolve("working") + "'")
+        .contains("export HOME='/tmp'")
+        .endsWith(" 'python3' 'solution.py'\n");
+  }
+
+  @Test
+  void aRequiredSandboxThatFailsOnTheNodeSaysWhy() {
+    for (var c :
+        Map.of(
+                97, "bubblewrap (bwrap) is not installed on node n7",
+                98, "user namespaces are disabled on node n7",
+                99, "AppArmor forbids unprivileged user namespaces on node n7",
+                1, "bwrap failed on node n7 (probe job 42 ended FAILED, exit code 1); run `bwrap")
+            .entrySet()) {
+      FakeSlurm slurm = new FakeSlurm();
+      slurm.states.add(
+          "JobId=42 JobState=FAILED Reason=NonZeroExitCode ExitCode="
+              + c.getKey()
+              + ":0"
+              + " NodeList=n7");
+      assertThatThrownBy(
+              () ->
+                  SlurmExecutor.builder()
+                      .slurm(slurm)
+                      .sandbox(ProcessExecutor.Sandbox.REQUIRED)
+                      .build())
+          .isInstanceOf(ExecutorException.class)
+          .hasMessageStartingWith("The sandbox cannot work on the cluster's nodes: " + c.getValue())
+          .hasMessageContaining("Sandbox.BEST_EFFORT");
+    }
+  }
+
+  @Test
+  void aBestEffortSandboxThatFailsOnTheNodeRunsPlainJobs() {
+    FakeSlurm slurm = new FakeSlurm();
+    slurm.states.add("JobId=42 JobState=FAILED Reason=NonZeroExitCode ExitCode=97:0 NodeList=n7");
+    SlurmExecutor executor =
+        SlurmExecutor.builder().slurm(slurm).sandbox(ProcessExecutor.Sandbox.BEST_EFFORT).build();
+    assertThat(executor.sandboxed()).isFalse();
+    assertThat(slurm.calls("sbatch")).hasSize(1);
+  }
+
+  @Test
+  void theSandboxRefusesGpusForNow() {
+    FakeSlurm slurm = new FakeSlurm();
+    assertThatThrownBy(
+            () ->
+                SlurmExecutor.builder()
+                    .slurm(slurm)
+                    .gpus(1)
+                    .sandbox(ProcessExecutor.Sandbox.REQUIRED)
+                    .build())
+        .isInstanceOf(ExecutorException.class)
+        .hasMessageContaining("Sandbox.OFF for GPU jobs");
+    assertThat(slurm.calls).isEmpty();
+  }
 }
