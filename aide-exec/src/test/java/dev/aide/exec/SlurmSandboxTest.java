@@ -134,4 +134,36 @@ class SlurmSandboxTest {
     String code = "import os\nprint(os.getpid() < 10)\n";
     assertThat(sandboxed.execute(python(code, workspace(root))).output()).isEqualTo("True\n");
   }
+
+  @Test
+  void aTimedOutSandboxedJobLeavesNothingRunning() throws Exception {
+    String token = "aide-sandboxed-child-" + java.util.UUID.randomUUID();
+    String code =
+        "import subprocess, sys, time\n"
+            + "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)', '"
+            + token
+            + "'])\n"
+            + "time.sleep(1)\n"
+            + "open('working/started', 'w').write('yes\\n')\n"
+            + "time.sleep(600)\n";
+    Path ws = workspace(root);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    ExecutionResult result;
+    try {
+      java.util.concurrent.Future<ExecutionResult> run =
+          pool.submit(() -> sandboxed.execute(python(code, ws, java.time.Duration.ofSeconds(20))));
+      TestSupport.awaitPidLine(ws.resolve("working/started"));
+      assertThat(TestSupport.processesRunning(token)).as("the program's child runs").hasSize(1);
+      result = run.get(150, java.util.concurrent.TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(result.timedOut()).isTrue();
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (!TestSupport.processesRunning(token).isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(TestSupport.processesRunning(token)).as("the program's child").isEmpty();
+  }
 }
