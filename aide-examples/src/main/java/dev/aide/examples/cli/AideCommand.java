@@ -459,12 +459,26 @@ public final class AideCommand implements Callable<Integer> {
       throw new UsageException("--replay-fallback needs --replay FILE_OR_RUN_DIR");
     }
     Path recording = replay == null ? null : LlmRecordings.source(replay);
-    LlmClientProvider.@Nullable Configured llm = recording == null || replayFallback ? llm() : null;
+    // With no LLM, the shipped example replays a recorded real search (see ExampleTasks).
+    boolean shipped = false;
+    LlmClientProvider.@Nullable Configured llm = null;
+    if (recording == null && resume == null && ExampleTasks.hasRecording(example)) {
+      llm = configuredLlm().orElse(null);
+      shipped = llm == null;
+    } else if (recording == null || replayFallback) {
+      llm = llm();
+    }
     RunPlan plan = plan();
+    if (shipped) {
+      recording = ExampleTasks.unpackRecording(example, plan.outputDir.resolve("recording"));
+      RunDirectory.Settings settings = LlmRecordings.recordedSettings(recording);
+      if (steps == null && settings != null) plan = plan.withSteps(settings.steps());
+      out.println(ExampleTasks.replayNotice(true));
+    }
     Task task = plan.task;
     Map<String, String> slurm = slurmSettings(plan.sampling);
     Executor executor =
-        slurm == null ? executor(plan.python, task) : slurmExecutor(plan.python, slurm);
+        slurm == null ? executor(plan.python, task) : slurmExecutor(plan.python, slurm, task);
     // An option given now wins; a resumed run keeps the models it recorded; else the LLM's default.
     RunDirectory.@Nullable Settings recorded =
         recording == null ? null : LlmRecordings.recordedSettings(recording);
@@ -489,9 +503,11 @@ public final class AideCommand implements Callable<Integer> {
     ReplayingLlmClient replaying = null;
     if (recording != null) {
       replaying =
-          client == null
-              ? ReplayingLlmClient.open(recording)
-              : ReplayingLlmClient.open(recording, client);
+          shipped
+              ? ReplayingLlmClient.openInRecordedOrder(recording)
+              : client == null
+                  ? ReplayingLlmClient.open(recording)
+                  : ReplayingLlmClient.open(recording, client);
       out.printf(
           Locale.ROOT,
           "Replaying the LLM's answers from %s (%d recorded calls)%s%n",
@@ -544,7 +560,12 @@ public final class AideCommand implements Callable<Integer> {
       if (slurm != null) {
         builder.property(EXECUTOR_PROPERTY, "slurm");
         slurm.forEach((key, value) -> builder.property(SLURM_PROPERTY + key, value));
-        out.println("Executor: Slurm, one job per run " + slurm);
+        out.println(
+            "Executor: Slurm, one job per run "
+                + slurm
+                + (((SlurmExecutor) executor).sandboxed()
+                    ? ", in bubblewrap on the node"
+                    : ", without a sandbox"));
       }
       if (plan.python != null) out.println("Python: " + plan.python);
       if (executor instanceof ProcessExecutor) out.println(protection((ProcessExecutor) executor));
@@ -611,7 +632,9 @@ public final class AideCommand implements Callable<Integer> {
       }
     }
     if (interrupted.get()) return EXIT_INTERRUPTED;
-    return summarize(result, task);
+    int exit = summarize(result, task);
+    if (shipped) out.println(ExampleTasks.replayNotice(false));
+    return exit;
   }
 
   /** Prints what the search found; returns the exit code: 0, or 5 when no node was good. */
@@ -725,7 +748,21 @@ public final class AideCommand implements Callable<Integer> {
       @Nullable String reviewerModel,
       int workers,
       SearchPolicy policy,
-      RunDirectory.@Nullable Settings sampling) {}
+      RunDirectory.@Nullable Settings sampling) {
+    RunPlan withSteps(int newSteps) {
+      return new RunPlan(
+          task,
+          outputDir,
+          newSteps,
+          seed,
+          python,
+          coderModel,
+          reviewerModel,
+          workers,
+          policy,
+          sampling);
+    }
+  }
 
   private RunPlan plan() {
     if (resume != null) {
@@ -915,13 +952,12 @@ public final class AideCommand implements Callable<Integer> {
     }
   }
 
-  private LlmClientProvider.Configured llm() {
+  /** The LLM the environment configures; empty when it names none (settings that fail throw). */
+  private Optional<LlmClientProvider.Configured> configuredLlm() {
     Map<String, String> env = new HashMap<>(environment);
     if (model != null) env.put("AIDE_MODEL", model);
-    EnvironmentLlmClientProvider provider = new EnvironmentLlmClientProvider();
-    Optional<LlmClientProvider.Configured> configured;
     try {
-      configured = provider.configure(env);
+      return new EnvironmentLlmClientProvider().configure(env);
     } catch (RuntimeException e) {
       throw new SetupException(
           "the LLM settings in the environment cannot be used: "
@@ -929,6 +965,11 @@ public final class AideCommand implements Callable<Integer> {
               + "\nCheck OPENAI_BASE_URL and ANTHROPIC_BASE_URL (e.g."
               + " OPENAI_BASE_URL=http://localhost:8000/v1), then run again.");
     }
+  }
+
+  private LlmClientProvider.Configured llm() {
+    Optional<LlmClientProvider.Configured> configured = configuredLlm();
+    EnvironmentLlmClientProvider provider = new EnvironmentLlmClientProvider();
     if (configured.isPresent()) return configured.get();
     throw new SetupException(
         String.join(
@@ -981,10 +1022,19 @@ public final class AideCommand implements Callable<Integer> {
     return settings;
   }
 
-  private Executor slurmExecutor(@Nullable String pythonPath, Map<String, String> settings) {
+  private Executor slurmExecutor(
+      @Nullable String pythonPath, Map<String, String> settings, Task task) {
     SlurmExecutor.Builder b = SlurmExecutor.builder();
     if (pythonPath != null) b.interpreter("python3", pythonPath);
     if (runAs != null) b.runAs(runAs);
+    // the sandbox on the compute node (probed by one job); GPUs there only without it
+    boolean withGpus = settings.get("gpus") != null && !settings.get("gpus").equals("0");
+    ProcessExecutor.Sandbox mode = sandboxMode();
+    b.sandbox(
+        withGpus && mode == ProcessExecutor.Sandbox.BEST_EFFORT
+            ? ProcessExecutor.Sandbox.OFF
+            : mode);
+    if (task.holdout() != null && task.dataDir() != null) b.sandboxHidden(task.dataDir());
     try {
       String partition = settings.get("partition");
       if (partition != null) b.partition(partition);
@@ -1011,19 +1061,7 @@ public final class AideCommand implements Callable<Integer> {
     // programs of a task with a holdout read the harness's view of the data, never the original
     if (task.holdout() != null && task.dataDir() != null) b.sandboxHidden(task.dataDir());
     if (pythonPath != null) b.interpreter("python3", pythonPath);
-    switch (sandbox.toLowerCase(Locale.ROOT)) {
-      case "off":
-        b.sandbox(ProcessExecutor.Sandbox.OFF);
-        break;
-      case "best-effort":
-        b.sandbox(ProcessExecutor.Sandbox.BEST_EFFORT);
-        break;
-      case "required":
-        b.sandbox(ProcessExecutor.Sandbox.REQUIRED);
-        break;
-      default:
-        throw new UsageException("--sandbox must be off, best-effort or required, was " + sandbox);
-    }
+    b.sandbox(sandboxMode());
     for (Path path : sandboxReadable) {
       if (!Files.exists(path))
         throw new UsageException("--sandbox-readable " + path + ": no such file");
@@ -1035,6 +1073,19 @@ public final class AideCommand implements Callable<Integer> {
       return b.build();
     } catch (RuntimeException e) {
       throw new SetupException(e.getMessage());
+    }
+  }
+
+  private ProcessExecutor.Sandbox sandboxMode() {
+    switch (sandbox.toLowerCase(Locale.ROOT)) {
+      case "off":
+        return ProcessExecutor.Sandbox.OFF;
+      case "best-effort":
+        return ProcessExecutor.Sandbox.BEST_EFFORT;
+      case "required":
+        return ProcessExecutor.Sandbox.REQUIRED;
+      default:
+        throw new UsageException("--sandbox must be off, best-effort or required, was " + sandbox);
     }
   }
 

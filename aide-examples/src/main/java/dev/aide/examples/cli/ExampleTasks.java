@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** The example tasks the command line can run with {@code --example NAME}. */
 final class ExampleTasks {
@@ -119,5 +120,34 @@ final class ExampleTasks {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot unpack the example data to " + dir, e);
     }
+  }
+
+  /** The files of an example's recording: the LLM's answers and the run.json of the search. */
+  static final List<String> RECORDING_FILES = List.of("llm-calls.jsonl", "run.json");
+
+  /** Whether example {@code name} ships a recording of a real search to replay without an LLM. */
+  static boolean hasRecording(@Nullable String name) {
+    return BREAST_CANCER.equals(name)
+        && ExampleTasks.class.getResource(
+                "/dev/aide/examples/" + name + "/recording/llm-calls.jsonl")
+            != null;
+  }
+
+  /** Unpacks example {@code name}'s recording into {@code dir}; returns its llm-calls.jsonl. */
+  static Path unpackRecording(String name, Path dir) {
+    return unpack(name + "/recording", RECORDING_FILES, dir).resolve(RECORDING_FILES.get(0));
+  }
+
+  /** What the command prints at the start ({@code start}) and at the end of a shipped replay. */
+  static String replayNotice(boolean start) {
+    String live =
+        "To search live, set an LLM and run again: export OPENAI_API_KEY=sk-... (or"
+            + " ANTHROPIC_API_KEY, OPENAI_BASE_URL for a compatible server, or run Ollama).";
+    return start
+        ? "No LLM is configured, so this run REPLAYS A RECORDING of a real search of this example"
+            + " (the model's answers come from the recording; the code really runs here, and the"
+            + " tree, report and best solution are really written). "
+            + live
+        : "These answers were a recording, not a live model. " + live;
   }
 }

@@ -309,6 +309,32 @@ class AideCommandTest {
   }
 
   @Test
+  void withoutAnLlmTheMainJobReplaysTheShippedRecordingAndSaysSoAtStartAndEnd() throws Exception {
+    String python = scientificPython();
+    Path dir = tmp.resolve("shipped");
+    // no key, no base URL: nothing to search live with (nothing answers on Ollama's port here)
+    Map<String, String> env = Map.of("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+
+    int exit = run(env, "--example", "breast-cancer", "--python", python, "--out", dir.toString());
+
+    assertThat(exit).as("stderr: %s", err).isZero();
+    String printed = out.toString(UTF_8);
+    assertThat(printed)
+        .startsWith("No LLM is configured, so this run REPLAYS A RECORDING of a real search")
+        .contains("export OPENAI_API_KEY=")
+        .contains("4 steps")
+        .contains("These answers were a recording, not a live model.");
+    assertThat(printed.strip()).endsWith("or run Ollama).");
+    // the recorded run's four drafts really ran here: the harness scored each
+    List<String> journal = Files.readAllLines(dir.resolve("journal.jsonl"));
+    assertThat(journal).hasSize(4).allSatisfy(line -> assertThat(line).contains("\"buggy\":false"));
+    assertThat(Files.readAllLines(dir.resolve("best/submission.csv"))).hasSize(115);
+    assertThat(dir.resolve("tree.html")).exists();
+    assertThat(dir.resolve("report.md")).exists();
+    assertThat(dir.resolve("llm-calls.jsonl")).exists();
+  }
+
+  @Test
   void speedupExampleRunsItsStartingSolutionFirst() throws Exception {
     Path dir = tmp.resolve("speedup");
     ScriptedLlm script = BreastCancerScript.script();
