@@ -202,17 +202,7 @@ final class NodeRunner {
     double metric = best.metric().value();
     ExecutionResult execution;
     try {
-      execution =
-          config
-              .executor()
-              .execute(
-                  new ExecutionRequest(
-                      best.code(),
-                      task.language().fileName(),
-                      task.language().command(),
-                      workspace,
-                      task.timeout(),
-                      Map.of()));
+      execution = config.executor().execute(request(best.code(), workspace));
     } catch (ExecutorException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -244,6 +234,17 @@ final class NodeRunner {
         ? new Reproduction(best.id(), metric, read.getAsDouble(), tolerance, null)
         : new Reproduction(
             best.id(), metric, null, tolerance, "the output holds no metric for " + reader);
+  }
+
+  /** The request that runs {@code code} in {@code workspace} as the task's language says. */
+  private ExecutionRequest request(String code, Path workspace) {
+    return new ExecutionRequest(
+        code,
+        task.language().fileName(),
+        task.language().command(),
+        workspace,
+        task.timeout(),
+        Map.of());
   }
 
   // Stage 1: the prompt.
@@ -312,17 +313,7 @@ final class NodeRunner {
     phases.entered(draft.id, SearchEvent.Phase.RUNNING);
     try {
       workspace = workspaces.prepare(draft.id);
-      execution =
-          config
-              .executor()
-              .execute(
-                  new ExecutionRequest(
-                      code,
-                      task.language().fileName(),
-                      task.language().command(),
-                      workspace,
-                      task.timeout(),
-                      Map.of()));
+      execution = config.executor().execute(request(code, workspace));
     } catch (ExecutorException e) {
       throw new FatalException(e);
     } catch (RuntimeException e) {

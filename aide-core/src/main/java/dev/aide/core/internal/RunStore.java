@@ -283,6 +283,14 @@ public final class RunStore implements Closeable {
             + " directory, or delete this one to start over.");
   }
 
+  /**
+   * The directory whose files the programs read as {@code input/}: the holdout's view of the data
+   * where the task has one, else the task's data directory; null when the task has no data.
+   */
+  public @Nullable Path programData() {
+    return holdout != null ? dir.resolve(INPUT_DIR) : task.dataDir();
+  }
+
   /** The task's holdout split; null when the task has none. */
   public @Nullable HoldoutSplit holdout() {
     return holdout;
@@ -545,7 +553,7 @@ public final class RunStore implements Closeable {
       if (Files.exists(workspace, LinkOption.NOFOLLOW_LINKS)) deleteRecursively(workspace);
       Files.createDirectories(workspace.resolve("working"));
       Path input = workspace.resolve("input");
-      Path data = holdout != null ? dir.resolve(INPUT_DIR) : task.dataDir();
+      Path data = programData();
       if (data == null) {
         Files.createDirectories(input);
       } else {

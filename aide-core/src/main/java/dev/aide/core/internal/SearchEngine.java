@@ -205,8 +205,8 @@ public final class SearchEngine {
         failuresInARow = node.isBuggy() ? failuresInARow + 1 : 0;
       }
       HoldoutSplit holdout = store.holdout();
-      // the programs see the holdout's view of the data, so the overview shows it
-      Path dataDir = holdout != null ? store.dir().resolve(RunStore.INPUT_DIR) : task.dataDir();
+      // the overview shows what the programs read: with a holdout, its view of the data
+      Path dataDir = store.programData();
       this.prompts =
           new Prompts(
               task,

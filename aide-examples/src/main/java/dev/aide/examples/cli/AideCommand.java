@@ -770,11 +770,7 @@ public final class AideCommand implements Callable<Integer> {
         throw new UsageException("--resume takes the task from run.json; drop --example/--goal");
       }
       RunDirectory run = openRun(resume);
-      if (target != null
-          || idColumn != null
-          || metricName != null
-          || holdoutFraction != null
-          || scoreCommand != null) {
+      if (holdoutOptionsGiven() || scoreCommand != null) {
         throw new UsageException(
             "--resume keeps the run's own scoring (run.json records it); drop --target/--id/"
                 + "--metric/--holdout/--score-command, or start a new run in another --out");
@@ -875,14 +871,18 @@ public final class AideCommand implements Callable<Integer> {
     }
   }
 
+  /** Whether any of --target, --id, --metric and --holdout was given. */
+  private boolean holdoutOptionsGiven() {
+    return target != null || idColumn != null || metricName != null || holdoutFraction != null;
+  }
+
   /**
    * Applies --target, --id, --metric, --holdout and --score-command to {@code b}, whose task is
    * {@code task}: a new holdout, a change to the task's own (an example's), none (--holdout 0), or
    * a scoring command.
    */
   private void scoring(Task task, Task.Builder b) {
-    boolean holdoutOptions =
-        target != null || idColumn != null || metricName != null || holdoutFraction != null;
+    boolean holdoutOptions = holdoutOptionsGiven();
     if (scoreCommand != null) {
       if (holdoutOptions) {
         throw new UsageException(
