@@ -42,6 +42,7 @@ public final class Node {
   // plan, code and execution are null, and analysis when long, when the node is stored
   private final @Nullable String plan;
   private final @Nullable String code;
+  private final @Nullable String patch;
   private final @Nullable ExecutionResult execution;
   private final @Nullable String analysis;
   private final NodeAccess.@Nullable StoredNode stored;
@@ -64,6 +65,7 @@ public final class Node {
     this.stage = b.stage;
     this.plan = b.plan;
     this.code = b.code;
+    this.patch = b.patch;
     this.execution = b.execution;
     this.analysis = b.analysis;
     this.metric = Objects.requireNonNull(b.metric);
@@ -88,6 +90,7 @@ public final class Node {
     this.stage = full.stage;
     this.plan = null;
     this.code = null;
+    this.patch = null;
     this.execution = null;
     String fullAnalysis = full.analysis();
     this.analysis = fullAnalysis.length() <= MAX_KEPT_ANALYSIS ? fullAnalysis : null;
@@ -156,6 +159,15 @@ public final class Node {
   /** The code, empty when none came back. */
   public String code() {
     return code != null ? code : loaded().code();
+  }
+
+  /**
+   * For a node of a {@linkplain Task#repository() repository task}, its change as a unified diff
+   * against its first parent's tree (against the base for a draft); {@link #code()} is then its
+   * whole diff against the base. Empty for other tasks and where nothing changed.
+   */
+  public String patch() {
+    return patch != null ? patch : loaded().patch();
   }
 
   /** What running the code did; null when it never ran. */
@@ -257,6 +269,7 @@ public final class Node {
     private Stage stage = Stage.DRAFT;
     private String plan = "";
     private String code = "";
+    private String patch = "";
     private @Nullable ExecutionResult execution;
     private String analysis = "";
     private @Nullable Metric metric;
@@ -281,6 +294,7 @@ public final class Node {
       this.stage = node.stage;
       this.plan = node.plan();
       this.code = node.code();
+      this.patch = node.patch();
       this.execution = node.execution;
       this.analysis = node.analysis();
       this.metric = node.metric;
@@ -324,6 +338,12 @@ public final class Node {
 
     public Builder plan(String plan) {
       this.plan = Objects.requireNonNull(plan, "plan");
+      return this;
+    }
+
+    /** Sets a repository node's diff against its first parent; see {@link Node#patch()}. */
+    public Builder patch(String patch) {
+      this.patch = Objects.requireNonNull(patch, "patch");
       return this;
     }
 

@@ -412,6 +412,27 @@ public final class RunDirectory {
     }
   }
 
+  /** The repository run.json recorded ({@code task.repository}). */
+  private static Repository repository(Fields r) {
+    Path source = Path.of(r.required(r.text("source"), "source"));
+    String commit = r.text("commit");
+    List<String> edit = r.texts("edit");
+    List<String> exclude = r.texts("exclude");
+    try {
+      Repository.Builder b =
+          commit == null ? Repository.directory(source) : Repository.git(source, commit);
+      if (edit != null) b.edit(edit.toArray(String[]::new));
+      if (exclude != null) b.exclude(exclude.toArray(String[]::new));
+      return b.buildStep(r.text("buildStep"))
+          .gate(r.text("gate"))
+          .eval(r.required(r.text("eval"), "eval"))
+          .branch(r.text("branch"))
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw r.error("edit", "is not usable: " + e.getMessage());
+    }
+  }
+
   private static Task task(Fields t, @Nullable MetricReader reader, @Nullable Holdout holdout) {
     Task.Builder b =
         Task.builder()
@@ -432,6 +453,7 @@ public final class RunDirectory {
     if (timeout != null) b.timeout(timeout);
     String data = t.text("dataDir");
     if (data != null) b.dataDir(Path.of(data));
+    if (t.map.get("repository") != null) b.repository(repository(t.object("repository")));
     try {
       return b.build();
     } catch (IllegalArgumentException e) {

@@ -40,6 +40,7 @@ public final class Task {
   private final @Nullable String expectedOutput;
   private final @Nullable Holdout holdout;
   private final @Nullable Scorer scorer;
+  private final @Nullable Repository repository;
 
   private Task(
       String goal,
@@ -53,7 +54,8 @@ public final class Task {
       @Nullable MetricReader metricReader,
       @Nullable String expectedOutput,
       @Nullable Holdout holdout,
-      @Nullable Scorer scorer) {
+      @Nullable Scorer scorer,
+      @Nullable Repository repository) {
     this.goal = goal;
     this.evaluation = evaluation;
     this.dataDir = dataDir;
@@ -66,6 +68,7 @@ public final class Task {
     this.expectedOutput = expectedOutput;
     this.holdout = holdout;
     this.scorer = scorer;
+    this.repository = repository;
   }
 
   public static Builder builder() {
@@ -154,6 +157,23 @@ public final class Task {
     return scorer;
   }
 
+  /**
+   * The source tree the search changes, when solutions are patches over a repository rather than
+   * one program; null for a task whose solution is one program in its {@link #language()}.
+   */
+  public @Nullable Repository repository() {
+    return repository;
+  }
+
+  /**
+   * Whether the search starts from given code, a {@linkplain #startingSolution() starting solution}
+   * or a {@linkplain #repository() repository's} base, which runs as its first draft; the built-in
+   * policies then draft nothing else.
+   */
+  public boolean hasStartingPoint() {
+    return startingSolution != null || repository != null;
+  }
+
   /** Whether the harness, not the program or the reviewer, gives each node its metric. */
   public boolean harnessScored() {
     return holdout != null || scorer != null;
@@ -168,6 +188,7 @@ public final class Task {
         + (expectedOutput == null ? "" : ", expectedOutput=" + expectedOutput)
         + (holdout == null ? "" : ", holdout={" + holdout + "}")
         + (scorer == null ? "" : ", scorer=" + scorer)
+        + (repository == null ? "" : ", repository=" + repository)
         + "}";
   }
 
@@ -185,6 +206,7 @@ public final class Task {
     private @Nullable String expectedOutput;
     private @Nullable Holdout holdout;
     private @Nullable Scorer scorer;
+    private @Nullable Repository repository;
 
     private Builder() {}
 
@@ -201,6 +223,7 @@ public final class Task {
       this.expectedOutput = task.expectedOutput;
       this.holdout = task.holdout;
       this.scorer = task.scorer;
+      this.repository = task.repository;
     }
 
     /** Sets what the solution should do. Required. */
@@ -291,13 +314,24 @@ public final class Task {
     }
 
     /**
+     * Makes solutions patches over {@code repository}'s base tree, built, gated and measured by its
+     * commands; the metric is read from the evaluation's output by the {@link #metricReader}, or
+     * given by the {@link #scorer}, one of which is then required. Null removes it.
+     */
+    public Builder repository(@Nullable Repository repository) {
+      this.repository = repository;
+      return this;
+    }
+
+    /**
      * Returns the task, with the data directory made absolute. The builder is left as it was.
      *
      * @throws IllegalArgumentException if the goal is missing or blank, the data directory does not
      *     exist or is not a directory, the timeout is not positive, the starting solution is blank,
      *     the expected output is not a path inside {@code ./working}, or the holdout or scorer does
      *     not fit the rest (both set, a holdout without data, a direction or expected output other
-     *     than the holdout's, a scorer without a direction)
+     *     than the holdout's, a scorer without a direction), or a repository task has a starting
+     *     solution, a holdout, or neither a metric reader nor a scorer
      */
     public Task build() {
       String g = goal;
@@ -358,6 +392,22 @@ public final class Task {
         }
         expected = submission;
       }
+      if (repository != null) {
+        if (startingSolution != null) {
+          throw new IllegalArgumentException(
+              "a repository task starts from its base tree: leave startingSolution unset");
+        }
+        if (holdout != null) {
+          throw new IllegalArgumentException(
+              "a repository task cannot have a holdout yet: give a scorer, or a metric reader of"
+                  + " the evaluation's output");
+        }
+        if (metricReader == null && scorer == null) {
+          throw new IllegalArgumentException(
+              "a repository task needs to know where its metric is: a metricReader of the"
+                  + " evaluation's output, e.g. MetricReader.line(\"time_ms\"), or a scorer");
+        }
+      }
       if (scorer != null && dir == null) {
         throw new IllegalArgumentException(
             "a task with a scorer needs a direction: Task.builder().direction(Direction.MAXIMIZE)"
@@ -375,7 +425,8 @@ public final class Task {
           metricReader,
           expected,
           holdout,
-          scorer);
+          scorer,
+          repository);
     }
 
     /** Returns {@code name} without a leading {@code ./} or {@code working/}, or throws. */

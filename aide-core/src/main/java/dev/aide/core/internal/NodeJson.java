@@ -23,11 +23,12 @@ import org.jspecify.annotations.Nullable;
  * Writes nodes as one-line JSON objects for {@code journal.jsonl} and reads them back.
  *
  * <p>The format names every field, so it can be read by other tools: {@code id}, {@code parents},
- * {@code step}, {@code stage}, {@code plan}, {@code code}, {@code execution}, {@code analysis},
- * {@code metric} (absent for buggy nodes), {@code direction}, {@code buggy}, {@code debugDepth},
- * {@code usage}, {@code cost} (absent when 0), {@code startedAt}, {@code finishedAt}, {@code
- * failure}, {@code warnings} (absent when empty), {@code printedMetric} and {@code reviewerMetric}
- * (absent when null).
+ * {@code step}, {@code stage}, {@code plan}, {@code code}, {@code patch} (a repository node's diff
+ * against its parent; absent when empty), {@code execution}, {@code analysis}, {@code metric}
+ * (absent for buggy nodes), {@code direction}, {@code buggy}, {@code debugDepth}, {@code usage},
+ * {@code cost} (absent when 0), {@code startedAt}, {@code finishedAt}, {@code failure}, {@code
+ * warnings} (absent when empty), {@code printedMetric} and {@code reviewerMetric} (absent when
+ * null).
  */
 public final class NodeJson {
   static final JsonAdapter<Object> JSON = new Moshi.Builder().build().adapter(Object.class);
@@ -43,6 +44,7 @@ public final class NodeJson {
     map.put("stage", node.stage().name());
     map.put("plan", node.plan());
     map.put("code", node.code());
+    if (!node.patch().isEmpty()) map.put("patch", node.patch());
     ExecutionResult e = node.execution();
     if (e != null) map.put("execution", execution(e, e.output()));
     map.put("analysis", node.analysis());
@@ -128,6 +130,7 @@ public final class NodeJson {
     }
     b.parents(parents);
     if (f.has("cost")) b.cost(f.number("cost"));
+    if (f.has("patch")) b.patch(f.string("patch"));
     if (f.has("printedMetric")) b.printedMetric(f.number("printedMetric"));
     if (f.has("reviewerMetric")) b.reviewerMetric(f.number("reviewerMetric"));
     if (f.has("warnings")) {

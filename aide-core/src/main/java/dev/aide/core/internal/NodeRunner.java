@@ -14,6 +14,7 @@ import dev.aide.core.Task;
 import dev.aide.core.exec.ExecutionRequest;
 import dev.aide.core.exec.ExecutionResult;
 import dev.aide.core.exec.ExecutorException;
+import dev.aide.core.internal.repo.SearchReplace;
 import dev.aide.core.llm.ChatMessage;
 import dev.aide.core.llm.ChatRequest;
 import dev.aide.core.llm.ChatResponse;
@@ -31,7 +32,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -106,6 +111,8 @@ final class NodeRunner {
   private final Phases phases;
   private final Streaks streaks;
   private final @Nullable Scorer harness;
+  private final @Nullable RepoRun repo;
+  private final @Nullable RepoPrompts repoPrompts;
   private final AnswerFormat answerFormat = new AnswerFormat();
 
   /**
@@ -119,6 +126,7 @@ final class NodeRunner {
    * @param streaks the failures in a row that stop the run, counted here
    * @param harness the harness's scorer of a run's working directory, or null when the task has
    *     none
+   * @param repo the base tree of a repository task, or null for a task of one program
    */
   NodeRunner(
       SearchEngine.Config config,
@@ -129,7 +137,8 @@ final class NodeRunner {
       Workspaces workspaces,
       Phases phases,
       Streaks streaks,
-      @Nullable Scorer harness) {
+      @Nullable Scorer harness,
+      @Nullable RepoRun repo) {
     this.config = config;
     this.task = config.task();
     this.prompts = prompts;
@@ -140,6 +149,8 @@ final class NodeRunner {
     this.phases = phases;
     this.streaks = streaks;
     this.harness = harness;
+    this.repo = repo;
+    this.repoPrompts = repo == null ? null : new RepoPrompts(task, prompts, repo);
   }
 
   /**
@@ -150,6 +161,7 @@ final class NodeRunner {
   Node run(int id, Action action) {
     NodeDraft draft = new NodeDraft(id, action.stage(), action.parents(), config.clock().instant());
     phases.entered(id, SearchEvent.Phase.CODING);
+    if (repo != null) return runRepository(action, draft, repo);
     String code = code(prompt(action), draft);
     if (code == null) return draft.finish();
     return runAndJudge(code, draft);
@@ -162,6 +174,7 @@ final class NodeRunner {
    */
   Node runStartingSolution(int id) {
     NodeDraft draft = new NodeDraft(id, Stage.DRAFT, List.of(), config.clock().instant());
+    if (repo != null) return runBase(draft, repo);
     draft.plan = "The starting solution given with the task.";
     String code = task.startingSolution();
     if (code == null) return draft.finish();
@@ -245,6 +258,207 @@ final class NodeRunner {
         workspace,
         task.timeout(),
         Map.of());
+  }
+
+  // The pipeline of a repository task: edits instead of a program, build, gate and eval.
+
+  /** Runs a node of a repository task: the coder's edits on its parent's tree, then the steps. */
+  private Node runRepository(Action action, NodeDraft draft, RepoRun repo) {
+    Node parent = action.parents().isEmpty() ? null : action.parents().get(0);
+    SortedMap<String, Optional<String>> parentChanges = repo.changes(parent);
+    List<ChatMessage> messages =
+        Objects.requireNonNull(repoPrompts).coder(action, memory.get(), parentChanges);
+    SortedMap<String, Optional<String>> edits = edits(messages, draft, repo.tree(parentChanges));
+    if (edits == null) return draft.finish();
+    SortedMap<String, Optional<String>> changes = repo.combine(parentChanges, edits);
+    draft.code = repo.diff(Map.of(), changes);
+    draft.patch = repo.diff(parentChanges, changes);
+    return runSteps(changes, draft, repo);
+  }
+
+  /**
+   * Runs the base of a repository task unchanged, as its first node.
+   *
+   * @throws FatalException when a step fails on the base or its evaluation holds no metric: the
+   *     search cannot tell a better change from a worse one, and refuses to start
+   */
+  private Node runBase(NodeDraft draft, RepoRun repo) {
+    draft.plan = "The base as it is, unchanged.";
+    phases.entered(draft.id, SearchEvent.Phase.RUNNING);
+    ExecutionResult eval = executeSteps(new TreeMap<>(), draft, repo);
+    String problem = null;
+    if (eval == null) {
+      problem = draft.failure;
+    } else {
+      MetricReader reader = task.metricReader();
+      if (reader != null && reader.read(eval.output()).isEmpty()) {
+        problem =
+            "the evaluation `"
+                + repo.repository().eval()
+                + "` printed no metric for "
+                + reader
+                + " to read (its output: "
+                + Text.headAndTail(eval.output().strip(), 500)
+                + ")";
+      }
+    }
+    if (problem != null) {
+      throw new FatalException(
+          new AideException(
+              "the unmodified base fails, so no change could be judged: "
+                  + problem
+                  + ". Fix the base or the commands, and run again"));
+    }
+    phases.entered(draft.id, SearchEvent.Phase.REVIEWING);
+    Review review = review(draft.code, Objects.requireNonNull(eval), draft);
+    if (review == null) return scoreWithoutReview(eval, draft);
+    return score(review, eval, draft);
+  }
+
+  /** Runs the steps on the tree {@code changes} make and judges the node. */
+  private Node runSteps(
+      SortedMap<String, Optional<String>> changes, NodeDraft draft, RepoRun repo) {
+    phases.entered(draft.id, SearchEvent.Phase.RUNNING);
+    ExecutionResult eval = executeSteps(changes, draft, repo);
+    if (eval == null) return draft.finish();
+    phases.entered(draft.id, SearchEvent.Phase.REVIEWING);
+    Review review = review(draft.code, eval, draft);
+    if (review == null) return scoreWithoutReview(eval, draft);
+    return score(review, eval, draft);
+  }
+
+  /**
+   * Makes the node's tree and runs the build, the gate and the evaluation there, each with the
+   * task's timeout; returns the evaluation, or null with the failed step's output and the reason in
+   * {@code draft}.
+   */
+  private @Nullable ExecutionResult executeSteps(
+      SortedMap<String, Optional<String>> changes, NodeDraft draft, RepoRun repo) {
+    Path workspace;
+    try {
+      workspace = workspaces.prepare(draft.id);
+      Path working = workspace.resolve("working");
+      deleteTree(working);
+      repo.materialize(working, changes);
+    } catch (RuntimeException e) {
+      log.warn("Node {}: its tree could not be made", draft.id, e);
+      draft.failure = "the node's tree could not be made: " + e;
+      return null;
+    }
+    draft.workingDir = workspace.resolve("working");
+    var repository = repo.repository();
+    List<String[]> steps = new ArrayList<>();
+    if (repository.buildStep() != null) steps.add(new String[] {"build", repository.buildStep()});
+    if (repository.gate() != null) steps.add(new String[] {"gate", repository.gate()});
+    steps.add(new String[] {"eval", repository.eval()});
+    ExecutionResult result = null;
+    for (String[] step : steps) {
+      String name = step[0];
+      try {
+        result = config.executor().execute(stepRequest(name, step[1], workspace));
+      } catch (ExecutorException e) {
+        throw new FatalException(e);
+      } catch (RuntimeException e) {
+        log.warn("Node {}: the {} step failed to run", draft.id, name, e);
+        draft.failure = config.redactor().redact("the " + name + " step failed to run: " + e);
+        return null;
+      }
+      result = config.redactor().redact(result);
+      draft.execution = result;
+      if (streaks.execution.failedTheSameWay(result)) throw executionFailing(result);
+      if (result.failed()) {
+        draft.failure =
+            (name.equals("eval") ? "the evaluation" : "the " + name)
+                + " `"
+                + step[1]
+                + "` "
+                + (result.timedOut()
+                    ? "timed out after " + Text.roughDuration(task.timeout())
+                    : "failed with exit code " + result.exitCode());
+        return null;
+      }
+    }
+    return result;
+  }
+
+  /** The script file of a step, written into {@code ./working} and run by {@code sh}. */
+  private ExecutionRequest stepRequest(String name, String command, Path workspace) {
+    String file = ".aide-" + name + ".sh";
+    return new ExecutionRequest(
+        command + "\n", file, List.of("sh", file), workspace, task.timeout(), Map.of());
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+    try (var paths = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot clear " + dir, e);
+    }
+  }
+
+  /**
+   * Asks the coder for edits on {@code tree} until they apply: an answer without usable blocks, or
+   * whose blocks do not apply, is sent back with what was wrong, up to {@link #CODER_RETRIES}
+   * times. Returns the changed files, or null with the reason in {@code draft}.
+   */
+  private @Nullable SortedMap<String, Optional<String>> edits(
+      List<ChatMessage> messages, NodeDraft draft, SearchReplace.Tree tree) {
+    RepoPrompts prompts = Objects.requireNonNull(repoPrompts);
+    List<ChatMessage> conversation = new ArrayList<>(messages);
+    String problem = "";
+    for (int attempt = 0; attempt <= CODER_RETRIES; attempt++) {
+      ChatResponse response;
+      try {
+        response =
+            config
+                .coder()
+                .chat(config.sampling().coder(config.coderModel()).messages(conversation).build());
+      } catch (LlmException e) {
+        if (e.endsRun()) throw new FatalException(e);
+        if (streaks.coder.failed(e)) throw llmFailing("coder", config.coderModel(), e);
+        draft.failure = "the coder call failed: " + e.getMessage();
+        return null;
+      }
+      streaks.coder.succeeded();
+      draft.coderUsage = draft.coderUsage.plus(response.usage());
+      logCall("coder", draft.id, response);
+      SearchReplace.Parsed parsed = SearchReplace.parse(response.text());
+      if (draft.plan.isEmpty() || attempt == 0) draft.plan = parsed.plan();
+      ChatMessage again;
+      if (response.finishReason() == FinishReason.LENGTH) {
+        problem = "was cut off at the output-token limit";
+        again = prompts.askAgainForEdits(problem);
+      } else if (!parsed.problems().isEmpty()) {
+        problem = "had malformed blocks: " + String.join("; ", parsed.problems());
+        again = prompts.askAgainForEdits(problem);
+      } else if (parsed.edits().isEmpty()) {
+        problem = "held no SEARCH/REPLACE blocks";
+        again = prompts.askAgainForEdits(problem);
+      } else {
+        SearchReplace.Outcome outcome =
+            SearchReplace.apply(parsed.edits(), tree, RepoRun.WHOLE_FILE_MAX_LINES);
+        if (outcome instanceof SearchReplace.Applied applied) {
+          draft.plan = parsed.plan();
+          return new TreeMap<>(applied.changes());
+        }
+        String report = ((SearchReplace.Failed) outcome).report();
+        problem = "had blocks that did not apply: " + Text.headAndTail(report.strip(), 1_500);
+        again = prompts.editsFailed(report);
+      }
+      log.info("Node {}: the coder's answer {}; asking again", draft.id, Text.cut(problem, 200));
+      conversation.add(ChatMessage.assistant(response.text()));
+      conversation.add(again);
+    }
+    draft.failure =
+        "the coder's answer "
+            + problem
+            + " in all "
+            + (CODER_RETRIES + 1)
+            + " attempts, so there was nothing to run";
+    return null;
   }
 
   // Stage 1: the prompt.
@@ -333,7 +547,8 @@ final class NodeRunner {
   /** Returns the review, or null with the reason recorded in {@code draft}. */
   private @Nullable Review review(String code, ExecutionResult execution, NodeDraft draft) {
     String lastProblem = "";
-    Map<String, Long> sizes = fileSizes(draft.workingDir, execution.files());
+    Map<String, Long> sizes =
+        repoPrompts != null ? Map.of() : fileSizes(draft.workingDir, execution.files());
     String expectedHead = expectedHead(draft.workingDir, execution.files());
     for (int answers = 0; answers < 2; ) {
       AnswerFormat.Mode mode = answerFormat.mode();
@@ -342,7 +557,10 @@ final class NodeRunner {
           config
               .sampling()
               .reviewer(config.reviewerModel())
-              .messages(prompts.review(code, execution, sizes, expectedHead, withTool));
+              .messages(
+                  repoPrompts != null
+                      ? repoPrompts.review(code, execution, withTool)
+                      : prompts.review(code, execution, sizes, expectedHead, withTool));
       AnswerFormat.ask(request, mode, Review.tool());
       ChatResponse response;
       try {
@@ -705,6 +923,7 @@ final class NodeRunner {
     final Instant startedAt;
     String plan = "";
     String code = "";
+    String patch = "";
     @Nullable ExecutionResult execution;
     @Nullable Path workingDir;
     String analysis = "";
@@ -733,6 +952,7 @@ final class NodeRunner {
           .stage(stage)
           .plan(plan)
           .code(code)
+          .patch(patch)
           .execution(execution)
           .analysis(analysis)
           .metric(metric == null ? Metric.worst(d) : metric)

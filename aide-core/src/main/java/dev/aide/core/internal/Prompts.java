@@ -178,7 +178,7 @@ final class Prompts {
         s);
   }
 
-  private static String metric(Node node) {
+  static String metric(Node node) {
     return node.metric().isWorst() ? "none" : Text.number(node.metric().value());
   }
 
@@ -257,6 +257,17 @@ final class Prompts {
     if (expectedHead != null) {
       s.add("The start of ./working/" + task.expectedOutput(), "```\n" + expectedHead + "\n```");
     }
+    s.add("Instructions", reviewInstructions(withTool));
+    return messages(
+        "You are an expert engineer reviewing the output of a solution to the task below. Decide"
+            + " whether the run succeeded and report the metric it printed.",
+        s);
+  }
+
+  /**
+   * The review's instructions: the fields of submit_review, or of the JSON object to reply with.
+   */
+  String reviewInstructions(boolean withTool) {
     String example = task.metricReader() == null ? null : task.metricReader().example();
     String fields =
         """
@@ -279,18 +290,12 @@ final class Prompts {
                     + " (the task fixes it: "
                     + (task.direction() == dev.aide.core.Direction.MINIMIZE ? "lower" : "higher")
                     + " is better).");
-    s.add(
-        "Instructions",
-        withTool
-            ? "Call the function submit_review with:\n" + fields
-            : "Reply with only a JSON object with these fields:\n"
-                + fields
-                + "\nFor example: {\"is_bug\": false, \"summary\": \"...\", \"metric\": 0.85,"
-                + " \"lower_is_better\": false}");
-    return messages(
-        "You are an expert engineer reviewing the output of a solution to the task below. Decide"
-            + " whether the run succeeded and report the metric it printed.",
-        s);
+    return withTool
+        ? "Call the function submit_review with:\n" + fields
+        : "Reply with only a JSON object with these fields:\n"
+            + fields
+            + "\nFor example: {\"is_bug\": false, \"summary\": \"...\", \"metric\": 0.85,"
+            + " \"lower_is_better\": false}";
   }
 
   /**
@@ -390,7 +395,7 @@ final class Prompts {
         + "; a run that does not write it counts as failed, whatever it prints.\n";
   }
 
-  private void taskSections(Sections s) {
+  void taskSections(Sections s) {
     s.add("Task", task.goal());
     s.add("Evaluation", task.evaluation());
     s.add("Scoring", scoring());
@@ -536,12 +541,12 @@ final class Prompts {
     return tags.isEmpty() ? "" : tags.get(0);
   }
 
-  private static List<ChatMessage> messages(String introduction, Sections sections) {
+  static List<ChatMessage> messages(String introduction, Sections sections) {
     return List.of(ChatMessage.system(introduction), ChatMessage.user(sections.render()));
   }
 
   /** Named sections in order; a section with no content is left out. */
-  private static final class Sections {
+  static final class Sections {
     private final List<String> parts = new ArrayList<>();
 
     void add(String title, @Nullable String content) {

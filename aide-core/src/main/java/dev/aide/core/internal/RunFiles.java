@@ -7,6 +7,7 @@ import dev.aide.core.AideException;
 import dev.aide.core.Journal;
 import dev.aide.core.Language;
 import dev.aide.core.MetricReader;
+import dev.aide.core.Repository;
 import dev.aide.core.Task;
 import dev.aide.core.llm.ModelPrice;
 import dev.aide.core.score.Holdout;
@@ -72,12 +73,21 @@ public final class RunFiles {
   static final String HOLDOUT_FINGERPRINT = "holdoutFingerprint";
 
   /**
+   * run.json's field with the base tree a repository task's run copied ({@link RepoRun#record}).
+   */
+  static final String REPOSITORY_BASE = "repositoryBase";
+
+  /**
    * Returns the text of a new run.json for {@code task} and {@code settings}.
    *
    * @param holdoutFingerprint the {@link HoldoutSplit#fingerprint()} of the task's holdout, or null
+   * @param base what {@link RepoRun#record} says of a repository task's base, or null
    */
   static String runJson(
-      Task task, Map<String, Object> settings, @Nullable String holdoutFingerprint) {
+      Task task,
+      Map<String, Object> settings,
+      @Nullable String holdoutFingerprint,
+      @Nullable Map<String, @Nullable Object> base) {
     Map<String, @Nullable Object> taskMap = new LinkedHashMap<>();
     taskMap.put("goal", task.goal());
     taskMap.put("evaluation", task.evaluation());
@@ -102,10 +112,13 @@ public final class RunFiles {
     if (holdout != null) taskMap.put("holdout", holdout(holdout));
     Scorer scorer = task.scorer();
     if (scorer != null) taskMap.put("scorer", String.valueOf(scorer));
+    Repository repository = task.repository();
+    if (repository != null) taskMap.put("repository", repository(repository));
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("format", FORMAT);
     run.put("task", taskMap);
     if (holdoutFingerprint != null) run.put(HOLDOUT_FINGERPRINT, holdoutFingerprint);
+    if (base != null) run.put(REPOSITORY_BASE, base);
     run.put("settings", settings);
     run.put("libraryVersion", RunStore.libraryVersion());
     run.put("startedAt", Instant.now().toString());
@@ -127,6 +140,20 @@ public final class RunFiles {
     map.put("trainFile", holdout.trainFile());
     map.put("testFile", holdout.testFile());
     map.put("submission", holdout.submission());
+    return map;
+  }
+
+  /** Returns {@code repository} as run.json records it: every setting. */
+  static Map<String, @Nullable Object> repository(Repository repository) {
+    Map<String, @Nullable Object> map = new LinkedHashMap<>();
+    map.put("source", repository.source().toString());
+    map.put("commit", repository.commit());
+    map.put("edit", repository.editable());
+    map.put("exclude", repository.excludes());
+    map.put("buildStep", repository.buildStep());
+    map.put("gate", repository.gate());
+    map.put("eval", repository.eval());
+    map.put("branch", repository.branch());
     return map;
   }
 

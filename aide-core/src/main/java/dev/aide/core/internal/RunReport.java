@@ -373,6 +373,32 @@ final class RunReport {
       out.append(quote(bestAnalysis));
     }
     out.append('\n');
+    if (best != null && task.repository() != null) bestChange(out, best);
+  }
+
+  /** The most characters of the best change's diff that report.md shows. */
+  static final int MAX_DIFF_CHARS = 12_000;
+
+  /** A repository task's best change: its diff against the base, where it is, its size. */
+  private static void bestChange(StringBuilder out, Node best) {
+    String diff = best.code();
+    out.append("## The best change\n\n");
+    if (diff.isBlank()) {
+      out.append("None: the base as it is was the best.\n\n");
+      return;
+    }
+    dev.aide.core.internal.repo.UnifiedDiff.Stats stats =
+        dev.aide.core.internal.repo.UnifiedDiff.stats(diff);
+    out.append("`best/patch.diff` (against the base; `git apply` takes it), ")
+        .append(stats.files())
+        .append(stats.files() == 1 ? " file, +" : " files, +")
+        .append(stats.added())
+        .append(" -")
+        .append(stats.removed())
+        .append(" lines; the patched tree is `best/tree/`.\n\n")
+        .append("````diff\n")
+        .append(Text.headAndTail(diff.strip(), MAX_DIFF_CHARS))
+        .append("\n````\n\n");
   }
 
   /**

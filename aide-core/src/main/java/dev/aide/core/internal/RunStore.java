@@ -4,6 +4,7 @@ import dev.aide.core.AideException;
 import dev.aide.core.Direction;
 import dev.aide.core.Journal;
 import dev.aide.core.Node;
+import dev.aide.core.Repository;
 import dev.aide.core.Reproduction;
 import dev.aide.core.Task;
 import dev.aide.core.exec.ExecutionResult;
@@ -60,6 +61,13 @@ public final class RunStore implements Closeable {
   static final String BEST_NEW_DIR = ".best.new";
   static final String BEST_OLD_DIR = ".best.old";
   static final String BEST_NODE_FILE = "node.json";
+
+  /** In {@code best/} of a repository task: the best node's diff against the base. */
+  static final String BEST_PATCH_FILE = "patch.diff";
+
+  /** In {@code best/} of a repository task: the base with the best node's diff applied. */
+  static final String BEST_TREE_DIR = "tree";
+
   static final String WORKSPACES_DIR = "workspaces";
   static final String TREE_FILE = "tree.html";
   static final String REPORT_FILE = "report.md";
@@ -113,6 +121,9 @@ public final class RunStore implements Closeable {
 
   /** The task's holdout split, made when the store opened; null when the task has none. */
   private @Nullable HoldoutSplit holdout;
+
+  /** A repository task's base tree, copied when the store opened; null for other tasks. */
+  private @Nullable RepoRun repository;
 
   private RunStore(
       Path dir,
@@ -182,11 +193,14 @@ public final class RunStore implements Closeable {
       Direction recordedDirection = null;
       boolean resumed = Files.exists(runFile);
       HoldoutSplit split = null;
+      RepoRun repo = null;
       if (resumed) {
         Map<String, @Nullable Object> run = RunFiles.read(runFile);
         checkSameTask(dir, run, task);
         split = prepareHoldout(dir, task);
         checkSameHoldout(dir, run, split);
+        repo = prepareRepository(dir, task);
+        checkSameBase(dir, run, repo);
         storedSeed = storedSeed(runFile, run);
         if (Files.exists(journalFile)) loadJournal(lines, journal);
         recordedDirection = recordedDirection(run, journal);
@@ -204,8 +218,14 @@ public final class RunStore implements Closeable {
                   + " directory, or delete this one to start over");
         }
         split = prepareHoldout(dir, task);
+        repo = prepareRepository(dir, task);
         writeAtomically(
-            runFile, RunFiles.runJson(task, settings, split == null ? null : split.fingerprint()));
+            runFile,
+            RunFiles.runJson(
+                task,
+                settings,
+                split == null ? null : split.fingerprint(),
+                repo == null ? null : repo.record()));
       }
       WritableByteChannel channel = opener.open(journalFile);
       RunStore store =
@@ -220,6 +240,7 @@ public final class RunStore implements Closeable {
               lock,
               recordedDirection);
       store.holdout = split;
+      store.repository = repo;
       if (resumed) {
         try {
           store.reconcileBest();
@@ -264,6 +285,36 @@ public final class RunStore implements Closeable {
               + e,
           e);
     }
+  }
+
+  /** A repository task's base, copied into {@code dir} (or opened there); null for other tasks. */
+  private static @Nullable RepoRun prepareRepository(Path dir, Task task) {
+    Repository repository = task.repository();
+    return repository == null ? null : RepoRun.prepare(dir, repository);
+  }
+
+  /** Refuses to resume a run whose base copy is not the one run.json recorded. */
+  private static void checkSameBase(Path dir, Map<?, ?> run, @Nullable RepoRun repo) {
+    Object recorded =
+        run.get(RunFiles.REPOSITORY_BASE) instanceof Map<?, ?> m ? m.get("fingerprint") : null;
+    String now = repo == null ? null : repo.base().fingerprint();
+    if (Objects.equals(recorded, now)) return;
+    throw new AideException(
+        dir
+            + (recorded == null
+                ? " holds a run without a repository, but the task now has one"
+                : now == null
+                    ? " holds a run over a repository, but the task now has none"
+                    : " holds a run whose copy of the base, "
+                        + dir.resolve(RepoRun.BASE_DIR)
+                        + ", changed since it was made")
+            + ": its nodes' patches would not apply. Choose another output directory, or delete"
+            + " this one to start over.");
+  }
+
+  /** A repository task's base; null for other tasks. */
+  @Nullable RepoRun repository() {
+    return repository;
   }
 
   /** Refuses to resume a run whose holdout rows were others than the data now gives. */
@@ -376,13 +427,15 @@ public final class RunStore implements Closeable {
     Path best = dir.resolve(BEST_DIR);
     Path fresh = dir.resolve(BEST_NEW_DIR);
     Path old = dir.resolve(BEST_OLD_DIR);
-    String solutionName = task.language().fileName();
+    String solutionName = solutionName();
     try {
       deleteRecursively(fresh);
       deleteRecursively(old);
       Files.createDirectories(fresh);
       ExecutionResult execution = node.execution();
-      if (execution != null) {
+      if (repository != null) {
+        repository.copyTo(fresh.resolve(BEST_TREE_DIR), repository.changes(node));
+      } else if (execution != null) {
         Path working = workspace(node.id()).resolve("working");
         Path realWorking = Files.isDirectory(working) ? working.toRealPath() : working;
         for (String file : execution.files()) {
@@ -473,10 +526,18 @@ public final class RunStore implements Closeable {
           if (isTempFile(path.getFileName().toString())) return false;
         }
       }
-      return Files.readString(best.resolve(task.language().fileName())).equals(node.code());
+      return Files.readString(best.resolve(solutionName())).equals(node.code());
     } catch (IOException | RuntimeException e) {
       return false;
     }
+  }
+
+  /**
+   * The file of {@code best/} that holds the best node's code: the language's file, or {@value
+   * #BEST_PATCH_FILE} (its diff against the base) for a repository task.
+   */
+  private String solutionName() {
+    return task.repository() != null ? BEST_PATCH_FILE : task.language().fileName();
   }
 
   /** Whether {@code name} is a temporary file of {@link #writeAtomically}. */
@@ -707,6 +768,14 @@ public final class RunStore implements Closeable {
     if (!RunFiles.sameLanguage(old.get("language"), task.language())) differences.add("language");
     compare(differences, "startingSolution", old.get("startingSolution"), task.startingSolution());
     compare(differences, "expectedOutput", old.get("expectedOutput"), task.expectedOutput());
+    Repository repository = task.repository();
+    Object oldRepository = old.get("repository");
+    Object newRepository = repository == null ? null : RunFiles.repository(repository);
+    if ((oldRepository == null) != (newRepository == null)
+        || (oldRepository != null
+            && !RunFiles.write(oldRepository).equals(RunFiles.write(newRepository)))) {
+      differences.add("repository");
+    }
     Holdout holdout = task.holdout();
     Object oldHoldout = old.get("holdout");
     Object newHoldout = holdout == null ? null : RunFiles.holdout(holdout);

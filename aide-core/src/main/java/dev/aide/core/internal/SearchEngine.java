@@ -223,7 +223,8 @@ public final class SearchEngine {
               store::prepareWorkspace,
               this::enterPhase,
               streaks,
-              holdout != null ? holdout::score : task.scorer());
+              holdout != null ? holdout::score : task.scorer(),
+              store.repository());
     } catch (RuntimeException | Error e) {
       store.close();
       throw e;
@@ -283,14 +284,20 @@ public final class SearchEngine {
       synchronized (lock) {
         checkLimits(); // a resumed run may have spent a budget already
       }
-      try {
-        decideDirection();
-      } catch (FatalException e) {
-        synchronized (lock) {
-          fatal = e.getCause();
+      // A repository's base runs first: a broken base or command stops the run before any LLM call.
+      if (journal.isEmpty() && task.repository() != null) runOnWorkers(1, true);
+      if (!hasFailed()) {
+        try {
+          decideDirection();
+        } catch (FatalException e) {
+          synchronized (lock) {
+            fatal = e.getCause();
+          }
         }
       }
-      if (task.language().equals(Language.PYTHON) && !hasFailed()) probeInterpreter();
+      if (task.language().equals(Language.PYTHON) && task.repository() == null && !hasFailed()) {
+        probeInterpreter();
+      }
       if (journal.isEmpty() && task.startingSolution() != null && !hasFailed()) {
         runOnWorkers(1, true);
       }
@@ -322,6 +329,8 @@ public final class SearchEngine {
         reason = stopReason != null ? stopReason : StopReason.STEPS_DONE;
       }
       Reproduction reproduction = reason == StopReason.CANCELLED ? null : reproduceBest(journal);
+      RepoRun repo = store.repository();
+      if (repo != null && reason != StopReason.CANCELLED) repo.commitBest(journal.best());
       result =
           new Result(
               journal,

@@ -120,6 +120,7 @@ final class TreeReport {
     map.put("id", node.id());
     map.put("plan", Text.headAndTail(node.plan(), MAX_TEXT_CHARS));
     map.put("code", Text.headAndTail(node.code(), MAX_TEXT_CHARS));
+    if (!node.patch().isEmpty()) map.put("patch", Text.headAndTail(node.patch(), MAX_TEXT_CHARS));
     ExecutionResult e = node.execution();
     if (e != null) {
       map.put("execution", NodeJson.execution(e, Text.headAndTail(e.output(), MAX_TEXT_CHARS)));

@@ -172,7 +172,7 @@ public final class EvolutionaryPolicy implements SearchPolicy {
       if (!inFlight.debugged().contains(leaf.id())) return Action.debug(leaf);
     }
 
-    int wantedDrafts = state.task().startingSolution() != null ? 1 : numDrafts;
+    int wantedDrafts = state.task().hasStartingPoint() ? 1 : numDrafts;
     if (idx.drafts + inFlight.drafts() < wantedDrafts) return Action.draft();
     int nextId = state.nextNodeId();
     int island = breedingIsland(idx, nextId % islands, inFlight.drafts());

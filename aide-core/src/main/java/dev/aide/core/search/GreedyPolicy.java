@@ -53,7 +53,7 @@ public final class GreedyPolicy implements SearchPolicy {
     Journal journal = state.journal();
     InFlight inFlight = state.inFlight();
 
-    int wantedDrafts = state.task().startingSolution() != null ? 1 : numDrafts;
+    int wantedDrafts = state.task().hasStartingPoint() ? 1 : numDrafts;
     if (journal.draftCount() + inFlight.drafts() < wantedDrafts) {
       return Action.draft();
     }

@@ -110,7 +110,7 @@ public final class MctsPolicy implements SearchPolicy {
       if (!inFlight.debugged().contains(node.id())) return Action.debug(node);
     }
 
-    int rootWidth = state.task().startingSolution() != null ? 1 : numChildren;
+    int rootWidth = state.task().hasStartingPoint() ? 1 : numChildren;
     int rootChildren = t.root.children.size() + inFlight.drafts();
     if (rootChildren > 0 && rootChildren < rootWidth) return Action.draft();
     TreeSet<Integer> started = new TreeSet<>(t.partlyExpanded);

@@ -153,7 +153,8 @@ class NodeRunnerTest {
         id -> workspaces.resolve(String.valueOf(id)),
         (id, phase) -> phases.add(id + " " + phase),
         streaks,
-        task.scorer());
+        task.scorer(),
+        null);
   }
 
   private static ChatResponse text(String text) {
