@@ -58,8 +58,16 @@ final class ExampleProjects {
     }
     URL url = ExampleProjects.class.getResource("/dev/aide/examples/" + name + "/" + marker);
     if (url == null) throw new IllegalStateException("missing resource of example " + name);
+    return unpack(url, target);
+  }
+
+  /**
+   * Copies the directory that holds resource {@code marker} (in a jar or a directory) into {@code
+   * target} and returns {@code target}.
+   */
+  static Path unpack(URL marker, Path target) {
     try {
-      URI uri = url.toURI();
+      URI uri = marker.toURI();
       if (uri.getScheme().equals("jar")) {
         FileSystem jar;
         boolean opened = false;
@@ -79,9 +87,9 @@ final class ExampleProjects {
       }
       return target;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot unpack example " + name + " to " + target, e);
+      throw new UncheckedIOException("cannot unpack " + marker + " to " + target, e);
     } catch (URISyntaxException e) {
-      throw new IllegalStateException("bad resource URL " + url, e);
+      throw new IllegalStateException("bad resource URL " + marker, e);
     }
   }
 

@@ -118,17 +118,6 @@ class MavenSupportTest {
         .contains("<url>file:///home/me/.m2/repository</url>");
   }
 
-  @Test
-  void unpacksTheJavaExampleWithItsVersionsFilledIn() throws Exception {
-    Path tree = ExampleProjects.unpack(ExampleProjects.JAVA_SPEEDUP, tmp.resolve("tree"));
-
-    assertThat(tree.resolve("src/main/java/demo/Anagrams.java")).isRegularFile();
-    assertThat(tree.resolve("src/main/java/demo/Bench.java")).isRegularFile();
-    assertThat(tree.resolve("src/test/java/demo/AnagramsTest.java")).isRegularFile();
-    String pom = Files.readString(tree.resolve("pom.xml"));
-    assertThat(pom).doesNotContain("@").contains("<version>3.5.4</version>");
-  }
-
   /**
    * The whole path the CLI will take: the wrapper's Maven unpacked, a repository seeded from the
    * user's, and the example's gate and eval run by a ProcessExecutor like the CLI's (sandboxed
