@@ -1,5 +1,6 @@
 package dev.aide.examples.cli;
 
+import dev.aide.core.exec.Redactor;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
@@ -44,6 +46,10 @@ import org.jspecify.annotations.Nullable;
 final class MavenSupport {
   /** Where {@link #find} looks for the wrapper's archive, relative to the launcher's directory. */
   static final String WRAPPER_DIR = ".mvn/wrapper";
+
+  /** Names of variables not passed to the seeding Maven (as ProcessExecutor's children). */
+  private static final Pattern SECRET_NAME =
+      Pattern.compile("(?i)(.*_)?(KEY|TOKEN)|.*(SECRET|PASSWORD|PASSWD|CREDENTIAL|API_?KEY).*");
 
   private MavenSupport() {}
 
@@ -98,12 +104,13 @@ final class MavenSupport {
     Path onPath = onPath("mvn", environment.getOrDefault("PATH", ""));
     if (onPath != null) {
       try {
-        Path home = onPath.toRealPath().getParent().getParent();
+        Path bin = onPath.toRealPath().getParent();
+        Path home = bin == null ? null : bin.getParent();
         if (home != null && isMavenHome(home)) {
           return new Distribution(home, false, "mvn on PATH (" + onPath + ")");
         }
         tried.add("mvn on PATH (" + onPath + ", not in the bin/ of a Maven home)");
-      } catch (IOException | NullPointerException e) {
+      } catch (IOException e) {
         tried.add("mvn on PATH (" + onPath + ", cannot be resolved: " + e.getMessage() + ")");
       }
     } else {
@@ -150,6 +157,21 @@ final class MavenSupport {
    */
   static Prepared prepare(
       Distribution distribution, Path dir, Path project, Path userRepository, Duration timeout) {
+    return prepare(distribution, dir, project, userRepository, timeout, System.getenv());
+  }
+
+  /**
+   * As {@link #prepare(Distribution, Path, Path, Path, Duration)}, Maven running with {@code
+   * environment} less the variables whose names look secret ({@code *_KEY}, {@code *_TOKEN}, {@code
+   * *SECRET*}, {@code *PASSWORD*}, ...): the project's tests need no API key.
+   */
+  static Prepared prepare(
+      Distribution distribution,
+      Path dir,
+      Path project,
+      Path userRepository,
+      Duration timeout,
+      Map<String, String> environment) {
     if (!Files.isRegularFile(project.resolve("pom.xml"))) {
       throw new IllegalArgumentException("No pom.xml in " + project + ": not a Maven project.");
     }
@@ -182,6 +204,7 @@ final class MavenSupport {
                 "test"),
             seed,
             timeout,
+            environment,
             "Seeding the Maven repository "
                 + repository
                 + " from "
@@ -232,6 +255,7 @@ final class MavenSupport {
           List.of("tar", "-xzf", distribution.path().toString(), "-C", unpack.toString()),
           unpack,
           Duration.ofMinutes(5),
+          System.getenv(),
           "Cannot unpack " + distribution.path() + " with tar.");
       Path unpacked = null;
       try (DirectoryStream<Path> entries = Files.newDirectoryStream(unpack)) {
@@ -249,16 +273,26 @@ final class MavenSupport {
     }
   }
 
-  private static void run(List<String> command, Path dir, Duration timeout, String failure) {
+  private static void run(
+      List<String> command,
+      Path dir,
+      Duration timeout,
+      Map<String, String> environment,
+      String failure) {
     try {
       Path log = Files.createTempFile("aide-maven", ".log");
       try {
-        Process process =
+        ProcessBuilder builder =
             new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+                .redirectOutput(log.toFile());
+        builder.environment().clear();
+        environment.forEach(
+            (name, value) -> {
+              if (!SECRET_NAME.matcher(name).matches()) builder.environment().put(name, value);
+            });
+        Process process = builder.start();
         process.getOutputStream().close();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
           process.destroyForcibly();
@@ -273,7 +307,8 @@ final class MavenSupport {
                   + " exited with "
                   + process.exitValue()
                   + ":\n"
-                  + tail(Files.readString(log, StandardCharsets.UTF_8), 40));
+                  + Redactor.ofEnvironment(environment)
+                      .redact(tail(Files.readString(log, StandardCharsets.UTF_8), 40)));
         }
       } finally {
         Files.deleteIfExists(log);

@@ -109,6 +109,46 @@ class MavenSupportTest {
   }
 
   @Test
+  void seedingPassesNoSecretToMavenAndSaysWhyItFailed() throws Exception {
+    Path project = Files.createDirectories(tmp.resolve("project"));
+    Files.writeString(project.resolve("pom.xml"), "<project/>");
+    Path userRepository = Files.createDirectories(tmp.resolve("user-repo"));
+    Path seen = tmp.resolve("seen-env.txt");
+    Path home = Files.createDirectories(tmp.resolve("maven/bin")).getParent();
+    Path mvn = home.resolve("bin/mvn");
+    Files.writeString(
+        mvn,
+        "#!/bin/sh\nenv > '"
+            + seen
+            + "'\necho \"[ERROR] no plugin, token sk-abc123456\"\nexit 1\n");
+    mvn.toFile().setExecutable(true);
+    Map<String, String> environment =
+        Map.of(
+            "PATH", System.getenv("PATH"),
+            "OPENAI_API_KEY", "sk-abc123456",
+            "DB_PASSWORD", "hunter2-long",
+            "GREETING", "hello");
+
+    assertThatThrownBy(
+            () ->
+                MavenSupport.prepare(
+                    new MavenSupport.Distribution(home, false, "test"),
+                    tmp.resolve("out"),
+                    project,
+                    userRepository,
+                    GENEROUS,
+                    environment))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("Seeding the Maven repository")
+        .hasMessageContaining("[ERROR] no plugin")
+        .hasMessageNotContaining("sk-abc123456");
+
+    String env = Files.readString(seen);
+    assertThat(env).contains("GREETING=hello").doesNotContain("OPENAI_API_KEY", "DB_PASSWORD");
+    assertThat(tmp.resolve("out/seed-project")).doesNotExist();
+  }
+
+  @Test
   void mirrorSettingsSendEveryRepositoryToTheLocalOneAsCentral() {
     String settings = MavenSupport.mirrorSettings(Path.of("/home/me/.m2/repository"));
 
