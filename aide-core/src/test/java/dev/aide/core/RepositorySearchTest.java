@@ -116,15 +116,16 @@ class RepositorySearchTest {
     };
   }
 
-  /** Runs a request's script with {@code sh} in its working directory. */
+  /** Runs a request's script with {@code sh} in its workspace. */
   static final Executor SH =
       request -> {
         try {
-          Path working = request.workingDir();
-          Files.writeString(working.resolve(request.fileName()), request.code());
+          // as the executors do: the script in the workspace, run there
+          Path workspace = request.workspace();
+          Files.writeString(workspace.resolve(request.fileName()), request.code());
           Process p =
               new ProcessBuilder(request.command())
-                  .directory(working.toFile())
+                  .directory(workspace.toFile())
                   .redirectErrorStream(true)
                   .start();
           byte[] out = p.getInputStream().readAllBytes();

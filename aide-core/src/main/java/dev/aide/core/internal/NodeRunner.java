@@ -289,6 +289,9 @@ final class NodeRunner {
     String problem = null;
     if (eval == null) {
       problem = draft.failure;
+      if (draft.execution != null && !draft.execution.output().isBlank()) {
+        problem += " (its output: " + RepoPrompts.failureLines(draft.execution.output()) + ")";
+      }
     } else {
       MetricReader reader = task.metricReader();
       if (reader != null && reader.read(eval.output()).isEmpty()) {
@@ -381,11 +384,19 @@ final class NodeRunner {
     return result;
   }
 
-  /** The script file of a step, written into {@code ./working} and run by {@code sh}. */
+  /**
+   * The script of a step: written into the workspace, as a program is, and run by {@code sh}, it
+   * runs the command in the tree, {@code ./working}.
+   */
   private ExecutionRequest stepRequest(String name, String command, Path workspace) {
     String file = ".aide-" + name + ".sh";
     return new ExecutionRequest(
-        command + "\n", file, List.of("sh", file), workspace, task.timeout(), Map.of());
+        "cd ./working || exit 97\n" + command + "\n",
+        file,
+        List.of("sh", file),
+        workspace,
+        task.timeout(),
+        Map.of());
   }
 
   private static void deleteTree(Path dir) {

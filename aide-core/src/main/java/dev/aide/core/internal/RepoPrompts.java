@@ -74,6 +74,8 @@ final class RepoPrompts {
           "(?i)(\\[Help 1]|re-run Maven|full stack trace|for more information about the errors"
               + "|^\\[ERROR]\\s*$|^\\[ERROR] -> )");
 
+  private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*[A-Za-z]");
+
   private final Task task;
   private final Repository repository;
   private final Prompts prompts;
@@ -309,7 +311,8 @@ final class RepoPrompts {
    * output when none match.
    */
   static String failureLines(String output) {
-    List<String> lines = output.strip().lines().toList();
+    // without terminal colours, which Maven writes even in batch mode
+    List<String> lines = ANSI.matcher(output).replaceAll("").strip().lines().toList();
     List<String> kept = new ArrayList<>();
     int keepNext = 0;
     for (String line : lines) {

@@ -296,7 +296,17 @@ final class RunReport {
       quote(evaluation).lines().forEach(l -> out.append("  ").append(l).append('\n'));
       out.append('\n');
     }
-    out.append("- **Language:** ").append(line(task.language().name())).append('\n');
+    dev.aide.core.Repository repository = task.repository();
+    if (repository == null) {
+      out.append("- **Language:** ").append(line(task.language().name())).append('\n');
+    } else {
+      out.append("- **Repository:** ")
+          .append(line(repository.source().toString()))
+          .append(repository.commit() == null ? "" : " at " + line(repository.commit()))
+          .append(", editing ")
+          .append(line(String.join(", ", repository.editable())))
+          .append('\n');
+    }
     if (task.holdout() != null) {
       out.append("- **Scoring:** by the harness, on held-out labelled rows (")
           .append(line(String.valueOf(task.holdout())))

@@ -6,6 +6,7 @@ import dev.aide.core.Direction;
 import dev.aide.core.Language;
 import dev.aide.core.MetricReader;
 import dev.aide.core.Node;
+import dev.aide.core.Repository;
 import dev.aide.core.Reproduction;
 import dev.aide.core.Result;
 import dev.aide.core.RunDirectory;
@@ -125,7 +126,9 @@ public final class AideCommand implements Callable<Integer> {
   @Option(
       names = "--example",
       paramLabel = "NAME",
-      description = "Run a shipped example task: breast-cancer (scikit-learn) or speedup.")
+      description =
+          "Run a shipped example task: breast-cancer (scikit-learn), speedup, or java-speedup and"
+              + " python-speedup (searches over a source tree).")
   @Nullable String example;
 
   @Option(
@@ -137,8 +140,63 @@ public final class AideCommand implements Callable<Integer> {
   @Option(names = "--goal", paramLabel = "TEXT", description = "What the solution should do.")
   @Nullable String goal;
 
-  @Option(names = "--eval", paramLabel = "TEXT", description = "How a solution is scored.")
+  @Option(
+      names = "--eval",
+      paramLabel = "TEXT",
+      description =
+          "How a solution is scored; with --repo, the command (run by sh in the tree's root) whose"
+              + " output holds the metric.")
   @Nullable String evaluation;
+
+  @Option(
+      names = "--repo",
+      paramLabel = "DIR",
+      description =
+          "Search over a source tree: each node is a patch over DIR (a directory, or with"
+              + " --commit a git work tree), built, gated and measured by --build, --gate and"
+              + " --eval (needs --edit).")
+  @Nullable Path repo;
+
+  @Option(
+      names = "--commit",
+      paramLabel = "REV",
+      description =
+          "With --repo: the base is the files git tracks at REV (e.g. HEAD); uncommitted changes to"
+              + " them are refused.")
+  @Nullable String commit;
+
+  @Option(
+      names = "--edit",
+      paramLabel = "GLOB",
+      description =
+          "With --repo: the files the coder may edit or create, e.g. 'src/main/java/**'"
+              + " (repeatable).")
+  List<String> editGlobs = new ArrayList<>();
+
+  @Option(
+      names = "--gate",
+      paramLabel = "CMD",
+      description =
+          "With --repo: a command whose failure makes a node buggy whatever its metric, e.g."
+              + " 'mvn -q -o test'.")
+  @Nullable String gate;
+
+  @Option(
+      names = "--build",
+      paramLabel = "CMD",
+      description = "With --repo: a command run before the gate in each node's tree.")
+  @Nullable String buildCommand;
+
+  @Option(
+      names = "--branch",
+      paramLabel = "NAME",
+      description =
+          "With --repo and --commit: at the end, commit the best patch on a new branch NAME of the"
+              + " repository (its work tree and index are not touched).")
+  @Nullable String branch;
+
+  /** Paths the sandbox must show besides --sandbox-readable: a repository example's Maven. */
+  private final List<Path> extraReadable = new ArrayList<>();
 
   @Option(
       names = "--direction",
@@ -665,7 +723,10 @@ public final class AideCommand implements Callable<Integer> {
       if (reproduction != null) out.println("Run again:     " + reproduction.describe());
     }
     Path dir = result.outputDir();
-    if (Files.isDirectory(dir.resolve("best"))) {
+    if (task.repository() != null && Files.isRegularFile(dir.resolve("best/patch.diff"))) {
+      out.println("Best patch:    " + dir.resolve("best/patch.diff") + " (git apply takes it)");
+      out.println("Patched tree:  " + dir.resolve("best/tree"));
+    } else if (Files.isDirectory(dir.resolve("best"))) {
       out.println("Best solution: " + dir.resolve("best"));
     }
     out.println("Tree:          " + dir.resolve("tree.html"));
@@ -765,11 +826,15 @@ public final class AideCommand implements Callable<Integer> {
   }
 
   private RunPlan plan() {
+    checkRepositoryOptions();
     if (resume != null) {
       if (example != null || data != null || goal != null) {
         throw new UsageException("--resume takes the task from run.json; drop --example/--goal");
       }
       RunDirectory run = openRun(resume);
+      // a repository example's gate runs the Maven prepared in the run directory
+      Path maven = resume.resolve("maven");
+      if (run.task().repository() != null && Files.isDirectory(maven)) extraReadable.add(maven);
       if (holdoutOptionsGiven() || scoreCommand != null) {
         throw new UsageException(
             "--resume keeps the run's own scoring (run.json records it); drop --target/--id/"
@@ -815,12 +880,18 @@ public final class AideCommand implements Callable<Integer> {
       if (goal != null || data != null) {
         throw new UsageException("--example brings its own goal and data; drop --goal/--data");
       }
-      try {
-        task = ExampleTasks.task(example, dir.resolve("data"));
-      } catch (IllegalArgumentException e) {
-        throw new UsageException(e.getMessage());
+      if (ExampleTasks.isRepository(example)) {
+        task = withOverrides(repositoryExample(example, dir));
+      } else {
+        try {
+          task = ExampleTasks.task(example, dir.resolve("data"));
+        } catch (IllegalArgumentException e) {
+          throw new UsageException(e.getMessage());
+        }
+        task = withOverrides(task);
       }
-      task = withOverrides(task);
+    } else if (repo != null) {
+      task = withOverrides(repositoryTask(repo));
     } else {
       if (goal == null) {
         throw new UsageException("say what to do: --goal TEXT (with --data DIR), or --example");
@@ -856,9 +927,115 @@ public final class AideCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The repository example {@code name} in run directory {@code dir}: java-speedup with a Maven
+   * prepared there for its gate, python-speedup with a Python that has pytest.
+   */
+  private Task repositoryExample(String name, Path dir) {
+    String py = null;
+    if (name.equals(ExampleProjects.PYTHON_SPEEDUP)) {
+      try {
+        py = Pythons.find(python, null, environment, Pythons.Need.PYTEST);
+      } catch (IllegalStateException e) {
+        throw new SetupException(e.getMessage());
+      }
+    }
+    Map<String, String> properties = new HashMap<>();
+    System.getProperties().forEach((k, v) -> properties.put(String.valueOf(k), String.valueOf(v)));
+    try {
+      ExampleTasks.RepositoryExample chosen =
+          ExampleTasks.repositoryTask(
+              name,
+              dir,
+              project -> {
+                out.println(
+                    "Preparing a Maven for the example's gate in "
+                        + dir.resolve("maven")
+                        + " (once; offline, from your local Maven repository)");
+                return MavenSupport.prepare(
+                    MavenSupport.find(properties, environment),
+                    dir.resolve("maven"),
+                    project,
+                    MavenSupport.userRepository(properties),
+                    Duration.ofMinutes(10),
+                    environment);
+              },
+              py);
+      extraReadable.addAll(chosen.readable());
+      return chosen.task();
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      throw new SetupException(e.getMessage());
+    }
+  }
+
+  /** The task of --repo: its base, --edit, --build, --gate and --eval (the command). */
+  private Task repositoryTask(Path dir) {
+    if (editGlobs.isEmpty()) {
+      throw new UsageException(
+          "--repo needs --edit GLOB: the files the coder may change, e.g. --edit"
+              + " 'src/main/java/**'");
+    }
+    if (evaluation == null) {
+      throw new UsageException(
+          "--repo needs --eval CMD: the command whose output holds the metric, e.g. --eval"
+              + " 'java -cp target/classes demo.Bench' with --metric-line time_ms");
+    }
+    if (!Files.isDirectory(dir)) throw new UsageException("--repo " + dir + ": no such directory");
+    try {
+      Repository.Builder r =
+          commit == null ? Repository.directory(dir) : Repository.git(dir, commit);
+      Repository repository =
+          r.edit(editGlobs.toArray(String[]::new))
+              .buildStep(buildCommand)
+              .gate(gate)
+              .eval(evaluation)
+              .branch(branch)
+              .build();
+      String line = metricLine != null ? metricLine : "metric";
+      return Task.builder()
+          .goal(
+              goal != null
+                  ? goal
+                  : "Improve the metric that the evaluation prints (`"
+                      + line
+                      + ": <number>`) while the gate keeps passing.")
+          .evaluation("The `" + line + "` line that `" + evaluation + "` prints.")
+          .dataDir(data)
+          .repository(repository)
+          .metricReader(MetricReader.line(line))
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+
+  /** Refuses the --repo options where there is no --repo to apply them to. */
+  private void checkRepositoryOptions() {
+    boolean given =
+        !editGlobs.isEmpty()
+            || gate != null
+            || buildCommand != null
+            || commit != null
+            || branch != null;
+    if (given && repo == null) {
+      throw new UsageException(
+          resume != null
+              ? "--resume keeps the run's repository settings (run.json records them); drop"
+                  + " --edit/--gate/--build/--commit/--branch"
+              : "--edit, --gate, --build, --commit and --branch need --repo DIR");
+    }
+    if (repo != null && (example != null || resume != null)) {
+      throw new UsageException("--repo starts a new run of its own; drop --example/--resume");
+    }
+    if (branch != null && commit == null) {
+      throw new UsageException("--branch needs --commit REV: a branch starts from a commit");
+    }
+  }
+
   private Task withOverrides(Task task) {
     Task.Builder b = task.newBuilder();
-    if (evaluation != null) b.evaluation(evaluation);
+    // with --repo, --eval is the evaluation command, set on the repository
+    if (evaluation != null && task.repository() == null) b.evaluation(evaluation);
     if (direction != null) b.direction(direction(direction));
     if (metricLine != null) b.metricReader(MetricReader.line(metricLine));
     if (expect != null) b.expectedOutput(expect);
@@ -942,7 +1119,8 @@ public final class AideCommand implements Callable<Integer> {
    * pandas and scikit-learn when the task has data, else one that runs.
    */
   private @Nullable String choosePython(Task task, @Nullable String recorded) {
-    if (!task.language().equals(Language.PYTHON)) return null;
+    // a repository's commands name their own programs
+    if (!task.language().equals(Language.PYTHON) || task.repository() != null) return null;
     Pythons.Need need =
         task.dataDir() != null ? Pythons.Need.SCIENTIFIC : Pythons.Need.STANDARD_LIBRARY;
     try {
@@ -1066,7 +1244,9 @@ public final class AideCommand implements Callable<Integer> {
       if (!Files.exists(path))
         throw new UsageException("--sandbox-readable " + path + ": no such file");
     }
-    b.sandboxReadable(sandboxReadable.toArray(Path[]::new));
+    List<Path> readable = new ArrayList<>(sandboxReadable);
+    readable.addAll(extraReadable);
+    b.sandboxReadable(readable.toArray(Path[]::new));
     b.gpus(gpus);
     if (runAs != null) b.runAs(runAs);
     try {

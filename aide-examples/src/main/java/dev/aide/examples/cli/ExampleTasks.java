@@ -2,6 +2,7 @@ package dev.aide.examples.cli;
 
 import dev.aide.core.Direction;
 import dev.aide.core.MetricReader;
+import dev.aide.core.Repository;
 import dev.aide.core.Task;
 import dev.aide.core.score.Holdout;
 import dev.aide.core.score.ScoreMetrics;
@@ -20,7 +21,75 @@ import org.jspecify.annotations.Nullable;
 final class ExampleTasks {
   static final String BREAST_CANCER = "breast-cancer";
   static final String SPEEDUP = "speedup";
-  static final List<String> NAMES = List.of(BREAST_CANCER, SPEEDUP);
+  static final List<String> NAMES =
+      List.of(BREAST_CANCER, SPEEDUP, ExampleProjects.JAVA_SPEEDUP, ExampleProjects.PYTHON_SPEEDUP);
+
+  /** A repository example: its task and the paths its sandboxed programs must read. */
+  record RepositoryExample(Task task, List<Path> readable) {}
+
+  /** Whether example {@code name} searches over a source tree (see {@link #repositoryTask}). */
+  static boolean isRepository(@Nullable String name) {
+    return ExampleProjects.JAVA_SPEEDUP.equals(name) || ExampleProjects.PYTHON_SPEEDUP.equals(name);
+  }
+
+  /**
+   * Returns repository example {@code name}, its project unpacked into {@code runDir/project}:
+   * java-speedup with a Maven prepared in {@code runDir/maven} for its JUnit gate ({@code maven}
+   * makes it), python-speedup with {@code python}, which must have pytest.
+   */
+  static RepositoryExample repositoryTask(
+      String name,
+      Path runDir,
+      java.util.function.Function<Path, MavenSupport.Prepared> maven,
+      @Nullable String python) {
+    Path project = ExampleProjects.unpack(name, runDir.resolve("project"));
+    if (name.equals(ExampleProjects.JAVA_SPEEDUP)) {
+      MavenSupport.Prepared prepared = maven.apply(project);
+      Repository repository =
+          Repository.directory(project)
+              .edit("src/main/java/demo/Anagrams.java")
+              .gate(prepared.gateCommand())
+              .eval(String.join(" ", ExampleProjects.JAVA_SPEEDUP_EVAL))
+              .build();
+      Task task =
+          Task.builder()
+              .goal(
+                  "Make demo.Anagrams.groupSizes (src/main/java/demo/Anagrams.java) as fast as"
+                      + " possible while it keeps its results: the project's JUnit tests are the"
+                      + " gate. Use only the Java standard library.")
+              .evaluation(
+                  "demo.Bench times groupSizes on a fixed input and prints `time_ms: <number>`;"
+                      + " lower is better.")
+              .repository(repository)
+              .metricReader(MetricReader.line("time_ms"))
+              .direction(Direction.MINIMIZE)
+              .timeout(Duration.ofMinutes(5))
+              .build();
+      return new RepositoryExample(task, prepared.readablePaths());
+    }
+    String py = Objects.requireNonNull(python, "python");
+    Repository repository =
+        Repository.directory(project)
+            .edit("textstats/**")
+            .gate(MavenSupport.quote(py) + " -m pytest -q -p no:cacheprovider")
+            .eval(MavenSupport.quote(py) + " bench.py")
+            .build();
+    Task task =
+        Task.builder()
+            .goal(
+                "Make textstats.top_words (textstats/freq.py) as fast as possible while it keeps"
+                    + " its results: the pytest tests in tests/ are the gate. Use only the Python"
+                    + " standard library.")
+            .evaluation(
+                "bench.py times top_words on a fixed text and prints `time_ms: <number>`; lower"
+                    + " is better.")
+            .repository(repository)
+            .metricReader(MetricReader.line("time_ms"))
+            .direction(Direction.MINIMIZE)
+            .timeout(Duration.ofMinutes(5))
+            .build();
+    return new RepositoryExample(task, List.of());
+  }
 
   private ExampleTasks() {}
 

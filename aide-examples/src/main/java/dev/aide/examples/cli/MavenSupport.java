@@ -84,10 +84,12 @@ final class MavenSupport {
   }
 
   /**
-   * Finds a Maven distribution: the {@code maven.home} system property, else {@code mvn} on {@code
-   * PATH} (links resolved, its home the directory above {@code bin/}), else the wrapper's archive
+   * Finds a Maven distribution: the {@code maven.home} system property, else the wrapper's archive
    * {@code .mvn/wrapper/apache-maven-*-bin.tar.gz} next to the launcher script named by the {@code
-   * aide.script} system property.
+   * aide.script} system property, else the Maven {@code ./mvnw} unpacked under {@code
+   * ~/.m2/wrapper/dists} (or {@code $MAVEN_USER_HOME}), the one whose plugins the local repository
+   * holds, else {@code mvn} on {@code PATH} (links resolved, its home the directory above {@code
+   * bin/}; an older Maven may need plugin dependencies the repository lacks).
    *
    * @throws IllegalStateException saying what was tried and how to get a Maven
    */
@@ -101,6 +103,29 @@ final class MavenSupport {
     } else {
       tried.add("the maven.home system property (not set)");
     }
+    String script = systemProperties.get("aide.script");
+    if (script != null && !script.isBlank()) {
+      Path dir = Path.of(script).toAbsolutePath().getParent();
+      Path wrapper = dir == null ? Path.of(WRAPPER_DIR) : dir.resolve(WRAPPER_DIR);
+      Path archive = wrapperArchive(wrapper);
+      if (archive != null) {
+        return new Distribution(archive, true, "the Maven wrapper's archive next to " + script);
+      }
+      tried.add(wrapper + "/apache-maven-*-bin.tar.gz (none)");
+    } else {
+      tried.add("the wrapper's archive next to the aide script (not run through ./aide)");
+    }
+    // the Maven this project's ./mvnw unpacked: the one whose plugins the local repository holds
+    String userHome = environment.getOrDefault("MAVEN_USER_HOME", "");
+    Path dists =
+        (userHome.isBlank()
+                ? Path.of(systemProperties.getOrDefault("user.home", "."), ".m2")
+                : Path.of(userHome))
+            .resolve("wrapper")
+            .resolve("dists");
+    Path unpacked = wrapperHome(dists);
+    if (unpacked != null) return new Distribution(unpacked, false, "./mvnw's Maven in " + dists);
+    tried.add(dists + "/apache-maven-* (none)");
     Path onPath = onPath("mvn", environment.getOrDefault("PATH", ""));
     if (onPath != null) {
       try {
@@ -115,18 +140,6 @@ final class MavenSupport {
       }
     } else {
       tried.add("mvn on PATH (none)");
-    }
-    String script = systemProperties.get("aide.script");
-    if (script != null && !script.isBlank()) {
-      Path dir = Path.of(script).toAbsolutePath().getParent();
-      Path wrapper = dir == null ? Path.of(WRAPPER_DIR) : dir.resolve(WRAPPER_DIR);
-      Path archive = wrapperArchive(wrapper);
-      if (archive != null) {
-        return new Distribution(archive, true, "the Maven wrapper's archive next to " + script);
-      }
-      tried.add(wrapper + "/apache-maven-*-bin.tar.gz (none)");
-    } else {
-      tried.add("the wrapper's archive next to the aide script (not run through ./aide)");
     }
     throw new IllegalStateException(
         "No Maven was found. Tried: "
@@ -246,7 +259,8 @@ final class MavenSupport {
       throws IOException {
     deleteRecursively(home);
     if (!distribution.archive()) {
-      copyTree(distribution.path(), home);
+      // links followed: a packaged Maven (Debian's) links its jars from elsewhere, relatively
+      copyTreeFollowingLinks(distribution.path(), home);
       return;
     }
     Path unpack = Files.createTempDirectory(dir, ".unpack");
@@ -331,6 +345,19 @@ final class MavenSupport {
     return Files.isRegularFile(home.resolve("bin").resolve("mvn"));
   }
 
+  /** The newest Maven home that ./mvnw unpacked into {@code dists}; null when there is none. */
+  private static @Nullable Path wrapperHome(Path dists) {
+    if (!Files.isDirectory(dists)) return null;
+    try (Stream<Path> entries = Files.list(dists)) {
+      return entries
+          .filter(p -> p.getFileName().toString().startsWith("apache-maven-") && isMavenHome(p))
+          .max(Comparator.comparing(p -> p.getFileName().toString()))
+          .orElse(null);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   private static @Nullable Path wrapperArchive(Path wrapper) {
     if (!Files.isDirectory(wrapper)) return null;
     try (Stream<Path> files = Files.list(wrapper)) {
@@ -377,6 +404,21 @@ final class MavenSupport {
             return FileVisitResult.CONTINUE;
           }
         });
+  }
+
+  /** Copies {@code from} to {@code to} with the files that links point at in place of the links. */
+  static void copyTreeFollowingLinks(Path from, Path to) throws IOException {
+    Path root = from.toRealPath();
+    try (Stream<Path> paths = Files.walk(root, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
+      for (Path path : (Iterable<Path>) paths::iterator) {
+        Path target = to.resolve(root.relativize(path).toString());
+        if (Files.isDirectory(path)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(path, target, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
   }
 
   /** {@code chmod -R a+rX dir}: read for all, and search (x) where someone may already execute. */

@@ -20,7 +20,9 @@ final class Pythons {
     /** Run the standard library only, as the speed-up example does. */
     STANDARD_LIBRARY("import sys", "cannot run Python code"),
     /** Import numpy, pandas and scikit-learn, as tasks with data do. */
-    SCIENTIFIC(CHECK, "lacks numpy, pandas or scikit-learn");
+    SCIENTIFIC(CHECK, "lacks numpy, pandas or scikit-learn"),
+    /** Import pytest, as the python-speedup example's gate does. */
+    PYTEST("import pytest", "lacks pytest");
 
     final String check;
     final String problem;
@@ -60,6 +62,13 @@ final class Pythons {
       String problem = check(candidate, need);
       if (problem == null) return candidate;
       tried.add(candidate + " (" + problem + ")");
+    }
+    if (need == Need.PYTEST) {
+      throw new IllegalStateException(
+          "No Python with pytest was found. Tried: "
+              + String.join(", ", tried)
+              + ".\nInstall it, e.g. `sudo apt-get install python3-pytest` on Debian or Ubuntu, or"
+              + " `pip install pytest`, then run again or pass --python /path/to/python.");
     }
     if (need == Need.STANDARD_LIBRARY) {
       throw new IllegalStateException(

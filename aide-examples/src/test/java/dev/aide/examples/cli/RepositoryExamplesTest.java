@@ -1,0 +1,164 @@
+package dev.aide.examples.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aide.core.Direction;
+import dev.aide.core.llm.ChatRequest;
+import dev.aide.core.llm.ChatResponse;
+import dev.aide.testkit.Answers;
+import dev.aide.testkit.FakeOpenAiServer;
+import dev.aide.testkit.ScriptedLlm;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The java-speedup example end to end, as `./aide --example java-speedup` runs it: the coder's
+ * SEARCH/REPLACE answers (resources under answers/) on the shipped Maven project, its JUnit tests
+ * as the gate run by the Maven the command prepares, and demo.Bench's time as the metric.
+ */
+class RepositoryExamplesTest {
+  private static final Pattern TIME = Pattern.compile("time_ms: ([0-9.]+)");
+  private static final String FIX =
+      "The previous attempt incremented the value returned by counts.get(index), which is not a"
+          + " variable. Set the list element instead.\n\nsrc/main/java/demo/Anagrams.java\n"
+          + "<<<<<<< SEARCH\n        counts.get(index)++;\n=======\n"
+          + "        counts.set(index, counts.get(index) + 1);\n>>>>>>> REPLACE\n";
+
+  @TempDir Path tmp;
+  private FakeOpenAiServer server;
+  private ScriptedLlm llm;
+  private final List<String> debugPrompts = new ArrayList<>();
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  @BeforeEach
+  void start() throws IOException {
+    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+    AtomicInteger improves = new AtomicInteger();
+    List<String> order = List.of("compile-error.md", "breaks-test.md", "speedup.md");
+    llm =
+        ScriptedLlm.builder()
+            .whenReview(RepositoryExamplesTest::review)
+            .otherwise(
+                request -> {
+                  String system = request.messages().get(0).content();
+                  String user = ScriptedLlm.lastMessage(request);
+                  if (system.contains("failed (attempt")) {
+                    debugPrompts.add(request.messages().get(1).content());
+                    if (user.contains("counts.get(index)++")) return text(FIX);
+                  }
+                  int i = improves.getAndIncrement();
+                  return text(answer(i < order.size() ? order.get(i) : "compile-fixed.md"));
+                })
+            .build();
+    server = FakeOpenAiServer.start(request -> llm.chat(request));
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private static ChatResponse text(String answer) {
+    return ChatResponse.ofText(answer);
+  }
+
+  private static ChatResponse review(ChatRequest request) {
+    Matcher m = TIME.matcher(request.messages().get(1).content());
+    Double time = null;
+    while (m.find()) time = Double.parseDouble(m.group(1));
+    return Answers.review(time == null, "ran", time, Direction.MINIMIZE);
+  }
+
+  private static String answer(String name) {
+    try (InputStream in =
+        RepositoryExamplesTest.class.getResourceAsStream(
+            "/dev/aide/examples/java-speedup/answers/" + name)) {
+      return new String(in.readAllBytes(), UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void theJavaExampleFindsTheSpeedUpAndItsPatchAppliesWithGitAndPassesTheGate() throws Exception {
+    Path dir = tmp.resolve("run");
+    Map<String, String> env = new HashMap<>();
+    env.put("OPENAI_API_KEY", "sk-test");
+    env.put("OPENAI_BASE_URL", server.baseUrl());
+    env.put("AIDE_MODEL", "scripted");
+    env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+
+    int exit =
+        AideCommand.run(
+            new String[] {
+              "--example", "java-speedup", "--steps", "6", "--seed", "1", "--out", dir.toString()
+            },
+            env,
+            new PrintStream(out, true, UTF_8),
+            new PrintStream(err, true, UTF_8),
+            false);
+
+    assertThat(exit).as("stdout: %s%nstderr: %s", out, err).isZero();
+    String journal = Files.readString(dir.resolve("journal.jsonl"));
+    List<String> nodes = journal.lines().toList();
+    assertThat(nodes).hasSize(6);
+    assertThat(nodes.get(0)).contains("\"code\":\"\"").contains("\"buggy\":false");
+    // the compile error made its node buggy through the gate, and its debug prompt showed javac's
+    assertThat(nodes.get(1)).contains("\"buggy\":true").contains("the gate");
+    assertThat(journal).contains("Tests run:"); // the change that broke a test
+    assertThat(debugPrompts)
+        .anySatisfy(p -> assertThat(p).contains("ERROR").contains("Anagrams.java"));
+    assertThat(out.toString(UTF_8)).contains("Best patch:");
+    String patch = Files.readString(dir.resolve("best/patch.diff"));
+    assertThat(patch).contains("diff --git a/src/main/java/demo/Anagrams.java");
+
+    // git takes best/patch.diff on a fresh copy of the project, and the gate passes there
+    Path copy = ExampleProjects.unpack(ExampleProjects.JAVA_SPEEDUP, tmp.resolve("copy"));
+    assertThat(command(copy, "git", "init", "-q")).isZero();
+    assertThat(command(copy, "git", "apply", dir.resolve("best/patch.diff").toString())).isZero();
+    assertThat(Files.readString(copy.resolve("src/main/java/demo/Anagrams.java")))
+        .isEqualTo(Files.readString(dir.resolve("best/tree/src/main/java/demo/Anagrams.java")));
+    String gate = gateCommand(dir);
+    assertThat(command(copy, "sh", "-c", gate)).isZero();
+    try (Stream<String> report = Files.lines(dir.resolve("report.md"))) {
+      assertThat(report.anyMatch(l -> l.equals("## The best change"))).isTrue();
+    }
+  }
+
+  /** The gate command run.json recorded. */
+  private static String gateCommand(Path dir) throws IOException {
+    Matcher m =
+        Pattern.compile("\"gate\": \"((?:[^\"\\\\]|\\\\.)*)\"")
+            .matcher(Files.readString(dir.resolve("run.json")));
+    assertThat(m.find()).isTrue();
+    return m.group(1).replace("\\\"", "\"").replace("\\\\", "\\");
+  }
+
+  private static int command(Path dir, String... args) throws Exception {
+    Process p = new ProcessBuilder(args).directory(dir.toFile()).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), UTF_8);
+    if (!p.waitFor(5, TimeUnit.MINUTES)) p.destroyForcibly();
+    if (p.exitValue() != 0) System.err.println(String.join(" ", args) + ": " + output);
+    return p.exitValue();
+  }
+}
