@@ -145,6 +145,70 @@ class RepositoryExamplesTest {
     }
   }
 
+  private int runCli(String... args) {
+    Map<String, String> env = new HashMap<>();
+    env.put("OPENAI_API_KEY", "sk-test");
+    env.put("OPENAI_BASE_URL", server.baseUrl());
+    env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    return AideCommand.run(
+        args, env, new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8), false);
+  }
+
+  @Test
+  void repositoryOptionsThatDoNotFitAreUsageErrorsBeforeAnyLlmCall() throws Exception {
+    Path repo = Files.createDirectories(tmp.resolve("repo"));
+    Files.writeString(repo.resolve("calc.sh"), "echo metric: 1\n");
+
+    assertThat(runCli("--goal", "g", "--edit", "src/**")).isEqualTo(2);
+    assertThat(err.toString(UTF_8))
+        .contains("--edit, --gate, --build, --commit and --branch need --repo DIR");
+    assertThat(runCli("--repo", repo.toString(), "--eval", "sh calc.sh")).isEqualTo(2);
+    assertThat(err.toString(UTF_8)).contains("--repo needs --edit GLOB");
+    assertThat(runCli("--repo", repo.toString(), "--edit", "*.sh")).isEqualTo(2);
+    assertThat(err.toString(UTF_8)).contains("--repo needs --eval CMD");
+    assertThat(runCli("--repo", repo.toString(), "--edit", "*.sh", "--eval", "x", "--branch", "b"))
+        .isEqualTo(2);
+    assertThat(err.toString(UTF_8)).contains("--branch needs --commit REV");
+    // a glob that matches nothing is refused when the run starts, before the coder is asked
+    assertThat(
+            runCli(
+                "--repo",
+                repo.toString(),
+                "--edit",
+                "src/*.java",
+                "--eval",
+                "sh calc.sh",
+                "--out",
+                tmp.resolve("run").toString()))
+        .isEqualTo(4);
+    assertThat(err.toString(UTF_8))
+        .contains("the edit glob 'src/*.java' matches no file of the base");
+    // a git base with uncommitted changes to tracked files
+    Path git = Files.createDirectories(tmp.resolve("git"));
+    Files.writeString(git.resolve("calc.sh"), "echo metric: 1\n");
+    assertThat(command(git, "git", "init", "-q")).isZero();
+    assertThat(command(git, "git", "add", ".")).isZero();
+    assertThat(
+            command(git, "git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "c"))
+        .isZero();
+    Files.writeString(git.resolve("calc.sh"), "echo metric: 2\n");
+    assertThat(
+            runCli(
+                "--repo",
+                git.toString(),
+                "--commit",
+                "HEAD",
+                "--edit",
+                "*.sh",
+                "--eval",
+                "sh calc.sh",
+                "--out",
+                tmp.resolve("run2").toString()))
+        .isEqualTo(4);
+    assertThat(err.toString(UTF_8)).contains("has uncommitted changes to tracked files (calc.sh)");
+    assertThat(llm.requests()).isEmpty();
+  }
+
   /** The gate command run.json recorded. */
   private static String gateCommand(Path dir) throws IOException {
     Matcher m =
