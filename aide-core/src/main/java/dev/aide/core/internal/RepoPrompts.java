@@ -93,7 +93,7 @@ final class RepoPrompts {
     List<Node> parents = action.parents();
     Prompts.Sections s = new Prompts.Sections();
     prompts.taskSections(s);
-    s.add("How an attempt is measured", measurement());
+    s.add("How an attempt is measured", measurement("your edits"));
     s.add("Memory of earlier attempts", memory);
     s.add("Files you may edit", editableFiles(parent));
     s.add("Other files of the repository (read only)", map(parent));
@@ -182,23 +182,26 @@ final class RepoPrompts {
   List<ChatMessage> review(String diff, ExecutionResult eval, boolean withTool) {
     Prompts.Sections s = new Prompts.Sections();
     prompts.taskSections(s);
-    s.add("How an attempt is measured", measurement());
+    s.add("How an attempt is measured", measurement("the coder's edits"));
     s.add("The change (a diff against the base)", diffBlock(diff));
     s.add("Evaluation output (`" + repository.eval() + "`)", Prompts.executionReport(eval, null));
     s.add("Instructions", prompts.reviewInstructions(withTool));
     return Prompts.messages(
-        "You are an expert engineer reviewing a change to a codebase. Its build and gate passed;"
-            + " decide from the evaluation output whether the run succeeded and report the metric"
+        "You are an expert engineer reviewing a change to a codebase."
+            + (repository.gate() == null && repository.buildStep() == null
+                ? ""
+                : repository.gate() == null ? " Its build passed." : " Its gate passed.")
+            + " Decide from the evaluation output whether the run succeeded and report the metric"
             + " it printed.",
         s);
   }
 
   /** How the harness builds, checks and measures each attempt. */
-  private String measurement() {
+  private String measurement(String whose) {
     StringBuilder out = new StringBuilder();
-    out.append(
-        "The harness applies your edits to a fresh copy of the repository, then runs, in"
-            + " its root directory:\n");
+    out.append("The harness applies ")
+        .append(whose)
+        .append(" to a fresh copy of the repository, then runs, in its root directory:\n");
     if (repository.buildStep() != null) {
       out.append("- the build: `").append(repository.buildStep()).append("`\n");
     }
