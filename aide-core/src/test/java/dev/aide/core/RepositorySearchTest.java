@@ -306,6 +306,42 @@ class RepositorySearchTest {
     assertThat(Files.readString(tmp.resolve("run/base/src/calc.sh"))).doesNotContain("# mark");
   }
 
+  @Test
+  void aGitBaseIsItsCommitAndTheBestPatchIsCommittedOnANewBranch() throws Exception {
+    assertThat(git(base, "init", "-q")).isZero();
+    assertThat(git(base, "add", "src", "gate.sh")).isZero();
+    assertThat(git(base, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base"))
+        .isZero();
+    Files.writeString(base.resolve("untracked.txt"), "not in the commit\n");
+    Repository repository =
+        Repository.git(base, "HEAD")
+            .edit("src/*.sh")
+            .gate("sh gate.sh")
+            .eval("sh src/calc.sh")
+            .branch("aide/faster")
+            .build();
+
+    Result result =
+        aide(tmp.resolve("run"), coder(r -> speedUp(100, 7)), SH)
+            .steps(2)
+            .build()
+            .run(task(repository));
+
+    assertThat(result.best().metric().value()).isEqualTo(7);
+    assertThat(tmp.resolve("run/base/untracked.txt")).doesNotExist();
+    assertThat(tmp.resolve("run/base/target")).doesNotExist(); // never committed
+    // the improve prompt of the base says it is the base
+    assertThat(coderRequests.get(0).messages().get(0).content())
+        .contains("as it is (attempt 0, its base)");
+    Process show =
+        new ProcessBuilder("git", "-C", base.toString(), "show", "aide/faster:src/calc.sh").start();
+    assertThat(new String(show.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+        .contains("time_ms: 7");
+    assertThat(show.waitFor()).isZero();
+    // the work tree is as it was
+    assertThat(Files.readString(base.resolve("src/calc.sh"))).contains("time_ms: 100");
+  }
+
   private static int git(Path dir, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
     command.addAll(List.of(args));

@@ -119,9 +119,13 @@ final class RepoPrompts {
                 + "- The files above already include the current changes: your blocks apply to"
                 + " them.");
         intro =
-            "You are improving a working change to a codebase (attempt "
-                + p.id()
-                + "). Make one specific further change that should improve the metric.";
+            p.code().isBlank()
+                ? "You are improving the codebase below as it is (attempt "
+                    + p.id()
+                    + ", its base). Make one specific change that should improve the metric."
+                : "You are improving a working change to a codebase (attempt "
+                    + p.id()
+                    + "). Make one specific further change that should improve the metric.";
       }
       case DEBUG -> {
         Node p = parents.get(0);
