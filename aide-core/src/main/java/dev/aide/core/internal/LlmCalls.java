@@ -171,9 +171,15 @@ public final class LlmCalls {
   private static final java.util.regex.Pattern NUMBER =
       java.util.regex.Pattern.compile("[0-9]+(?:\\.[0-9]+)?");
 
+  /** A duration or a size as the prompts write them, whose unit changes with its value. */
+  private static final java.util.regex.Pattern QUANTITY =
+      java.util.regex.Pattern.compile(
+          "[0-9]+(?:\\.[0-9]+)?\\s?(?:ms|s|min|h|B|KB|MB|GB|KiB|MiB|GiB)\\b");
+
   /**
-   * Returns the key of the request with every number in its messages' text replaced by {@code #}:
-   * the same for two requests that differ only in run times, sizes or printed values.
+   * Returns the key of the request with every number in its messages' text replaced by {@code #}, a
+   * duration or size with its unit ({@code 981 ms} and {@code 1 s} alike): the same for two
+   * requests that differ only in run times, sizes or printed values.
    */
   public static String looseKey(Map<String, Object> canonical) {
     Map<String, Object> copy = new TreeMap<>(canonical);
@@ -183,7 +189,8 @@ public final class LlmCalls {
         if (message instanceof Map<?, ?> m && m.get("content") instanceof String content) {
           Map<String, Object> changed = new TreeMap<>();
           m.forEach((k, v) -> changed.put(String.valueOf(k), v));
-          changed.put("content", NUMBER.matcher(content).replaceAll("#"));
+          String quantities = QUANTITY.matcher(content).replaceAll("#");
+          changed.put("content", NUMBER.matcher(quantities).replaceAll("#"));
           masked.add(changed);
         } else {
           masked.add(message);

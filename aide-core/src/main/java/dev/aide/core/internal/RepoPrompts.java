@@ -184,17 +184,26 @@ final class RepoPrompts {
 
   /** The reviewer's messages for a node whose whole diff is {@code diff} and eval ran. */
   List<ChatMessage> review(String diff, ExecutionResult eval, boolean withTool) {
+    boolean base = diff.isBlank();
+    String passed =
+        repository.gate() != null
+            ? "The gate `" + repository.gate() + "` passed."
+            : repository.buildStep() != null ? "The build passed." : "";
     Prompts.Sections s = new Prompts.Sections();
     prompts.taskSections(s);
     s.add("How an attempt is measured", measurement("the coder's edits"));
-    s.add("The change (a diff against the base)", diffBlock(diff));
-    s.add("Evaluation output (`" + repository.eval() + "`)", Prompts.executionReport(eval, null));
+    s.add(
+        "The change (a diff against the base)",
+        base
+            ? "(none: this run is the base as it is, the baseline later changes are measured against)"
+            : diffBlock(diff));
+    s.add(
+        "Evaluation output (`" + repository.eval() + "`, its standard output and error)",
+        (passed.isEmpty() ? "" : passed + "\n") + Prompts.executionReport(eval, null));
     s.add("Instructions", prompts.reviewInstructions(withTool));
     return Prompts.messages(
-        "You are an expert engineer reviewing a change to a codebase."
-            + (repository.gate() == null && repository.buildStep() == null
-                ? ""
-                : repository.gate() == null ? " Its build passed." : " Its gate passed.")
+        "You are an expert engineer reviewing "
+            + (base ? "the baseline run of a codebase, unchanged." : "a change to a codebase.")
             + " Decide from the evaluation output whether the run succeeded and report the metric"
             + " it printed.",
         s);

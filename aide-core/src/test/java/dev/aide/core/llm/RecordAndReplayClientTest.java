@@ -163,6 +163,23 @@ class RecordAndReplayClientTest {
   }
 
   @Test
+  void aDurationOrSizeWhoseUnitChangedWithItsValueStillMatchesLoosely() throws IOException {
+    Path file = tmp.resolve("calls.jsonl");
+    try (RecordingLlmClient recorder =
+        RecordingLlmClient.open(counting(new AtomicInteger()), file)) {
+      recorder.chat(ask("m", "The run took 1 s and wrote submission.csv (1.2 MB)."));
+    }
+    try (ReplayingLlmClient replay = ReplayingLlmClient.open(file)) {
+      assertThat(
+              replay
+                  .chat(ask("m", "The run took 981 ms and wrote submission.csv (998 KB)."))
+                  .text())
+          .isEqualTo("answer 1");
+      assertThat(replay.looseAnswers()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void inRecordedOrderAMissGetsTheNextAnswerOfItsKindAndAResponseFormatIsPartOfTheKey()
       throws IOException {
     Path file = tmp.resolve("calls.jsonl");
