@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 public sealed interface SearchEvent
     permits SearchEvent.NodeStarted,
         SearchEvent.NodePhase,
+        SearchEvent.NodeProgress,
         SearchEvent.NodeFinished,
         SearchEvent.NewBest,
         SearchEvent.SearchFinished {
@@ -49,6 +50,22 @@ public sealed interface SearchEvent
    */
   record NodePhase(int nodeId, Phase phase) implements SearchEvent {
     public NodePhase {
+      Objects.requireNonNull(phase, "phase");
+    }
+  }
+
+  /**
+   * The LLM's answer for a node in flight is streaming in: how many characters of it have arrived,
+   * for a status line. Sent between the node's {@link NodePhase} of that phase and its {@link
+   * NodeFinished}, at most about once a second per node ({@code SearchEngine.PROGRESS_INTERVAL})
+   * and only when the count grew; only clients that stream tell it (aide-llm's do).
+   *
+   * @param nodeId the id the node will have
+   * @param phase the phase whose call it is: {@link Phase#CODING} or {@link Phase#REVIEWING}
+   * @param characters the characters of the answer received so far in this call
+   */
+  record NodeProgress(int nodeId, Phase phase, long characters) implements SearchEvent {
+    public NodeProgress {
       Objects.requireNonNull(phase, "phase");
     }
   }

@@ -1,6 +1,7 @@
 package dev.aide.llm;
 
 import dev.aide.core.llm.ChatMessage;
+import dev.aide.core.llm.ChatProgress;
 import dev.aide.core.llm.ChatRequest;
 import dev.aide.core.llm.ChatResponse;
 import dev.aide.core.llm.FinishReason;
@@ -109,13 +110,24 @@ public final class AnthropicClient implements LlmClient {
    */
   @Override
   public ChatResponse chat(ChatRequest request) {
+    return chat(request, ChatProgress.NONE);
+  }
+
+  /**
+   * {@inheritDoc} A streamed answer's characters are told as they arrive, besides the builder's
+   * {@link StreamListener}.
+   */
+  @Override
+  public ChatResponse chat(ChatRequest request, ChatProgress progress) {
     Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(progress, "progress");
     return response(
         transport.post(
             endpoint,
             body(request),
             body -> body.get("content") instanceof List ? null : "no content",
-            AnthropicEvents::new),
+            AnthropicEvents::new,
+            progress),
         request.model(),
         request.responseFormat());
   }

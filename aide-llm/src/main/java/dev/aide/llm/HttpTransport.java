@@ -1,5 +1,6 @@
 package dev.aide.llm;
 
+import dev.aide.core.llm.ChatProgress;
 import dev.aide.core.llm.LlmException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -202,6 +203,19 @@ final class HttpTransport {
    */
   Answer post(
       HttpUrl url, Map<String, Object> body, AnswerCheck check, Supplier<EventStream> events) {
+    return post(url, body, check, events, ChatProgress.NONE);
+  }
+
+  /**
+   * Like {@link #post(HttpUrl, Map, AnswerCheck, Supplier)}, telling {@code progress} (besides the
+   * client's stream listener) the characters a streamed answer has received so far.
+   */
+  Answer post(
+      HttpUrl url,
+      Map<String, Object> body,
+      AnswerCheck check,
+      Supplier<EventStream> events,
+      ChatProgress progress) {
     Request.Builder builder =
         new Request.Builder()
             .url(url)
@@ -211,7 +225,8 @@ final class HttpTransport {
     Request request = builder.build();
     String where = safe(url);
     String model = Json.string(body, "model");
-    StreamRead read = stream ? response -> readStream(response, events.get(), model, check) : null;
+    StreamRead read =
+        stream ? response -> readStream(response, events.get(), model, check, progress) : null;
     for (int attempt = 1; ; attempt++) {
       IntFunction<ProviderException> failure; // of the number of attempts to report
       Duration asked = null;
@@ -351,7 +366,11 @@ final class HttpTransport {
    * @throws IOException when reading fails; a silence longer than the idle timeout says so
    */
   private Outcome readStream(
-      Response response, EventStream events, @Nullable String model, AnswerCheck check)
+      Response response,
+      EventStream events,
+      @Nullable String model,
+      AnswerCheck check,
+      ChatProgress progress)
       throws IOException {
     int status = response.code();
     String requestId = requestId(response.headers());
@@ -428,9 +447,10 @@ final class HttpTransport {
           }
           long added = events.event(name, object);
           characters += added;
-          if (added > 0 && listener != null) {
+          if (added > 0) {
             try {
-              listener.received(model == null ? "" : model, characters);
+              if (listener != null) listener.received(model == null ? "" : model, characters);
+              progress.received(characters);
             } catch (RuntimeException e) {
               if (!listenerFailed) log.warn("The stream listener failed; ignored", e);
               listenerFailed = true;

@@ -1,6 +1,7 @@
 package dev.aide.llm;
 
 import dev.aide.core.llm.ChatMessage;
+import dev.aide.core.llm.ChatProgress;
 import dev.aide.core.llm.ChatRequest;
 import dev.aide.core.llm.ChatResponse;
 import dev.aide.core.llm.FinishReason;
@@ -123,9 +124,19 @@ public final class OpenAiClient implements LlmClient {
    */
   @Override
   public ChatResponse chat(ChatRequest request) {
+    return chat(request, ChatProgress.NONE);
+  }
+
+  /**
+   * {@inheritDoc} A streamed answer's characters are told as they arrive, besides the builder's
+   * {@link StreamListener}.
+   */
+  @Override
+  public ChatResponse chat(ChatRequest request, ChatProgress progress) {
     Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(progress, "progress");
     HttpTransport.Answer answer =
-        transport.post(endpoint, body(request), OpenAiClient::problem, OpenAiEvents::new);
+        transport.post(endpoint, body(request), OpenAiClient::problem, OpenAiEvents::new, progress);
     return response(answer, request.model());
   }
 

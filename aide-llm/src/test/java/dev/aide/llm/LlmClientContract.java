@@ -1168,6 +1168,17 @@ abstract class LlmClientContract {
   }
 
   @Test
+  void tellsTheCallsOwnProgressAsTheAnswerGrows() {
+    List<Long> heard = new CopyOnWriteArrayList<>();
+    server.enqueue(events(textStream(List.of("import numpy", " as np\n", "print(1)"))));
+
+    ChatResponse response = client(options()).chat(minimalRequest(), heard::add);
+
+    assertThat(response.text()).isEqualTo("import numpy as np\nprint(1)");
+    assertThat(heard).containsExactly(12L, 19L, 27L);
+  }
+
+  @Test
   void aListenerThatThrowsDoesNotFailTheCall() {
     server.enqueue(events(textStream(List.of("print(1)"))));
     Options options = options();

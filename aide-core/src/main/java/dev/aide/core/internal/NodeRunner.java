@@ -16,6 +16,7 @@ import dev.aide.core.exec.ExecutionResult;
 import dev.aide.core.exec.ExecutorException;
 import dev.aide.core.internal.repo.SearchReplace;
 import dev.aide.core.llm.ChatMessage;
+import dev.aide.core.llm.ChatProgress;
 import dev.aide.core.llm.ChatRequest;
 import dev.aide.core.llm.ChatResponse;
 import dev.aide.core.llm.FinishReason;
@@ -86,10 +87,13 @@ final class NodeRunner {
     Path prepare(int id);
   }
 
-  /** Told when a node enters a phase. */
+  /** Told when a node enters a phase, and as an LLM's answer for it streams in. */
   @FunctionalInterface
   interface Phases {
     void entered(int id, SearchEvent.Phase phase);
+
+    /** The call of node {@code id}'s {@code phase} has received {@code characters} so far. */
+    default void progressed(int id, SearchEvent.Phase phase, long characters) {}
   }
 
   /** Carries an error that ends the run out of a step. */
@@ -426,7 +430,9 @@ final class NodeRunner {
         response =
             config
                 .coder()
-                .chat(config.sampling().coder(config.coderModel()).messages(conversation).build());
+                .chat(
+                    config.sampling().coder(config.coderModel()).messages(conversation).build(),
+                    progress(draft.id, SearchEvent.Phase.CODING));
       } catch (LlmException e) {
         if (e.endsRun()) throw new FatalException(e);
         if (streaks.coder.failed(e)) throw llmFailing("coder", config.coderModel(), e);
@@ -472,6 +478,11 @@ final class NodeRunner {
     return null;
   }
 
+  /** What tells the scheduler how much of node {@code id}'s answer in {@code phase} arrived. */
+  private ChatProgress progress(int id, SearchEvent.Phase phase) {
+    return characters -> phases.progressed(id, phase, characters);
+  }
+
   // Stage 1: the prompt.
 
   private List<ChatMessage> prompt(Action action) {
@@ -496,7 +507,9 @@ final class NodeRunner {
         response =
             config
                 .coder()
-                .chat(config.sampling().coder(config.coderModel()).messages(conversation).build());
+                .chat(
+                    config.sampling().coder(config.coderModel()).messages(conversation).build(),
+                    progress(draft.id, SearchEvent.Phase.CODING));
       } catch (LlmException e) {
         if (e.endsRun()) throw new FatalException(e);
         if (streaks.coder.failed(e)) throw llmFailing("coder", config.coderModel(), e);
@@ -575,7 +588,10 @@ final class NodeRunner {
       AnswerFormat.ask(request, mode, Review.tool());
       ChatResponse response;
       try {
-        response = config.reviewer().chat(request.build());
+        response =
+            config
+                .reviewer()
+                .chat(request.build(), progress(draft.id, SearchEvent.Phase.REVIEWING));
       } catch (LlmException e) {
         if (e.endsRun()) throw new FatalException(e);
         if (streaks.reviewer.failed(e)) throw llmFailing("reviewer", config.reviewerModel(), e);

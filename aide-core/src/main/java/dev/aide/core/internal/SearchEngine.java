@@ -32,6 +32,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -221,7 +222,17 @@ public final class SearchEngine {
               () -> Memory.summarize(store.journal(), task.harnessScored()),
               () -> runDirection,
               store::prepareWorkspace,
-              this::enterPhase,
+              new NodeRunner.Phases() {
+                @Override
+                public void entered(int id, SearchEvent.Phase phase) {
+                  enterPhase(id, phase);
+                }
+
+                @Override
+                public void progressed(int id, SearchEvent.Phase phase, long characters) {
+                  progress(id, phase, characters);
+                }
+              },
               streaks,
               holdout != null ? holdout::score : task.scorer(),
               store.repository());
@@ -606,6 +617,7 @@ public final class SearchEngine {
     Node node = safeStep(id, Action.draft(), true);
     synchronized (lock) {
       inFlight.remove(id);
+      lastProgress.remove(id);
       if (node != null && !cancelled && !storeFailed) record(node);
     }
   }
@@ -631,6 +643,7 @@ public final class SearchEngine {
       Node node = safeStep(id, action, false);
       synchronized (lock) {
         inFlight.remove(id);
+        lastProgress.remove(id);
         if (cancelled || storeFailed) return;
         if (node != null) record(node);
       }
@@ -773,6 +786,29 @@ public final class SearchEngine {
   private void enterPhase(int id, SearchEvent.Phase phase) {
     synchronized (lock) {
       if (!cancelled) emit(new SearchEvent.NodePhase(id, phase));
+    }
+  }
+
+  /** The least time between two {@link SearchEvent.NodeProgress} events of one node. */
+  static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
+
+  /** Per node in flight: when its last progress event went out, and with how many characters. */
+  private final Map<Integer, long[]> lastProgress = new HashMap<>();
+
+  /**
+   * Emits node {@code id}'s progress when {@link #PROGRESS_INTERVAL} has passed since its last and
+   * the count grew; called on the HTTP reading thread, so it never waits for more than the lock.
+   */
+  private void progress(int id, SearchEvent.Phase phase, long characters) {
+    long now = config.clock().millis();
+    synchronized (lock) {
+      if (cancelled || !inFlight.containsKey(id)) return;
+      long[] last = lastProgress.get(id);
+      if (last != null && (now - last[0] < PROGRESS_INTERVAL.toMillis() || characters == last[1])) {
+        return;
+      }
+      lastProgress.put(id, new long[] {now, characters});
+      emit(new SearchEvent.NodeProgress(id, phase, characters));
     }
   }
 

@@ -23,4 +23,15 @@ public interface LlmClient {
    *     trying again can help and {@link LlmException#endsRun()} whether no later call can succeed
    */
   ChatResponse chat(ChatRequest request);
+
+  /**
+   * Returns the model's answer to {@code request}, telling {@code progress} how much of it has
+   * arrived while it streams in. The search calls this one; a client that cannot tell (the default)
+   * tells nothing and answers as {@link #chat(ChatRequest)} does.
+   *
+   * @throws LlmException as {@link #chat(ChatRequest)}
+   */
+  default ChatResponse chat(ChatRequest request, ChatProgress progress) {
+    return chat(request);
+  }
 }

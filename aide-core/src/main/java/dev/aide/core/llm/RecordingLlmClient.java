@@ -86,12 +86,18 @@ public final class RecordingLlmClient implements LlmClient, Closeable {
    */
   @Override
   public ChatResponse chat(ChatRequest request) {
+    return chat(request, ChatProgress.NONE);
+  }
+
+  /** {@inheritDoc} The delegate tells {@code progress}. */
+  @Override
+  public ChatResponse chat(ChatRequest request, ChatProgress progress) {
     Map<String, Object> canonical = LlmCalls.canonical(request);
     String key = LlmCalls.key(canonical);
     long start = System.nanoTime();
     ChatResponse response;
     try {
-      response = delegate.chat(request);
+      response = delegate.chat(request, progress);
     } catch (LlmException e) {
       if (!Thread.currentThread().isInterrupted()) {
         append(LlmCalls.line(key, canonical, null, e, millisSince(start), Instant.now()));

@@ -154,6 +154,12 @@ public final class ReplayingLlmClient implements LlmClient, Closeable {
    */
   @Override
   public ChatResponse chat(ChatRequest request) {
+    return chat(request, ChatProgress.NONE);
+  }
+
+  /** {@inheritDoc} A recorded answer tells nothing; the fallback's live answer tells. */
+  @Override
+  public ChatResponse chat(ChatRequest request, ChatProgress progress) {
     Map<String, Object> canonical = LlmCalls.canonical(request);
     String key = LlmCalls.key(canonical);
     LlmCalls.Call call;
@@ -198,7 +204,7 @@ public final class ReplayingLlmClient implements LlmClient, Closeable {
       }
       return Objects.requireNonNull(call.response());
     }
-    if (fallback != null) return fallback.chat(request);
+    if (fallback != null) return fallback.chat(request, progress);
     throw new LlmException(miss(request, canonical, key), LlmException.Kind.INVALID_REQUEST);
   }
 

@@ -79,6 +79,11 @@ final class LlmRecordings {
     }
 
     @Override
+    public ChatResponse chat(ChatRequest request, dev.aide.core.llm.ChatProgress progress) {
+      return recorder().chat(request, progress);
+    }
+
+    @Override
     public synchronized void close() throws IOException {
       if (recorder != null) recorder.close();
     }

@@ -91,15 +91,22 @@ final class Progress implements SearchListener {
   public synchronized void onEvent(SearchEvent event) {
     if (event instanceof SearchEvent.NodeStarted started) {
       String action = describe(started.stage(), started);
-      inFlight.put(started.nodeId(), new InFlight(action, null, clock.instant()));
+      inFlight.put(started.nodeId(), new InFlight(action, null, clock.instant(), 0));
       if (!terminal) {
         out.printf(Locale.ROOT, "node %d started: %s%n", started.nodeId(), action);
       }
     } else if (event instanceof SearchEvent.NodePhase phase) {
       InFlight node = inFlight.get(phase.nodeId());
       if (node != null) {
-        inFlight.put(phase.nodeId(), new InFlight(node.action, phase.phase(), clock.instant()));
+        inFlight.put(phase.nodeId(), new InFlight(node.action, phase.phase(), clock.instant(), 0));
       }
+    } else if (event instanceof SearchEvent.NodeProgress progress) {
+      // the status line only: a log of one line per event would grow by one per second
+      InFlight node = inFlight.get(progress.nodeId());
+      if (node == null || node.phase != progress.phase()) return;
+      inFlight.put(
+          progress.nodeId(),
+          new InFlight(node.action, node.phase, node.since, progress.characters()));
     } else if (event instanceof SearchEvent.NodeFinished finished) {
       Node node = finished.node();
       inFlight.remove(node.id());
@@ -156,22 +163,35 @@ final class Progress implements SearchListener {
       line.append(", ");
       switch (phase) {
         case CODING:
-          line.append("asking the coder");
+          line.append("asking the coder").append(received(entry.getValue()));
           break;
         case RUNNING:
           line.append("running ")
               .append(format(Duration.between(entry.getValue().since, clock.instant())));
           break;
         case REVIEWING:
-          line.append("reviewing");
+          line.append("reviewing").append(received(entry.getValue()));
           break;
       }
     }
     return line.toString();
   }
 
-  /** A node in flight: what it is, the phase it is in (null before the first) and since when. */
-  private record InFlight(String action, SearchEvent.@Nullable Phase phase, Instant since) {}
+  /** " (1.2k chars)": how much of the node's answer has streamed in; empty before any. */
+  private static String received(InFlight node) {
+    long c = node.characters;
+    if (c <= 0) return "";
+    return c < 1000
+        ? " (" + c + " chars)"
+        : String.format(Locale.ROOT, " (%.1fk chars)", c / 1000.0);
+  }
+
+  /**
+   * A node in flight: what it is, the phase it is in (null before the first), since when, and the
+   * characters of its current call's answer received so far.
+   */
+  private record InFlight(
+      String action, SearchEvent.@Nullable Phase phase, Instant since, long characters) {}
 
   private void redraw() {
     String line = statusLine();

@@ -117,6 +117,25 @@ class ProgressTest {
                 + " | #2 improve of 0, reviewing | #3 draft");
   }
 
+  @Test
+  void statusLineShowsHowMuchOfAnAnswerHasStreamedInButTheLogDoesNot() {
+    Progress progress = new Progress(out, true, 10, clock);
+    progress.onEvent(new SearchEvent.NodeStarted(0, Stage.DRAFT, List.of()));
+    progress.onEvent(new SearchEvent.NodePhase(0, SearchEvent.Phase.CODING));
+    progress.onEvent(new SearchEvent.NodeProgress(0, SearchEvent.Phase.CODING, 1234));
+    assertThat(progress.statusLine()).endsWith(" | #0 draft, asking the coder (1.2k chars)");
+    progress.onEvent(new SearchEvent.NodePhase(0, SearchEvent.Phase.REVIEWING));
+    assertThat(progress.statusLine()).endsWith(" | #0 draft, reviewing");
+    progress.onEvent(new SearchEvent.NodeProgress(0, SearchEvent.Phase.REVIEWING, 87));
+    assertThat(progress.statusLine()).endsWith(" | #0 draft, reviewing (87 chars)");
+
+    ByteArrayOutputStream logged = new ByteArrayOutputStream();
+    Progress plain = new Progress(new PrintStream(logged, true, UTF_8), false, 10, clock);
+    plain.onEvent(new SearchEvent.NodeStarted(0, Stage.DRAFT, List.of()));
+    plain.onEvent(new SearchEvent.NodeProgress(0, SearchEvent.Phase.CODING, 50));
+    assertThat(logged.toString(UTF_8)).isEqualTo("node 0 started: draft\n");
+  }
+
   private static Journal journal(Node... nodes) {
     Journal journal = new Journal();
     for (Node node : nodes) journal.add(node);
