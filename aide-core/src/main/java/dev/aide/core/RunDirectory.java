@@ -189,15 +189,7 @@ public final class RunDirectory {
   public static RunDirectory open(Path dir) {
     Objects.requireNonNull(dir, "dir");
     Path absolute = dir.toAbsolutePath().normalize();
-    Path file = absolute.resolve(RunFiles.RUN_FILE);
-    if (!Files.isRegularFile(file)) {
-      throw new AideException(
-          absolute
-              + " is not a run's output directory: it holds no "
-              + RunFiles.RUN_FILE
-              + (Files.isDirectory(absolute) ? "" : " (the directory does not exist)")
-              + ". Name the directory a search wrote (Aide.Builder.outputDir).");
-    }
+    Path file = runFile(absolute);
     Map<String, @Nullable Object> run = RunFiles.read(file);
     Fields top = new Fields(file, "", run);
     int format = RunFiles.format(run);
@@ -237,25 +229,7 @@ public final class RunDirectory {
       }
     }
     Task task = task(taskFields, reader, holdout);
-    Fields s = top.object("settings");
-    Settings settings =
-        new Settings(
-            s.required(s.text("coderModel"), "coderModel"),
-            s.required(s.text("reviewerModel"), "reviewerModel"),
-            s.required(s.text("policy"), "policy"),
-            s.required(s.integer("steps"), "steps"),
-            s.whole("tokenBudget"),
-            s.decimal("costBudget"),
-            s.duration("timeLimit"),
-            s.decimal("targetMetric"),
-            s.integer("maxConsecutiveFailures"),
-            s.required(s.integer("workers"), "workers"),
-            s.required(s.whole("seed"), "seed"),
-            prices(s),
-            properties(s),
-            s.decimal("coderTemperature"),
-            s.decimal("reviewerTemperature"),
-            s.integer("maxOutputTokens"));
+    Settings settings = settings(top);
     String version = top.text("libraryVersion");
     Instant startedAt = top.instant("startedAt");
     DirectionDecision decision = null;
@@ -279,6 +253,57 @@ public final class RunDirectory {
         startedAt,
         decision,
         journal);
+  }
+
+  /**
+   * Reads only the settings of the run in {@code dir}: the models, steps, seed and the rest of
+   * {@link Settings}, without rebuilding its task. Unlike {@link #open}, it works where the task
+   * could not be rebuilt, for instance on another machine that lacks the run's data directory: what
+   * a recording of the run needs to be replayed there.
+   *
+   * @throws AideException if {@code dir} holds no {@code run.json}, it cannot be read, it was
+   *     written in a newer format, or a field of its settings holds what it should not
+   */
+  public static Settings readSettings(Path dir) {
+    Objects.requireNonNull(dir, "dir");
+    Path file = runFile(dir.toAbsolutePath().normalize());
+    Map<String, @Nullable Object> run = RunFiles.read(file);
+    RunFiles.format(run); // refuses a newer format
+    return settings(new Fields(file, "", run));
+  }
+
+  private static Path runFile(Path absolute) {
+    Path file = absolute.resolve(RunFiles.RUN_FILE);
+    if (!Files.isRegularFile(file)) {
+      throw new AideException(
+          absolute
+              + " is not a run's output directory: it holds no "
+              + RunFiles.RUN_FILE
+              + (Files.isDirectory(absolute) ? "" : " (the directory does not exist)")
+              + ". Name the directory a search wrote (Aide.Builder.outputDir).");
+    }
+    return file;
+  }
+
+  private static Settings settings(Fields top) {
+    Fields s = top.object("settings");
+    return new Settings(
+        s.required(s.text("coderModel"), "coderModel"),
+        s.required(s.text("reviewerModel"), "reviewerModel"),
+        s.required(s.text("policy"), "policy"),
+        s.required(s.integer("steps"), "steps"),
+        s.whole("tokenBudget"),
+        s.decimal("costBudget"),
+        s.duration("timeLimit"),
+        s.decimal("targetMetric"),
+        s.integer("maxConsecutiveFailures"),
+        s.required(s.integer("workers"), "workers"),
+        s.required(s.whole("seed"), "seed"),
+        prices(s),
+        properties(s),
+        s.decimal("coderTemperature"),
+        s.decimal("reviewerTemperature"),
+        s.integer("maxOutputTokens"));
   }
 
   /** The directory, absolute. */

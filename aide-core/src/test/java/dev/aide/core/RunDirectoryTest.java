@@ -335,6 +335,26 @@ class RunDirectoryTest {
   }
 
   @Test
+  void readSettingsReadsARunWhoseDataDirectoryIsGone() throws Exception {
+    Task task = everyTaskField();
+    Path dir = tmp.resolve("run");
+    everySetting(dir).build().run(task);
+    RunDirectory.Settings settings = RunDirectory.open(dir).settings();
+    // the run moves to a machine without its data, as a shipped recording does
+    Files.delete(task.dataDir().resolve("train.csv"));
+    Files.delete(task.dataDir());
+    assertThatThrownBy(() -> RunDirectory.open(dir))
+        .hasMessageContaining("field 'task.dataDir' is not usable: dataDir does not exist");
+
+    assertThat(RunDirectory.readSettings(dir)).isEqualTo(settings);
+    assertThatThrownBy(() -> RunDirectory.readSettings(tmp.resolve("missing")))
+        .isInstanceOf(AideException.class)
+        .hasMessageContaining("is not a run's output directory");
+    Files.writeString(dir.resolve("run.json"), "{\"format\": 3, \"settings\": {}}");
+    assertThatThrownBy(() -> RunDirectory.readSettings(dir)).isInstanceOf(AideException.class);
+  }
+
+  @Test
   void aRunJsonOfANewerFormatIsRefusedWhenOpenedAndWhenResumed() throws Exception {
     Path data = Files.createDirectories(tmp.resolve("iris"));
     String json = fixture("run-format-1.json", data).replaceFirst("\\{", "{\"format\": 3,");

@@ -712,8 +712,10 @@ public final class AideCommand implements Callable<Integer> {
     } else {
       out.printf(
           Locale.ROOT,
-          "Best metric %s (node %d, %s%s).%n",
-          best.metric(),
+          "Best metric %s, %s is better (node %d, %s%s).%n",
+          // words, not Metric's arrow: a console in the C locale prints it as '?'
+          best.metric().value(),
+          best.metric().direction() == Direction.MAXIMIZE ? "higher" : "lower",
           best.id(),
           best.stage().name().toLowerCase(Locale.ROOT),
           best.printedMetric() == null || !task.harnessScored()

@@ -37,15 +37,16 @@ final class LlmRecordings {
     return file.toAbsolutePath().normalize();
   }
 
-  /** The settings of the run whose directory holds {@code recording}, or null when it has none. */
+  /**
+   * The settings of the run whose directory holds {@code recording}, or null when it has no
+   * run.json. Only the settings are read: the recorded task's data directory need not exist here.
+   *
+   * @throws AideException when that run.json cannot be read, with the reason
+   */
   static RunDirectory.@Nullable Settings recordedSettings(Path recording) {
     Path dir = recording.getParent();
     if (dir == null || !Files.isRegularFile(dir.resolve("run.json"))) return null;
-    try {
-      return RunDirectory.open(dir).settings();
-    } catch (AideException e) {
-      return null;
-    }
+    return RunDirectory.readSettings(dir);
   }
 
   /**

@@ -127,7 +127,8 @@ class AideCommandTest {
     assertThat(Files.readString(dir.resolve("report.md"))).contains("breast mass");
     assertThat(out.toString(UTF_8))
         .containsPattern(
-            "Best metric (0\\.9|1\\.0)\\S* \\(node [0-9]+, [a-z]+; the harness's score")
+            "Best metric (0\\.9|1\\.0)[0-9]*, higher is better \\(node [0-9]+, [a-z]+; the harness's"
+                + " score")
         .contains("node 5 started: debug of 1")
         .contains("Tree:")
         .contains(dir.resolve("tree.html").toString());
