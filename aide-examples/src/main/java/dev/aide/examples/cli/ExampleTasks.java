@@ -35,7 +35,8 @@ final class ExampleTasks {
   /**
    * Returns repository example {@code name}, its project unpacked into {@code runDir/project}:
    * java-speedup with a Maven prepared in {@code runDir/maven} for its JUnit gate ({@code maven}
-   * makes it), python-speedup with {@code python}, which must have pytest.
+   * makes it), python-speedup with {@code python}, which must have pytest (its gate and evaluation
+   * name the interpreter {@code python} runs, and the sandbox must show where that lives).
    */
   static RepositoryExample repositoryTask(
       String name,
@@ -67,7 +68,9 @@ final class ExampleTasks {
               .build();
       return new RepositoryExample(task, prepared.readablePaths());
     }
-    String py = Objects.requireNonNull(python, "python");
+    // the gate names the interpreter itself, and the sandbox shows where it lives
+    Pythons.Located located = Pythons.locate(Objects.requireNonNull(python, "python"));
+    String py = located.executable();
     Repository repository =
         Repository.directory(project)
             .edit("textstats/**")
@@ -88,7 +91,7 @@ final class ExampleTasks {
             .direction(Direction.MINIMIZE)
             .timeout(Duration.ofMinutes(5))
             .build();
-    return new RepositoryExample(task, List.of());
+    return new RepositoryExample(task, located.paths());
   }
 
   private ExampleTasks() {}

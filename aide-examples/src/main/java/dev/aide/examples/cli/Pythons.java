@@ -1,6 +1,7 @@
 package dev.aide.examples.cli;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -108,6 +109,59 @@ final class Pythons {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return "interrupted";
+    }
+  }
+
+  /**
+   * Where a Python really is: its interpreter and the directories it imports from.
+   *
+   * @param executable the interpreter itself ({@code sys.executable}), not a shim or a link to it:
+   *     a pyenv shim needs pyenv's variables and home, which a sandboxed program has not
+   * @param paths its installation ({@code sys.base_prefix}, {@code sys.prefix}) and the existing
+   *     directories of {@code sys.path}, for a sandbox to show when they lie in a home
+   */
+  record Located(String executable, List<Path> paths) {}
+
+  private static final String LOCATE =
+      "import os, sys\n"
+          + "print(sys.executable)\n"
+          + "for p in [sys.base_prefix, sys.prefix] + sys.path:\n"
+          + "    if p and os.path.isdir(p): print(os.path.realpath(p))\n";
+
+  /**
+   * Asks {@code python} where it is. A program that runs the Python by its path from a script (a
+   * repository task's gate), not as the executor's interpreter, needs this: the executor shows the
+   * installation of the programs it starts, not of those a script names.
+   *
+   * @throws IllegalStateException when {@code python} cannot be run or does not answer
+   */
+  static Located locate(String python) {
+    try {
+      Process process =
+          new ProcessBuilder(python, "-c", LOCATE)
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException(python + " did not say where it is within 60 s");
+      }
+      List<String> lines = output.lines().filter(l -> !l.isBlank()).toList();
+      if (process.exitValue() != 0 || lines.isEmpty() || !lines.get(0).startsWith("/")) {
+        throw new IllegalStateException(
+            python + " did not say where it is (exit " + process.exitValue() + ")");
+      }
+      Set<Path> paths = new LinkedHashSet<>();
+      Path executable = Path.of(lines.get(0));
+      paths.add(executable.getParent()); // a venv's bin/, whose python links elsewhere
+      paths.add(executable.toRealPath().getParent());
+      for (String line : lines.subList(1, lines.size())) paths.add(Path.of(line));
+      return new Located(executable.toString(), List.copyOf(paths));
+    } catch (IOException e) {
+      throw new IllegalStateException(python + " cannot be run: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while asking " + python + " where it is", e);
     }
   }
 

@@ -90,9 +90,11 @@ class RepositoryExamplesTest {
   }
 
   private static String answer(String name) {
-    try (InputStream in =
-        RepositoryExamplesTest.class.getResourceAsStream(
-            "/dev/aide/examples/java-speedup/answers/" + name)) {
+    return resource("/dev/aide/examples/java-speedup/answers/" + name);
+  }
+
+  private static String resource(String path) {
+    try (InputStream in = RepositoryExamplesTest.class.getResourceAsStream(path)) {
       return new String(in.readAllBytes(), UTF_8);
     } catch (IOException e) {
       throw new IllegalStateException(e);
@@ -143,6 +145,68 @@ class RepositoryExamplesTest {
     try (Stream<String> report = Files.lines(dir.resolve("report.md"))) {
       assertThat(report.anyMatch(l -> l.equals("## The best change"))).isTrue();
     }
+  }
+
+  @Test
+  void thePythonExampleCatchesATieOrderBreakWithPytestAndKeepsTheSpeedUp() throws Exception {
+    String fix =
+        "Counter.most_common orders ties by first appearance, not alphabetically. Sort the counts"
+            + " with the old key.\n\ntextstats/freq.py\n<<<<<<< SEARCH\n"
+            + "    return collections.Counter(words(text)).most_common(k)\n=======\n"
+            + "    counts = collections.Counter(words(text))\n"
+            + "    return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))[:k]\n"
+            + ">>>>>>> REPLACE\n";
+    AtomicInteger improves = new AtomicInteger();
+    llm =
+        ScriptedLlm.builder()
+            .whenReview(RepositoryExamplesTest::review)
+            .otherwise(
+                request -> {
+                  if (request.messages().get(0).content().contains("failed (attempt")) {
+                    debugPrompts.add(request.messages().get(1).content());
+                    return text(fix);
+                  }
+                  return text(
+                      python(improves.getAndIncrement() == 0 ? "breaks-test.md" : "speedup.md"));
+                })
+            .build();
+    Path dir = tmp.resolve("run");
+
+    int exit =
+        runCli(
+            "--example", "python-speedup", "--steps", "3", "--seed", "1", "--out", dir.toString());
+
+    assertThat(exit).as("stdout: %s%nstderr: %s", out, err).isZero();
+    List<String> nodes = Files.readAllLines(dir.resolve("journal.jsonl"));
+    assertThat(nodes).hasSize(3);
+    assertThat(nodes.get(0)).contains("\"code\":\"\"").contains("\"buggy\":false");
+    // most_common breaks the alphabetical order of ties: pytest fails, the node is buggy
+    assertThat(nodes.get(1))
+        .contains("\"buggy\":true")
+        .contains("test_ties_are_alphabetical_not_in_order_of_appearance");
+    assertThat(nodes.get(2)).contains("\"buggy\":false");
+    double base = time(nodes.get(0));
+    double best = time(nodes.get(2));
+    assertThat(best).as("base %s ms, best %s ms", base, best).isLessThan(base);
+    String patch = Files.readString(dir.resolve("best/patch.diff"));
+    assertThat(patch).contains("diff --git a/textstats/freq.py").contains("collections.Counter");
+
+    // git takes best/patch.diff on a fresh copy of the package, and pytest passes there
+    Path copy = ExampleProjects.unpack(ExampleProjects.PYTHON_SPEEDUP, tmp.resolve("copy"));
+    assertThat(command(copy, "git", "init", "-q")).isZero();
+    assertThat(command(copy, "git", "apply", dir.resolve("best/patch.diff").toString())).isZero();
+    assertThat(command(copy, "sh", "-c", gateCommand(dir))).isZero();
+  }
+
+  /** The metric a journal line records. */
+  private static double time(String node) {
+    Matcher m = Pattern.compile("\"metric\":([0-9.eE-]+),\"direction\"").matcher(node);
+    assertThat(m.find()).as(node).isTrue();
+    return Double.parseDouble(m.group(1));
+  }
+
+  private static String python(String name) {
+    return resource("/dev/aide/examples/python-speedup/answers/" + name);
   }
 
   private int runCli(String... args) {
