@@ -342,6 +342,77 @@ class RepositorySearchTest {
     assertThat(Files.readString(base.resolve("src/calc.sh"))).contains("time_ms: 100");
   }
 
+  @Test
+  void aGitBaseInASubdirectoryOfItsRepositoryCommitsTheBestPatchAtTheRightPath() throws Exception {
+    // the base is one module of a larger repository
+    Path outer = Files.createDirectories(tmp.resolve("monorepo"));
+    Files.move(base, outer.resolve("module"));
+    base = outer.resolve("module");
+    Files.writeString(outer.resolve("README"), "other modules\n");
+    assertThat(git(outer, "init", "-q")).isZero();
+    assertThat(git(outer, "add", "README", "module/src", "module/gate.sh")).isZero();
+    assertThat(git(outer, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base"))
+        .isZero();
+    Repository repository =
+        Repository.git(base, "HEAD")
+            .edit("src/*.sh")
+            .gate("sh gate.sh")
+            .eval("sh src/calc.sh")
+            .branch("aide/module-faster")
+            .build();
+
+    Result result =
+        aide(tmp.resolve("run"), coder(r -> speedUp(100, 7)), SH)
+            .steps(2)
+            .build()
+            .run(task(repository));
+
+    assertThat(result.best().metric().value()).isEqualTo(7);
+    assertThat(tmp.resolve("run/base/src/calc.sh")).exists();
+    assertThat(tmp.resolve("run/base/README")).doesNotExist(); // the module only
+    Process show =
+        new ProcessBuilder(
+                "git", "-C", outer.toString(), "show", "aide/module-faster:module/src/calc.sh")
+            .start();
+    assertThat(new String(show.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+        .contains("time_ms: 7");
+    assertThat(show.waitFor()).isZero();
+    Process changed =
+        new ProcessBuilder(
+                "git", "-C", outer.toString(), "diff", "--name-only", "HEAD", "aide/module-faster")
+            .start();
+    assertThat(new String(changed.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+        .isEqualTo("module/src/calc.sh\n");
+  }
+
+  @Test
+  void aBranchThatExistsIsRefusedBeforeAnyLlmCall() throws Exception {
+    assertThat(git(base, "init", "-q")).isZero();
+    assertThat(git(base, "add", "src", "gate.sh")).isZero();
+    assertThat(git(base, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base"))
+        .isZero();
+    assertThat(git(base, "branch", "taken")).isZero();
+
+    for (String branch : List.of("taken", "no..dots")) {
+      Repository repository =
+          Repository.git(base, "HEAD")
+              .edit("src/*.sh")
+              .eval("sh src/calc.sh")
+              .branch(branch)
+              .build();
+      assertThatThrownBy(
+              () ->
+                  aide(tmp.resolve("run-" + branch.length()), coder(r -> speedUp(100, 7)), SH)
+                      .steps(2)
+                      .build()
+                      .run(task(repository)))
+          .isInstanceOf(AideException.class)
+          .hasMessageContaining("'" + branch + "'");
+    }
+    assertThat(coderRequests).isEmpty();
+    assertThat(reviews).hasValue(0);
+  }
+
   private static int git(Path dir, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
     command.addAll(List.of(args));

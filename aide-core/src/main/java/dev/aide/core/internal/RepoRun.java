@@ -56,7 +56,8 @@ final class RepoRun {
    * made before (a resume), and checks that every edit glob matches a file of it.
    *
    * @throws AideException when the base cannot be copied (not a git work tree, an unknown commit,
-   *     uncommitted changes, an unreadable file) or an edit glob matches no file
+   *     uncommitted changes, an unreadable file), the branch to commit on cannot be made (an
+   *     invalid name, one that exists), or an edit glob matches no file
    */
   static RepoRun prepare(Path dir, Repository repository) {
     Path target = dir.resolve(BASE_DIR);
@@ -79,6 +80,10 @@ final class RepoRun {
             base.commit() == null ? "" : " at " + base.commit(),
             base.files().size(),
             target);
+        // a branch that cannot be made is refused now, not after the search
+        if (repository.branch() != null && base.commit() != null) {
+          GitBase.checkBranch(repository.source(), repository.branch());
+        }
       }
     } catch (IllegalArgumentException e) {
       throw new AideException("cannot use the repository's base: " + e.getMessage(), e);

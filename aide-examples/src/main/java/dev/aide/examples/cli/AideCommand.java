@@ -192,7 +192,8 @@ public final class AideCommand implements Callable<Integer> {
       paramLabel = "NAME",
       description =
           "With --repo and --commit: at the end, commit the best patch on a new branch NAME of the"
-              + " repository (its work tree and index are not touched).")
+              + " repository (its work tree and index are not touched). A name that is taken or"
+              + " not valid is refused before the search starts.")
   @Nullable String branch;
 
   /** Paths the sandbox must show besides --sandbox-readable: a repository example's Maven. */

@@ -147,9 +147,13 @@ public final class BaseTree {
     Path temp = begin(target);
     Path tar = temp.resolveSibling(temp.getFileName() + ".tar");
     try {
+      // a base below the top of its work tree is that directory's tree of the commit, which git
+      // archive gives when run at the top (in the directory it would look below it once more)
       String prefix = git(repo, null, "rev-parse", "--show-prefix");
-      String spec = hash + ((prefix == null || prefix.isBlank()) ? "" : ":" + prefix.strip());
-      if (git(repo, tar, "archive", "--format=tar", spec) == null) {
+      String top = git(repo, null, "rev-parse", "--show-toplevel");
+      if (prefix == null || top == null) throw new IOException("git rev-parse failed in " + repo);
+      String spec = hash + (prefix.isBlank() ? "" : ":" + prefix.strip());
+      if (git(Path.of(top.strip()), tar, "archive", "--format=tar", spec) == null) {
         throw new IOException("git archive " + spec + " failed in " + repo);
       }
       run(List.of("tar", "-xf", tar.toString(), "-C", temp.toString()), null, repo);

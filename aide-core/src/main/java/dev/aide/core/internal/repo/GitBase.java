@@ -1,10 +1,8 @@
 package dev.aide.core.internal.repo;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,8 +53,8 @@ public final class GitBase {
    * repository has no {@code user.name} or {@code user.email}, the commit is made by {@value
    * #IDENTITY_NAME} &lt;{@value #IDENTITY_EMAIL}&gt;.
    *
-   * @param patch a unified diff with paths relative to the repository's top, as {@code git diff}
-   *     writes them
+   * @param repo the base: the top of a git work tree, or a directory in one
+   * @param patch a unified diff with paths relative to {@code repo}, as the search writes them
    * @throws IllegalArgumentException when {@code repo} is not a git work tree, the commit is
    *     unknown, the branch name is not valid or the branch exists, or the patch is empty or does
    *     not apply (with git's message)
@@ -82,16 +80,8 @@ public final class GitBase {
     Objects.requireNonNull(message, "message");
     Path top = topLevel(repo, env);
     String hash = resolveCommit(top, commit, env);
-    if (run(top, env, null, "check-ref-format", "refs/heads/" + branch).exit() != 0
-        || branch.startsWith("-")) {
-      throw new IllegalArgumentException(
-          "'" + branch + "' is not a valid branch name; choose one such as aide/best-1");
-    }
-    if (run(top, env, null, "rev-parse", "--verify", "--quiet", "refs/heads/" + branch).exit()
-        == 0) {
-      throw new IllegalArgumentException(
-          "The branch '" + branch + "' already exists in " + top + "; choose another name");
-    }
+    checkBranch(top, branch, env);
+    String prefix = check(repo, run(repo, env, null, "rev-parse", "--show-prefix"), "rev-parse");
     if (patch.isBlank()) {
       throw new IllegalArgumentException("The patch for branch '" + branch + "' is empty");
     }
@@ -101,7 +91,11 @@ public final class GitBase {
       indexEnv.put("GIT_INDEX_FILE", scratch.resolve("index").toString());
       check(top, run(top, indexEnv, null, "read-tree", hash), "read-tree " + hash);
       byte[] diff = patch.getBytes(StandardCharsets.UTF_8);
-      Result applied = run(top, indexEnv, diff, "apply", "--cached", "--whitespace=nowarn", "-");
+      List<String> apply = new ArrayList<>(List.of("apply", "--cached", "--whitespace=nowarn"));
+      // the patch's paths are relative to the base, a directory below the top of the work tree
+      if (!prefix.isEmpty()) apply.add("--directory=" + prefix);
+      apply.add("-");
+      Result applied = run(top, indexEnv, diff, apply.toArray(String[]::new));
       if (applied.exit() != 0) {
         throw new IllegalArgumentException(
             "The patch does not apply to " + hash + ": " + applied.error().strip());
@@ -139,10 +133,35 @@ public final class GitBase {
   }
 
   /**
-   * Returns the top of the work tree at {@code repo}, which must be that top itself.
+   * Refuses a branch name that is not valid, or names a branch that exists, before a search that
+   * would commit on it at the end.
    *
-   * @throws IllegalArgumentException when {@code repo} is not a directory, not in a git work tree,
-   *     or below the top of one
+   * @throws IllegalArgumentException saying which
+   * @throws IOException when git cannot be run
+   */
+  public static void checkBranch(Path repo, String branch) throws IOException {
+    checkBranch(repo, branch, Map.of());
+  }
+
+  private static void checkBranch(Path repo, String branch, Map<String, String> env)
+      throws IOException {
+    Objects.requireNonNull(branch, "branch");
+    if (run(repo, env, null, "check-ref-format", "refs/heads/" + branch).exit() != 0
+        || branch.startsWith("-")) {
+      throw new IllegalArgumentException(
+          "'" + branch + "' is not a valid branch name; choose one such as aide/best-1");
+    }
+    if (run(repo, env, null, "rev-parse", "--verify", "--quiet", "refs/heads/" + branch).exit()
+        == 0) {
+      throw new IllegalArgumentException(
+          "The branch '" + branch + "' already exists in " + repo + "; choose another name");
+    }
+  }
+
+  /**
+   * Returns the top of the work tree {@code repo} is in: {@code repo} itself or a directory above.
+   *
+   * @throws IllegalArgumentException when {@code repo} is not a directory or not in a git work tree
    */
   static Path topLevel(Path repo, Map<String, String> env) throws IOException {
     Objects.requireNonNull(repo, "repo");
@@ -157,13 +176,7 @@ public final class GitBase {
               + (inside.exit() != 0 ? inside.error().strip() : inside.text().strip())
               + "); pass the directory of a clone, or use the directory as a plain base");
     }
-    Path top =
-        Path.of(check(repo, run(repo, env, null, "rev-parse", "--show-toplevel"), "rev-parse"));
-    if (!Files.isSameFile(top, repo)) {
-      throw new IllegalArgumentException(
-          repo + " is inside the git work tree " + top + " but not its top; pass " + top);
-    }
-    return repo.toAbsolutePath().normalize();
+    return Path.of(check(repo, run(repo, env, null, "rev-parse", "--show-toplevel"), "rev-parse"));
   }
 
   /**
@@ -187,112 +200,6 @@ public final class GitBase {
               + "; name a branch, a tag or a hash that `git log` shows");
     }
     return r.text().strip();
-  }
-
-  /**
-   * Refuses a work tree whose tracked files have uncommitted changes, naming the first few.
-   *
-   * @throws IllegalArgumentException when {@code git status --porcelain --untracked-files=no} is
-   *     not empty
-   */
-  static void requireClean(Path repo, Map<String, String> env) throws IOException {
-    String status =
-        check(
-            repo, run(repo, env, null, "status", "--porcelain", "--untracked-files=no"), "status");
-    List<String> lines = status.lines().filter(l -> !l.isBlank()).toList();
-    if (lines.isEmpty()) return;
-    List<String> names = lines.stream().limit(5).map(l -> l.substring(3)).toList();
-    throw new IllegalArgumentException(
-        repo
-            + " has uncommitted changes to "
-            + lines.size()
-            + (lines.size() == 1 ? " tracked file: " : " tracked files: ")
-            + String.join(", ", names)
-            + (lines.size() > names.size() ? ", ..." : "")
-            + "; commit or stash them, since a git base is the commit's files only");
-  }
-
-  /** One tracked file of a commit, as {@code git ls-tree} lists it. */
-  record TreeEntry(String mode, String object, String path) {}
-
-  /** Returns the files of {@code commit}'s tree, submodules left out. */
-  static List<TreeEntry> lsTree(Path repo, String commit, Map<String, String> env)
-      throws IOException {
-    Result r = run(repo, env, null, "ls-tree", "-r", "-z", "--full-tree", commit);
-    check(repo, r, "ls-tree");
-    List<TreeEntry> entries = new ArrayList<>();
-    for (String record : new String(r.output(), StandardCharsets.UTF_8).split("\0")) {
-      if (record.isEmpty()) continue;
-      int tab = record.indexOf('\t');
-      String[] meta = record.substring(0, tab).split(" ");
-      if (!meta[1].equals("blob")) continue; // a submodule's commit
-      entries.add(new TreeEntry(meta[0], meta[2], record.substring(tab + 1)));
-    }
-    return entries;
-  }
-
-  /** Receives the content of one blob from {@link #readBlobs}. */
-  interface BlobSink {
-    void accept(TreeEntry entry, InputStream content) throws IOException;
-  }
-
-  /**
-   * Streams the blobs of {@code entries} to {@code sink}, in order, with one {@code git cat-file
-   * --batch}; what the sink leaves unread of a blob is skipped.
-   */
-  static void readBlobs(Path repo, List<TreeEntry> entries, BlobSink sink, Map<String, String> env)
-      throws IOException {
-    Process p = start(repo, env, List.of("cat-file", "--batch"));
-    CompletableFuture<String> errors = drain(p.getErrorStream());
-    CompletableFuture<Void> writer =
-        CompletableFuture.runAsync(
-            () -> {
-              try (OutputStream in = p.getOutputStream()) {
-                for (TreeEntry e : entries) {
-                  in.write((e.object() + "\n").getBytes(StandardCharsets.US_ASCII));
-                }
-              } catch (IOException e) {
-                throw new UncheckedIOException(e);
-              }
-            });
-    boolean done = false;
-    try (InputStream out = new java.io.BufferedInputStream(p.getInputStream())) {
-      for (TreeEntry e : entries) {
-        String header = readLine(out);
-        String[] parts = header.split(" ");
-        if (parts.length != 3 || !parts[1].equals("blob")) {
-          throw new IOException("git cat-file cannot read " + e.path() + ": " + header);
-        }
-        long size = Long.parseLong(parts[2]);
-        Bounded content = new Bounded(out, size);
-        sink.accept(e, content);
-        content.skipRest();
-        if (out.read() != '\n') throw new IOException("git cat-file: unexpected output");
-      }
-      done = true;
-    } finally {
-      if (!done) p.destroy();
-    }
-    try {
-      writer.get();
-      if (p.waitFor() != 0) {
-        throw new IOException("git cat-file failed: " + errors.get().strip());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("Interrupted while reading files from git", e);
-    } catch (ExecutionException e) {
-      throw new IOException("git cat-file failed: " + e.getCause().getMessage(), e.getCause());
-    }
-  }
-
-  private static String readLine(InputStream in) throws IOException {
-    ByteArrayOutputStream line = new ByteArrayOutputStream();
-    for (int b = in.read(); b != '\n'; b = in.read()) {
-      if (b < 0) throw new IOException("git cat-file ended early");
-      line.write(b);
-    }
-    return line.toString(StandardCharsets.UTF_8);
   }
 
   private static boolean hasIdentity(Path repo, Map<String, String> env) throws IOException {
@@ -381,49 +288,6 @@ public final class GitBase {
     if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
     try (Stream<Path> paths = Files.walk(dir)) {
       for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-    }
-  }
-
-  /** The next {@code size} bytes of a stream, which it does not close. */
-  private static final class Bounded extends InputStream {
-    private final InputStream in;
-    private long left;
-
-    Bounded(InputStream in, long size) {
-      this.in = in;
-      this.left = size;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (left == 0) return -1;
-      int b = in.read();
-      if (b < 0) throw new IOException("git cat-file ended early");
-      left--;
-      return b;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-      if (left == 0) return -1;
-      int n = in.read(buffer, offset, (int) Math.min(length, left));
-      if (n < 0) throw new IOException("git cat-file ended early");
-      left -= n;
-      return n;
-    }
-
-    @Override
-    public void close() {}
-
-    void skipRest() throws IOException {
-      while (left > 0) {
-        long n = in.skip(left);
-        if (n <= 0) {
-          if (read() < 0) break;
-        } else {
-          left -= n;
-        }
-      }
     }
   }
 }
