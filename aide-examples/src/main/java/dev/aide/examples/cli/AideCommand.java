@@ -104,6 +104,13 @@ public final class AideCommand implements Callable<Integer> {
   /** The name under which the command line records its Python in run.json's properties. */
   static final String PYTHON_PROPERTY = "python";
 
+  /**
+   * The run property with the paths, one per line, that the sandbox shows besides
+   * --sandbox-readable because the task needs them (a repository example's Maven or Python), so
+   * that --resume shows them again.
+   */
+  static final String SANDBOX_READABLE_PROPERTY = "sandbox.readable";
+
   /** run.json's record of the executor ({@code slurm}; absent for local processes). */
   static final String EXECUTOR_PROPERTY = "executor";
 
@@ -616,6 +623,11 @@ public final class AideCommand implements Callable<Integer> {
               : plan.seed != null ? plan.seed : recorded != null ? recorded.seed() : null;
       if (chosenSeed != null) builder.seed(chosenSeed);
       if (plan.python != null) builder.property(PYTHON_PROPERTY, plan.python);
+      if (!extraReadable.isEmpty()) {
+        builder.property(
+            SANDBOX_READABLE_PROPERTY,
+            String.join("\n", extraReadable.stream().map(Path::toString).toList()));
+      }
       if (slurm != null) {
         builder.property(EXECUTOR_PROPERTY, "slurm");
         slurm.forEach((key, value) -> builder.property(SLURM_PROPERTY + key, value));
@@ -835,9 +847,16 @@ public final class AideCommand implements Callable<Integer> {
         throw new UsageException("--resume takes the task from run.json; drop --example/--goal");
       }
       RunDirectory run = openRun(resume);
-      // a repository example's gate runs the Maven prepared in the run directory
+      // what the task's programs read besides the workspace: a repository example's Maven
+      // prepared in the run directory, or its Python's installation
+      String readable = run.settings().properties().get(SANDBOX_READABLE_PROPERTY);
+      if (readable != null) {
+        readable.lines().map(Path::of).filter(Files::exists).forEach(extraReadable::add);
+      }
       Path maven = resume.resolve("maven");
-      if (run.task().repository() != null && Files.isDirectory(maven)) extraReadable.add(maven);
+      if (readable == null && run.task().repository() != null && Files.isDirectory(maven)) {
+        extraReadable.add(maven); // a run from before the property
+      }
       if (holdoutOptionsGiven() || scoreCommand != null) {
         throw new UsageException(
             "--resume keeps the run's own scoring (run.json records it); drop --target/--id/"

@@ -43,6 +43,11 @@ class RepositoryExamplesTest {
           + "<<<<<<< SEARCH\n        counts.get(index)++;\n=======\n"
           + "        counts.set(index, counts.get(index) + 1);\n>>>>>>> REPLACE\n";
 
+  /** A change that keeps python-speedup's behaviour and speed: a comment. */
+  private static final String COMMENT =
+      "Name what the import is for.\n\ntextstats/freq.py\n<<<<<<< SEARCH\nimport collections\n"
+          + "=======\nimport collections  # counting\n>>>>>>> REPLACE\n";
+
   @TempDir Path tmp;
   private FakeOpenAiServer server;
   private ScriptedLlm llm;
@@ -166,8 +171,9 @@ class RepositoryExamplesTest {
                     debugPrompts.add(request.messages().get(1).content());
                     return text(fix);
                   }
-                  return text(
-                      python(improves.getAndIncrement() == 0 ? "breaks-test.md" : "speedup.md"));
+                  int i = improves.getAndIncrement();
+                  if (i >= 2) return text(COMMENT);
+                  return text(python(i == 0 ? "breaks-test.md" : "speedup.md"));
                 })
             .build();
     Path dir = tmp.resolve("run");
@@ -196,6 +202,15 @@ class RepositoryExamplesTest {
     assertThat(command(copy, "git", "init", "-q")).isZero();
     assertThat(command(copy, "git", "apply", dir.resolve("best/patch.diff").toString())).isZero();
     assertThat(command(copy, "sh", "-c", gateCommand(dir))).isZero();
+
+    // a resumed run's gate still finds the Python: the sandbox shows it again
+    out.reset();
+    assertThat(runCli("--resume", dir.toString(), "--steps", "4"))
+        .as("stdout: %s%nstderr: %s", out, err)
+        .isZero();
+    nodes = Files.readAllLines(dir.resolve("journal.jsonl"));
+    assertThat(nodes).hasSize(4);
+    assertThat(nodes.get(3)).contains("\"buggy\":false");
   }
 
   /** The metric a journal line records. */
