@@ -413,6 +413,35 @@ class RepositorySearchTest {
     assertThat(reviews).hasValue(0);
   }
 
+  @Test
+  void theCoderSeesSmallReadOnlyFilesInFullThoseNamedAfterAnEditableFileFirst() throws Exception {
+    Files.writeString(base.resolve("calc_check.txt"), "calc must print time_ms\n");
+    Files.writeString(base.resolve("big.txt"), "x".repeat(9_000) + "\n");
+    for (int i = 0; i < 3; i++) {
+      Files.writeString(base.resolve("a" + i + ".txt"), (i + "\n").repeat(3_500));
+    }
+
+    aide(tmp.resolve("run"), coder(r -> speedUp(100, 7)), SH)
+        .steps(2)
+        .build()
+        .run(task(repository().build()));
+
+    String prompt = coderRequests.get(0).messages().get(1).content();
+    String full =
+        prompt.substring(
+            prompt.indexOf("# Read-only files that bear on them"),
+            prompt.indexOf("# Other files of the repository (read only)"));
+    // the file named after calc.sh comes first, then the others in path order within 20,000
+    assertThat(full.indexOf("calc_check.txt\n```")).isLessThan(full.indexOf("a0.txt\n```"));
+    assertThat(full)
+        .contains("calc must print time_ms", "FAIL: calc is broken", "read only")
+        .contains("a0.txt\n```", "a1.txt\n```")
+        .doesNotContain("a2.txt\n```") // over the budget
+        .doesNotContain("xxxx"); // over the limit for one file
+    String map = prompt.substring(prompt.indexOf("# Other files of the repository (read only)"));
+    assertThat(map).contains("- big.txt (", "- a2.txt (").doesNotContain("- gate.sh");
+  }
+
   private static int git(Path dir, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
     command.addAll(List.of(args));

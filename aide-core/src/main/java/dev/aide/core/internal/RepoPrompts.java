@@ -11,7 +11,9 @@ import dev.aide.core.search.Action;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -30,6 +32,15 @@ final class RepoPrompts {
 
   /** The most characters of the map of the other files. */
   static final int MAX_MAP_CHARS = 6_000;
+
+  /**
+   * The most characters of read-only files shown in full (the tests and the benchmark of a small
+   * project, say), those named after an editable file first.
+   */
+  static final int MAX_READ_ONLY_CHARS = 20_000;
+
+  /** The most characters of one read-only file shown in full. */
+  static final int MAX_READ_ONLY_FILE_CHARS = 8_000;
 
   /** The most characters of a diff shown in a prompt. */
   static final int MAX_DIFF_CHARS = 20_000;
@@ -96,7 +107,9 @@ final class RepoPrompts {
     s.add("How an attempt is measured", measurement("your edits"));
     s.add("Memory of earlier attempts", memory);
     s.add("Files you may edit", editableFiles(parent));
-    s.add("Other files of the repository (read only)", map(parent));
+    Set<String> shown = readOnlyShown(parent);
+    s.add("Read-only files that bear on them", readOnlyFiles(parent, shown));
+    s.add("Other files of the repository (read only)", map(parent, shown));
     String intro;
     switch (action.stage()) {
       case DRAFT -> {
@@ -275,14 +288,67 @@ final class RepoPrompts {
   }
 
   /**
-   * The other files: path and size, with the public signatures of Java and Python files, within
-   * {@link #MAX_MAP_CHARS}.
+   * The read-only text files to show in full, within {@link #MAX_READ_ONLY_CHARS}: first those
+   * whose name holds an editable file's (AnagramsTest.java for Anagrams.java, test_freq.py for
+   * freq.py), then the others in path order, each of at most {@link #MAX_READ_ONLY_FILE_CHARS}.
    */
-  private String map(Map<String, Optional<String>> changes) {
+  private Set<String> readOnlyShown(Map<String, Optional<String>> changes) {
+    Set<String> stems = new LinkedHashSet<>();
+    List<String> readOnly = new ArrayList<>();
+    for (String path : repo.base().files()) {
+      if (repo.editable(path)) {
+        String stem = stem(path);
+        if (stem.length() >= 3 && !stem.equals("__init__"))
+          stems.add(stem.toLowerCase(Locale.ROOT));
+      } else {
+        readOnly.add(path);
+      }
+    }
+    Set<String> ordered = new LinkedHashSet<>();
+    for (String path : readOnly) {
+      String name = stem(path).toLowerCase(Locale.ROOT);
+      if (stems.stream().anyMatch(name::contains)) ordered.add(path);
+    }
+    ordered.addAll(readOnly);
+    Set<String> shown = new LinkedHashSet<>();
+    int budget = MAX_READ_ONLY_CHARS;
+    for (String path : ordered) {
+      if (repo.base().size(path) > MAX_READ_ONLY_FILE_CHARS) continue;
+      String text = repo.read(changes, path);
+      if (text == null || text.length() > budget) continue;
+      budget -= text.length();
+      shown.add(path);
+    }
+    return shown;
+  }
+
+  private static String stem(String path) {
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    int dot = name.lastIndexOf('.');
+    return dot > 0 ? name.substring(0, dot) : name;
+  }
+
+  /** The files {@link #readOnlyShown} chose, in full. */
+  private String readOnlyFiles(Map<String, Optional<String>> changes, Set<String> shown) {
+    StringBuilder out = new StringBuilder();
+    for (String path : shown) {
+      String text = Objects.requireNonNull(repo.read(changes, path));
+      out.append(path).append("\n```").append(fence(path)).append('\n').append(text);
+      if (!text.endsWith("\n")) out.append('\n');
+      out.append("```\n\n");
+    }
+    return out.toString();
+  }
+
+  /**
+   * The other files, but those shown in full: path and size, with the public signatures of Java and
+   * Python files, within {@link #MAX_MAP_CHARS}.
+   */
+  private String map(Map<String, Optional<String>> changes, Set<String> inFull) {
     StringBuilder out = new StringBuilder();
     int left = 0;
     for (String path : repo.base().files()) {
-      if (repo.editable(path)) continue;
+      if (repo.editable(path) || inFull.contains(path)) continue;
       if (out.length() > MAX_MAP_CHARS) {
         left++;
         continue;

@@ -741,12 +741,37 @@ public final class AideCommand implements Callable<Integer> {
     if (task.repository() != null && Files.isRegularFile(dir.resolve("best/patch.diff"))) {
       out.println("Best patch:    " + dir.resolve("best/patch.diff") + " (git apply takes it)");
       out.println("Patched tree:  " + dir.resolve("best/tree"));
+      String branch = task.repository().branch();
+      if (branch != null) out.println("Branch:        " + branchLine(task.repository(), branch));
     } else if (Files.isDirectory(dir.resolve("best"))) {
       out.println("Best solution: " + dir.resolve("best"));
     }
     out.println("Tree:          " + dir.resolve("tree.html"));
     out.println("Report:        " + dir.resolve("report.md"));
     return best == null ? EXIT_NO_SOLUTION : 0;
+  }
+
+  /** Where the best patch was committed: the branch and its commit, or that it was not. */
+  private static String branchLine(Repository repository, String branch) {
+    try {
+      Process git =
+          new ProcessBuilder(
+                  "git", "rev-parse", "--short", "--verify", "--quiet", "refs/heads/" + branch)
+              .directory(repository.source().toFile())
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      String commit =
+          new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+              .strip();
+      if (git.waitFor() == 0 && !commit.isEmpty()) {
+        return branch + " of " + repository.source() + " (commit " + commit + ")";
+      }
+    } catch (IOException e) {
+      // said below
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return branch + " was not made (the log above says why)";
   }
 
   /**

@@ -213,6 +213,65 @@ class RepositoryExamplesTest {
     assertThat(nodes.get(3)).contains("\"buggy\":false");
   }
 
+  @Test
+  void aUsersGitRepositoryGetsTheBestPatchOnTheBranchItNamesAndATakenBranchIsRefused()
+      throws Exception {
+    Path repo = Files.createDirectories(tmp.resolve("calc"));
+    Files.writeString(repo.resolve("calc.sh"), "echo \"time_ms: 100\"\n");
+    assertThat(command(repo, "git", "init", "-q")).isZero();
+    assertThat(command(repo, "git", "add", ".")).isZero();
+    assertThat(
+            command(repo, "git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "c"))
+        .isZero();
+    llm =
+        ScriptedLlm.builder()
+            .whenReview(RepositoryExamplesTest::review)
+            .otherwise(
+                request ->
+                    text(
+                        "Print less.\n\ncalc.sh\n<<<<<<< SEARCH\necho \"time_ms: 100\"\n=======\n"
+                            + "echo \"time_ms: 7\"\n>>>>>>> REPLACE\n"))
+            .build();
+    String[] args = {
+      "--repo",
+      repo.toString(),
+      "--commit",
+      "HEAD",
+      "--branch",
+      "aide/faster",
+      "--edit",
+      "*.sh",
+      "--eval",
+      "sh calc.sh",
+      "--metric-line",
+      "time_ms",
+      "--direction",
+      "min",
+      "--goal",
+      "Make calc faster",
+      "--steps",
+      "2",
+      "--out",
+      tmp.resolve("run").toString()
+    };
+
+    assertThat(runCli(args)).as("stdout: %s%nstderr: %s", out, err).isZero();
+
+    assertThat(out.toString(UTF_8))
+        .containsPattern("Branch: +aide/faster of .*calc \\(commit \\w+\\)");
+    Process show =
+        new ProcessBuilder("git", "show", "aide/faster:calc.sh").directory(repo.toFile()).start();
+    assertThat(new String(show.getInputStream().readAllBytes(), UTF_8)).contains("time_ms: 7");
+    assertThat(Files.readString(repo.resolve("calc.sh"))).contains("time_ms: 100");
+
+    // the branch is taken now: a second search is refused before it asks the coder
+    int asked = llm.requests().size();
+    args[args.length - 1] = tmp.resolve("run2").toString();
+    assertThat(runCli(args)).isEqualTo(4);
+    assertThat(err.toString(UTF_8)).contains("The branch 'aide/faster' already exists");
+    assertThat(llm.requests()).hasSize(asked);
+  }
+
   /** The metric a journal line records. */
   private static double time(String node) {
     Matcher m = Pattern.compile("\"metric\":([0-9.eE-]+),\"direction\"").matcher(node);
