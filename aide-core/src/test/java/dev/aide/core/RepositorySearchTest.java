@@ -308,10 +308,7 @@ class RepositorySearchTest {
 
   @Test
   void aGitBaseIsItsCommitAndTheBestPatchIsCommittedOnANewBranch() throws Exception {
-    assertThat(git(base, "init", "-q")).isZero();
-    assertThat(git(base, "add", "src", "gate.sh")).isZero();
-    assertThat(git(base, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base"))
-        .isZero();
+    commit(base, "src", "gate.sh");
     Files.writeString(base.resolve("untracked.txt"), "not in the commit\n");
     Repository repository =
         Repository.git(base, "HEAD")
@@ -349,10 +346,7 @@ class RepositorySearchTest {
     Files.move(base, outer.resolve("module"));
     base = outer.resolve("module");
     Files.writeString(outer.resolve("README"), "other modules\n");
-    assertThat(git(outer, "init", "-q")).isZero();
-    assertThat(git(outer, "add", "README", "module/src", "module/gate.sh")).isZero();
-    assertThat(git(outer, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base"))
-        .isZero();
+    commit(outer, "README", "module/src", "module/gate.sh");
     Repository repository =
         Repository.git(base, "HEAD")
             .edit("src/*.sh")
@@ -387,10 +381,7 @@ class RepositorySearchTest {
 
   @Test
   void aBranchThatExistsIsRefusedBeforeAnyLlmCall() throws Exception {
-    assertThat(git(base, "init", "-q")).isZero();
-    assertThat(git(base, "add", "src", "gate.sh")).isZero();
-    assertThat(git(base, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base"))
-        .isZero();
+    commit(base, "src", "gate.sh");
     assertThat(git(base, "branch", "taken")).isZero();
 
     for (String branch : List.of("taken", "no..dots")) {
@@ -440,6 +431,16 @@ class RepositorySearchTest {
         .doesNotContain("xxxx"); // over the limit for one file
     String map = prompt.substring(prompt.indexOf("# Other files of the repository (read only)"));
     assertThat(map).contains("- big.txt (", "- a2.txt (").doesNotContain("- gate.sh");
+  }
+
+  /** Makes {@code dir} a git repository whose one commit holds {@code paths}. */
+  private static void commit(Path dir, String... paths) throws Exception {
+    assertThat(git(dir, "init", "-q")).isZero();
+    List<String> add = new ArrayList<>(List.of("add"));
+    add.addAll(List.of(paths));
+    assertThat(git(dir, add.toArray(String[]::new))).isZero();
+    assertThat(git(dir, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base"))
+        .isZero();
   }
 
   private static int git(Path dir, String... args) throws Exception {
