@@ -42,6 +42,7 @@ class RepositorySearchTest {
   private Path base;
   private final List<ChatRequest> coderRequests = Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger reviews = new AtomicInteger();
+  private final List<String> reviewPrompts = Collections.synchronizedList(new ArrayList<>());
 
   @BeforeEach
   void writeBase() throws IOException {
@@ -92,6 +93,7 @@ class RepositorySearchTest {
     Pattern time = Pattern.compile("time_ms: (\\d+)");
     return request -> {
       reviews.incrementAndGet();
+      reviewPrompts.add(request.messages().get(1).content());
       Matcher m = time.matcher(request.messages().get(1).content());
       String metric = "null";
       while (m.find()) metric = m.group(1);
@@ -209,6 +211,12 @@ class RepositorySearchTest {
     // the prompt shows the editable file in full and the other files by name
     String prompt = coderRequests.get(0).messages().get(1).content();
     assertThat(prompt).contains("echo \"time_ms: 100\"").contains("src/notes.txt");
+    // the review of a change sees the base's output before the change's own
+    assertThat(reviewPrompts.get(0)).doesNotContain("For comparison");
+    String review = reviewPrompts.get(1);
+    assertThat(review)
+        .contains("# For comparison: the unchanged base's evaluation output (metric 100")
+        .containsSubsequence("time_ms: 100", "# Evaluation output", "time_ms: 50");
 
     // git takes the patch: applied to a copy of the base, the tree is best/tree's
     Path check = Files.createDirectories(tmp.resolve("check"));

@@ -583,7 +583,7 @@ final class NodeRunner {
               .reviewer(config.reviewerModel())
               .messages(
                   repoPrompts != null
-                      ? repoPrompts.review(code, execution, withTool)
+                      ? repoPrompts.review(code, execution, journal.get(0), withTool)
                       : prompts.review(code, execution, sizes, expectedHead, withTool));
       AnswerFormat.ask(request, mode, Review.tool());
       ChatResponse response;

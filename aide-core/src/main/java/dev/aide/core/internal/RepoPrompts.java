@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The coder's and the reviewer's prompts for a repository task: the editable files in full where
@@ -64,7 +65,8 @@ final class RepoPrompts {
       - The SEARCH part must match the file's current text exactly, indentation included, and \
       only once: include enough lines to make it unique.
       - The blocks of one answer are matched against the files as shown above, not as earlier \
-      blocks leave them, and must not overlap: put neighbouring changes in one block.
+      blocks leave them, and must not overlap: put neighbouring changes in one block. Their order \
+      does not matter.
       - An empty SEARCH part creates a new file. To replace a small file whole, write its path and \
       then its whole new content in a fenced code block. To delete a file, write a line \
       `DELETE path/to/File`.
@@ -114,7 +116,9 @@ final class RepoPrompts {
     switch (action.stage()) {
       case DRAFT -> {
         s.add(
-            "Guidelines", "- Propose one sound change to the base that should improve the metric.");
+            "Guidelines",
+            "- Propose one sound change to the base that should improve the metric. One change may"
+                + " take several blocks (an import, a helper, the code that uses them).");
         intro =
             "Improve the codebase below for the task: change its files so that the metric gets"
                 + " better while the gate keeps passing.";
@@ -128,7 +132,8 @@ final class RepoPrompts {
         s.add(
             "Guidelines",
             "- Propose exactly one further change, small enough that its effect can be measured on"
-                + " its own, and say in the plan why it should improve the metric.\n"
+                + " its own, and say in the plan why it should improve the metric. One change may"
+                + " take several blocks (an import, a helper, the code that uses them).\n"
                 + "- The files above already include the current changes: your blocks apply to"
                 + " them.");
         intro =
@@ -195,8 +200,13 @@ final class RepoPrompts {
             + " path of its file on a line of its own, in the format of the first message.");
   }
 
-  /** The reviewer's messages for a node whose whole diff is {@code diff} and eval ran. */
-  List<ChatMessage> review(String diff, ExecutionResult eval, boolean withTool) {
+  /**
+   * The reviewer's messages for a node whose whole diff is {@code diff} and eval ran; {@code
+   * baseNode} is the unchanged base's node, whose output the change's is compared with (null while
+   * the base itself is reviewed).
+   */
+  List<ChatMessage> review(
+      String diff, ExecutionResult eval, @Nullable Node baseNode, boolean withTool) {
     boolean base = diff.isBlank();
     String passed =
         repository.gate() != null
@@ -210,6 +220,14 @@ final class RepoPrompts {
         base
             ? "(none: this run is the base as it is, the baseline later changes are measured against)"
             : diffBlock(diff));
+    if (!base && baseNode != null && baseNode.execution() != null) {
+      // what the results were before the change, so that the reviewer can see they are kept
+      s.add(
+          "For comparison: the unchanged base's evaluation output (metric "
+              + Prompts.metric(baseNode)
+              + ")",
+          Prompts.executionReport(baseNode.execution(), null));
+    }
     s.add(
         "Evaluation output (`" + repository.eval() + "`, its standard output and error)",
         (passed.isEmpty() ? "" : passed + "\n") + Prompts.executionReport(eval, null));
