@@ -12,11 +12,8 @@ import dev.aide.core.llm.ReviewProtocol;
 import dev.aide.core.llm.TokenUsage;
 import dev.aide.core.llm.ToolCall;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -27,33 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ProgressEventsTest {
   @TempDir Path tmp;
 
-  /** A clock the coder moves forward. */
-  private static final class MovingClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
   @Test
   void aStreamingCodersProgressArrivesBetweenItsNodesStartAndFinishAtMostOncePerSecond() {
-    MovingClock clock = new MovingClock();
+    ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     LlmClient coder =
         new LlmClient() {
           @Override

@@ -318,19 +318,7 @@ class RepositorySearchTest {
   void aGitBaseIsItsCommitAndTheBestPatchIsCommittedOnANewBranch() throws Exception {
     commit(base, "src", "gate.sh");
     Files.writeString(base.resolve("untracked.txt"), "not in the commit\n");
-    Repository repository =
-        Repository.git(base, "HEAD")
-            .edit("src/*.sh")
-            .gate("sh gate.sh")
-            .eval("sh src/calc.sh")
-            .branch("aide/faster")
-            .build();
-
-    Result result =
-        aide(tmp.resolve("run"), coder(r -> speedUp(100, 7)), SH)
-            .steps(2)
-            .build()
-            .run(task(repository));
+    Result result = searchOnBranch("aide/faster");
 
     assertThat(result.best().metric().value()).isEqualTo(7);
     assertThat(tmp.resolve("run/base/untracked.txt")).doesNotExist();
@@ -338,11 +326,7 @@ class RepositorySearchTest {
     // the improve prompt of the base says it is the base
     assertThat(coderRequests.get(0).messages().get(0).content())
         .contains("as it is (attempt 0, its base)");
-    Process show =
-        new ProcessBuilder("git", "-C", base.toString(), "show", "aide/faster:src/calc.sh").start();
-    assertThat(new String(show.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
-        .contains("time_ms: 7");
-    assertThat(show.waitFor()).isZero();
+    assertThat(gitOutput(base, "show", "aide/faster:src/calc.sh")).contains("time_ms: 7");
     // the work tree is as it was
     assertThat(Files.readString(base.resolve("src/calc.sh"))).contains("time_ms: 100");
   }
@@ -355,35 +339,14 @@ class RepositorySearchTest {
     base = outer.resolve("module");
     Files.writeString(outer.resolve("README"), "other modules\n");
     commit(outer, "README", "module/src", "module/gate.sh");
-    Repository repository =
-        Repository.git(base, "HEAD")
-            .edit("src/*.sh")
-            .gate("sh gate.sh")
-            .eval("sh src/calc.sh")
-            .branch("aide/module-faster")
-            .build();
-
-    Result result =
-        aide(tmp.resolve("run"), coder(r -> speedUp(100, 7)), SH)
-            .steps(2)
-            .build()
-            .run(task(repository));
+    Result result = searchOnBranch("aide/module-faster");
 
     assertThat(result.best().metric().value()).isEqualTo(7);
     assertThat(tmp.resolve("run/base/src/calc.sh")).exists();
     assertThat(tmp.resolve("run/base/README")).doesNotExist(); // the module only
-    Process show =
-        new ProcessBuilder(
-                "git", "-C", outer.toString(), "show", "aide/module-faster:module/src/calc.sh")
-            .start();
-    assertThat(new String(show.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+    assertThat(gitOutput(outer, "show", "aide/module-faster:module/src/calc.sh"))
         .contains("time_ms: 7");
-    assertThat(show.waitFor()).isZero();
-    Process changed =
-        new ProcessBuilder(
-                "git", "-C", outer.toString(), "diff", "--name-only", "HEAD", "aide/module-faster")
-            .start();
-    assertThat(new String(changed.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+    assertThat(gitOutput(outer, "diff", "--name-only", "HEAD", "aide/module-faster"))
         .isEqualTo("module/src/calc.sh\n");
   }
 
@@ -439,6 +402,31 @@ class RepositorySearchTest {
         .doesNotContain("xxxx"); // over the limit for one file
     String map = prompt.substring(prompt.indexOf("# Other files of the repository (read only)"));
     assertThat(map).contains("- big.txt (", "- a2.txt (").doesNotContain("- gate.sh");
+  }
+
+  /** A two-step search of the git base at HEAD that commits its best patch on {@code branch}. */
+  private Result searchOnBranch(String branch) {
+    Repository repository =
+        Repository.git(base, "HEAD")
+            .edit("src/*.sh")
+            .gate("sh gate.sh")
+            .eval("sh src/calc.sh")
+            .branch(branch)
+            .build();
+    return aide(tmp.resolve("run"), coder(r -> speedUp(100, 7)), SH)
+        .steps(2)
+        .build()
+        .run(task(repository));
+  }
+
+  /** What {@code git args} prints in {@code dir}; it must succeed. */
+  private static String gitOutput(Path dir, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as("git %s", String.join(" ", args)).isZero();
+    return output;
   }
 
   /** Makes {@code dir} a git repository whose one commit holds {@code paths}. */

@@ -8,11 +8,8 @@ import dev.aide.core.exec.Executor;
 import dev.aide.core.search.GreedyPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -120,7 +117,7 @@ class StoppingTest {
 
   @Test
   void timeLimitCancelsTheSearch() throws Exception {
-    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     Search search =
         aide(blockingAfter(1)).clock(clock).timeLimit(Duration.ofMinutes(30)).build().start(task);
     assertThat(blocked.await(30, TimeUnit.SECONDS)).isTrue();
@@ -131,34 +128,6 @@ class StoppingTest {
     assertThat(result.stopReason()).isEqualTo(StopReason.TIME_LIMIT);
     assertThat(result.journal().size()).isEqualTo(1);
     assertThat(interrupted).isTrue();
-  }
-
-  /** A clock the test moves by hand. */
-  private static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 
   @Test

@@ -198,17 +198,10 @@ final class HttpTransport {
    * @param check what a successful answer must hold; one that lacks it is retried
    * @param events makes, for each attempt of a streamed call, what builds the answer from the
    *     events; unused when calls are not streamed
+   * @param progress hears, besides the client's stream listener, the characters a streamed answer
+   *     has received so far
    * @throws ProviderException when no attempt succeeded; the last attempt's failure
    * @throws LlmException when the thread was interrupted
-   */
-  Answer post(
-      HttpUrl url, Map<String, Object> body, AnswerCheck check, Supplier<EventStream> events) {
-    return post(url, body, check, events, ChatProgress.NONE);
-  }
-
-  /**
-   * Like {@link #post(HttpUrl, Map, AnswerCheck, Supplier)}, telling {@code progress} (besides the
-   * client's stream listener) the characters a streamed answer has received so far.
    */
   Answer post(
       HttpUrl url,
@@ -379,6 +372,7 @@ final class HttpTransport {
     StringBuilder data = null;
     long characters = 0;
     boolean listenerFailed = false;
+    boolean progressFailed = false;
     while (!events.finished()) {
       String line;
       try {
@@ -448,12 +442,18 @@ final class HttpTransport {
           long added = events.event(name, object);
           characters += added;
           if (added > 0) {
+            // each hears on its own: one that throws does not silence the other
             try {
               if (listener != null) listener.received(model == null ? "" : model, characters);
-              progress.received(characters);
             } catch (RuntimeException e) {
               if (!listenerFailed) log.warn("The stream listener failed; ignored", e);
               listenerFailed = true;
+            }
+            try {
+              progress.received(characters);
+            } catch (RuntimeException e) {
+              if (!progressFailed) log.warn("The call's progress listener failed; ignored", e);
+              progressFailed = true;
             }
           }
         }

@@ -331,7 +331,8 @@ final class RepoPrompts {
     Set<String> shown = new LinkedHashSet<>();
     int budget = MAX_READ_ONLY_CHARS;
     for (String path : ordered) {
-      if (repo.base().size(path) > MAX_READ_ONLY_FILE_CHARS) continue;
+      long size = repo.base().size(path); // bytes, at least the characters: read only what fits
+      if (size > MAX_READ_ONLY_FILE_CHARS || size > budget) continue;
       String text = repo.read(changes, path);
       if (text == null || text.length() > budget) continue;
       budget -= text.length();

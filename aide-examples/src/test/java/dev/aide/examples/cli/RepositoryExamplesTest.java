@@ -218,11 +218,7 @@ class RepositoryExamplesTest {
       throws Exception {
     Path repo = Files.createDirectories(tmp.resolve("calc"));
     Files.writeString(repo.resolve("calc.sh"), "echo \"time_ms: 100\"\n");
-    assertThat(command(repo, "git", "init", "-q")).isZero();
-    assertThat(command(repo, "git", "add", ".")).isZero();
-    assertThat(
-            command(repo, "git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "c"))
-        .isZero();
+    commitAll(repo);
     llm =
         ScriptedLlm.builder()
             .whenReview(RepositoryExamplesTest::review)
@@ -324,11 +320,7 @@ class RepositoryExamplesTest {
     // a git base with uncommitted changes to tracked files
     Path git = Files.createDirectories(tmp.resolve("git"));
     Files.writeString(git.resolve("calc.sh"), "echo metric: 1\n");
-    assertThat(command(git, "git", "init", "-q")).isZero();
-    assertThat(command(git, "git", "add", ".")).isZero();
-    assertThat(
-            command(git, "git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "c"))
-        .isZero();
+    commitAll(git);
     Files.writeString(git.resolve("calc.sh"), "echo metric: 2\n");
     assertThat(
             runCli(
@@ -354,6 +346,15 @@ class RepositoryExamplesTest {
             .matcher(Files.readString(dir.resolve("run.json")));
     assertThat(m.find()).isTrue();
     return m.group(1).replace("\\\"", "\"").replace("\\\\", "\\");
+  }
+
+  /** Makes {@code dir} a git repository whose one commit holds all its files. */
+  private static void commitAll(Path dir) throws Exception {
+    assertThat(command(dir, "git", "init", "-q")).isZero();
+    assertThat(command(dir, "git", "add", ".")).isZero();
+    assertThat(
+            command(dir, "git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "c"))
+        .isZero();
   }
 
   private static int command(Path dir, String... args) throws Exception {
